@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "reviewcal",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reviewcal", targets: ["ReviewCLI"]),
+        .library(name: "ReviewClient", targets: ["ReviewClient"]),
+        .library(name: "Scheduling", targets: ["Scheduling"]),
+        .library(name: "ICalKit", targets: ["ICalKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibical",
+            pkgConfig: "libical",
+            providers: [.apt(["libical-dev"])]
+        ),
+        .target(name: "ICalKit", dependencies: ["CLibical"]),
+        .target(name: "ReviewCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Scheduling"),
+        .target(
+            name: "ReviewStore",
+            dependencies: [
+                "ReviewCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ReviewService",
+            dependencies: [
+                "ReviewCore", "ReviewStore", "Scheduling", "ICalKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ReviewServer",
+            dependencies: [
+                "ReviewCore", "ReviewService", "ReviewStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        .target(name: "ReviewClient", dependencies: ["ReviewCore"]),
+        .executableTarget(
+            name: "ReviewCLI",
+            dependencies: [
+                "ReviewCore", "ReviewClient", "ReviewServer", "ReviewService", "ReviewStore", "Scheduling",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ICalKitTests", dependencies: ["ICalKit"]),
+        .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ReviewServerTests",
+            dependencies: [
+                "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,90 @@
+/// Text clean-up applied before values reach libical, working on UTF-8 bytes.
+enum TextCleaner {
+    /// The NFC form of `text` as UTF-8; ASCII text is already NFC.
+    ///
+    /// Uses the standard library's own normaliser (`String._nfcCodeUnits`, public ABI that swift-foundation builds
+    /// on): it is about five times faster than Foundation's `precomposedStringWithCanonicalMapping`, which took half
+    /// of a feed's render time (see docs-ical.md).
+    static func nfcBytes(_ text: String) -> [UInt8] {
+        var ascii = true
+        for byte in text.utf8 where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        return ascii ? Array(text.utf8) : text._nfcCodeUnits
+    }
+
+    /// The NFC form of `text`.
+    static func nfc(_ text: String) -> String {
+        String(decoding: nfcBytes(text), as: UTF8.self)
+    }
+
+    /// One line of text: NFC; every line break (CR, LF, U+2028, U+2029) and other control character becomes a
+    /// space (so do `,` and `;` when `replacingSeparators`); runs of spaces collapse and the ends are trimmed.
+    static func singleLine(_ text: String, replacingSeparators: Bool = false) -> String {
+        let input = nfcBytes(text)
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        var pendingSpace = false
+        var index = 0
+        while index < input.count {
+            let (controlLength, _) = control(at: index, in: input)
+            let byte = input[index]
+            if controlLength > 0 || byte == 0x20 || (replacingSeparators && (byte == 0x2C || byte == 0x3B)) {
+                pendingSpace = !output.isEmpty
+                index += max(controlLength, 1)
+                continue
+            }
+            if pendingSpace {
+                output.append(0x20)
+                pendingSpace = false
+            }
+            output.append(byte)
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Multi-line text: NFC; CRLF, CR, U+2028 and U+2029 become LF (libical writes it as `\n`); other control
+    /// characters become spaces; trailing spaces and line breaks are trimmed.
+    static func multiLine(_ text: String) -> String {
+        let input = nfcBytes(text)
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let (controlLength, isBreak) = control(at: index, in: input)
+            if controlLength == 0 {
+                output.append(input[index])
+                index += 1
+                continue
+            }
+            if input[index] == 0x0D, index + 1 < input.count, input[index + 1] == 0x0A {
+                index += 1
+            }
+            output.append(isBreak ? 0x0A : 0x20)
+            index += controlLength
+        }
+        while let last = output.last, last == 0x20 || last == 0x0A {
+            output.removeLast()
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The length in bytes of the control character at `index` (0 if there is none) and whether it breaks a line.
+    /// Controls are C0, DEL, C1 (U+0080–U+009F) and the Unicode line and paragraph separators.
+    @inline(__always)
+    private static func control(at index: Int, in bytes: [UInt8]) -> (length: Int, isBreak: Bool) {
+        let byte = bytes[index]
+        if byte < 0x20 || byte == 0x7F {
+            return (1, byte == 0x0A || byte == 0x0D)
+        }
+        if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+            return (2, bytes[index + 1] == 0x85)
+        }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+            return (3, true)
+        }
+        return (0, false)
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ReviewCore
+import ReviewServer
+import ReviewService
+
+/// `reviewcal serve`: the District Office's server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Chạy máy chủ reviewcal (API đăng ký và lịch iCalendar).")
+
+    @OptionGroup var local: LocalOptions
+
+    @Option(help: "Địa chỉ lắng nghe.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Cổng.")
+    var port = 8080
+
+    @Flag(help: "Nếu chưa có dữ liệu: đăng ký, xếp và công bố một tuần mẫu để các lịch có sẵn buổi kiểm điểm.")
+    var demo = false
+
+    @Option(help: "Diễn tập: chạy máy chủ với đồng hồ bắt đầu từ giờ này (giờ Việt Nam, YYYY-MM-DDTHH:MM:SS); cho phép Văn phòng đặt lại giờ qua API.")
+    var rehearsalClock: String?
+
+    func run() async throws {
+        var rehearsal: AdjustableClock?
+        let district = try local.district()
+        if let text = rehearsalClock {
+            guard let start = LocalClockText.parse(text, zone: district.zone) else {
+                throw ValidationError("--rehearsal-clock '\(text)' không đúng dạng YYYY-MM-DDTHH:MM:SS.")
+            }
+            rehearsal = AdjustableClock(startingAt: start)
+        }
+        let service = try await local.openService(clock: rehearsal ?? SystemClock())
+        if demo {
+            try await Demo.seed(service, actor: local.officeActor, baseURL: "http://\(host):\(port)")
+        }
+        var logger = Logger(label: "reviewcal")
+        logger.logLevel = .info
+        let app = buildApplication(service: service, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal), logger: logger)
+        print("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(local.data)/reviewcal.sqlite)\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
+        try await app.runService()
+    }
+}

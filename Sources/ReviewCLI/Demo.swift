@@ -1,0 +1,46 @@
+import Foundation
+import ReviewCore
+import ReviewService
+
+/// The sample week that `serve --demo` registers, schedules and publishes on an empty database.
+enum Demo {
+    static func seed(_ service: ReviewService, actor: String, baseURL: String) async throws {
+        let office = Principal.office("demo")
+        let existing = try await service.list(for: office)
+        let links = try await service.ensureFeedTokens(by: actor)
+        if existing.isEmpty {
+            let now = service.clock.now()
+            let district = service.district
+            let week = (district.campaign(covering: district.zone.date(of: now)) ?? district.campaigns.last!).cutoff.firstOpenWeek(at: now)
+            let draft = district.zone.date(of: now)
+            let slots = [("07:30", "11:30"), ("13:30", "17:00")]
+            var registered = 0
+            for (i, unit) in district.units.prefix(16).enumerated() {
+                var options: [OptionInput] = []
+                for k in 0..<2 {
+                    let day = week.monday.adding(days: (i + k * 2) % 5 + 1)
+                    let slot = slots[(i + k) % 2]
+                    options.append(OptionInput(start: "\(day.iso)T\(slot.0)", end: "\(day.iso)T\(slot.1)"))
+                }
+                let kind: ReviewKind = unit.kind == .peoplesCommittee || unit.kind == .agency ? .agencyCollective : .partyCollective
+                let input = RegistrationInput(
+                    unit: unit.id, kind: kind.rawValue, options: options, draftSent: draft.iso, contactName: "Văn phòng \(unit.name)",
+                    contactPhone: "0290 3800 \(100 + i)")
+                do {
+                    _ = try await service.register(input, by: office, idempotencyKey: "demo-\(unit.id)", admitLate: true)
+                    registered += 1
+                } catch let f as ServiceFailure {
+                    print("Tuần mẫu: bỏ qua \(unit.name): \(f.body.message)")
+                }
+            }
+            let result = try await service.runSchedule(week: week, by: actor)
+            try await service.publish(week: week, by: actor)
+            print("Tuần mẫu \(week.vietnamese): \(registered) đăng ký, \(result.scheduled) buổi đã xếp và công bố.")
+        }
+        let (_, officeToken) = try await service.issueToken(unit: nil, label: "demo", by: actor)
+        print("Mã truy cập Văn phòng (demo): \(officeToken)")
+        for link in links.filter({ $0.kind == .member }).prefix(3) + links.filter({ $0.kind == .district }) {
+            print("Lịch của \(link.ownerName): \(baseURL)\(link.path)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReviewCore
+import ReviewService
+import ReviewStore
+
+/// Where the office's local commands find the configuration and the data.
+struct LocalOptions: ParsableArguments {
+    @Option(name: .long, help: "Thư mục cấu hình của huyện.")
+    var config: String = "config"
+
+    @Option(name: .long, help: "Thư mục dữ liệu (chứa tệp SQLite reviewcal.sqlite), tạo khi chưa có.")
+    var data: String = "data"
+
+    @Option(name: .long, help: "Người thực hiện, ghi vào nhật ký thao tác.")
+    var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "van-phong"
+
+    var officeActor: String { "office:\(actor)" }
+
+    /// Loads the configuration, reporting every defect.
+    func district() throws -> District {
+        do {
+            return try ConfigLoader.load(directory: URL(fileURLWithPath: config))
+        } catch {
+            printError("Cấu hình trong '\(config)' có lỗi:\n\(error.description)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Opens the service over the SQLite store.
+    func openService(clock: any WallClock = SystemClock()) async throws -> ReviewService {
+        let district = try district()
+        var logger = Logger(label: "reviewcal")
+        logger.logLevel = .warning
+        let store = try await ReviewStore.openSQLite(path: URL(fileURLWithPath: data).appendingPathComponent("reviewcal.sqlite").path, logger: logger)
+        return try await ReviewService(district: district, store: store, clock: clock, logger: logger)
+    }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs an office action, printing a refusal in Vietnamese and exiting 1 instead of a stack of errors.
+func runOffice<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let f as ServiceFailure {
+        printError(f.description)
+        throw ExitCode(1)
+    } catch let e as StoreError {
+        printError("Lỗi lưu trữ: \(e)")
+        throw ExitCode(1)
+    }
+}
+
+/// Parses an ISO week argument.
+func parseWeek(_ text: String) throws -> ISOWeek {
+    guard let w = ISOWeek(iso: text) else { throw ValidationError("Tuần '\(text)' không đúng dạng YYYY-Www (ví dụ 2023-W50).") }
+    return w
+}

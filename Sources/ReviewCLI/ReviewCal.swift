@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `reviewcal` command.
+@main
+struct ReviewCal: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reviewcal",
+        abstract: "Đăng ký, xếp lịch và công bố lịch kiểm điểm, đánh giá, xếp loại chất lượng của Huyện ủy.",
+        discussion: """
+            Các chi, đảng bộ cơ sở, cơ quan, đơn vị: login, register, list, show, change, withdraw, status.
+            Văn phòng Huyện ủy: serve, config check, schedule …, solve, export, feeds …, admin ….
+            """,
+        subcommands: [
+            Login.self, Status.self, Register.self, ListRequests.self, Show.self, Change.self, Withdraw.self,
+            Serve.self, ConfigCommand.self, Solve.self, ScheduleCommand.self, Export.self, FeedsCommand.self, Admin.self,
+        ]
+    )
+}

@@ -1,0 +1,15 @@
+/// Every defect found in a district's configuration, thrown at once by ``ConfigLoader``.
+public struct ConfigDefects: Error, Sendable, CustomStringConvertible {
+    /// The defects, sorted by file, line and column; never empty when thrown.
+    public var defects: [ConfigDefect]
+
+    /// Collects defects, removing repeats and sorting them by file, line and column.
+    public init(_ defects: [ConfigDefect]) {
+        self.defects = Set(defects).sorted(by: <)
+    }
+
+    /// One defect per line, followed by a count.
+    public var description: String {
+        (defects.map(\.description) + ["Cấu hình có \(defects.count) lỗi."]).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,123 @@
+/// A year's review campaign: its period, deadlines, working hours, holidays and weekly cutoff.
+public struct Campaign: Sendable, Hashable {
+    /// Identifier, e.g. `2023`.
+    public var id: String
+    /// Display name, e.g. "Kiểm điểm, đánh giá, xếp loại chất lượng năm 2023".
+    public var name: String
+    /// First day sessions may be held.
+    public var starts: LocalDate
+    /// Last day of the campaign (after the last deadline).
+    public var ends: LocalDate
+    /// Deadlines, in order.
+    public var deadlines: [Deadline]
+    /// Working periods of a day, e.g. 07:30–11:30 and 13:30–17:00.
+    public var workingHours: [WorkingPeriod]
+    /// ISO weekdays sessions may be held on (1 Monday … 7 Sunday).
+    public var workingDays: Set<Int>
+    /// Days off.
+    public var holidays: [Holiday]
+    /// The weekly registration cutoff.
+    public var cutoff: RegistrationWindow
+    /// Days between sending the draft report and the session (rule IV.1: 2).
+    public var leadDays: Int
+
+    /// Creates a campaign.
+    public init(
+        id: String, name: String, starts: LocalDate, ends: LocalDate, deadlines: [Deadline], workingHours: [WorkingPeriod],
+        workingDays: Set<Int>, holidays: [Holiday], cutoff: RegistrationWindow, leadDays: Int
+    ) {
+        self.id = id
+        self.name = name
+        self.starts = starts
+        self.ends = ends
+        self.deadlines = deadlines
+        self.workingHours = workingHours
+        self.workingDays = workingDays
+        self.holidays = holidays
+        self.cutoff = cutoff
+        self.leadDays = leadDays
+    }
+
+    /// The deadline that limits sessions of a review kind, if any.
+    public func deadline(for kind: ReviewKind) -> Deadline? {
+        deadlines.filter { $0.appliesTo.contains(kind) }.min { $0.date < $1.date }
+    }
+
+    /// The holiday on a date, if any.
+    public func holiday(on date: LocalDate) -> Holiday? {
+        holidays.first { $0.date == date }
+    }
+}
+
+/// A campaign deadline (rule 5 of the plan): the date by which something must be done.
+public struct Deadline: Sendable, Hashable {
+    /// Identifier, e.g. `units-done`.
+    public var id: String
+    /// What must be done, e.g. "Các chi, đảng bộ cơ sở hoàn thành kiểm điểm".
+    public var title: String
+    /// The last day (sessions must take place on or before it).
+    public var date: LocalDate
+    /// The review kinds whose sessions it limits (empty: a milestone that limits no session).
+    public var appliesTo: [ReviewKind]
+    /// Creates a deadline.
+    public init(id: String, title: String, date: LocalDate, appliesTo: [ReviewKind]) {
+        self.id = id
+        self.title = title
+        self.date = date
+        self.appliesTo = appliesTo
+    }
+}
+
+/// A working period of a day, `[start, end)`.
+public struct WorkingPeriod: Sendable, Hashable {
+    /// When it starts.
+    public var start: LocalTime
+    /// When it ends.
+    public var end: LocalTime
+    /// Creates a period.
+    public init(start: LocalTime, end: LocalTime) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// A day off.
+public struct Holiday: Sendable, Hashable {
+    /// The date.
+    public var date: LocalDate
+    /// Its name, e.g. "Tết Dương lịch".
+    public var name: String
+    /// Creates a holiday.
+    public init(date: LocalDate, name: String) {
+        self.date = date
+        self.name = name
+    }
+}
+
+/// The kinds of review session a unit registers (section II of the plan).
+public enum ReviewKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The collective review of a party committee or organisation (tập thể cấp ủy, tổ chức đảng).
+    case partyCollective = "cap-uy"
+    /// The collective review of a leadership and management body (tập thể lãnh đạo, quản lý).
+    case leadershipCollective = "lanh-dao"
+    /// The collective review of an agency or unit (tập thể cơ quan, đơn vị; UBND, HĐND).
+    case agencyCollective = "co-quan"
+    /// The review of the party members of a cell (kiểm điểm đảng viên).
+    case partyMembers = "dang-vien"
+    /// A leader's individual review (kiểm điểm cá nhân cán bộ lãnh đạo, quản lý).
+    case individual = "ca-nhan"
+    /// The Standing Committee's own collective review.
+    case standingCommittee = "ban-thuong-vu"
+
+    /// The Vietnamese name.
+    public var vietnamese: String {
+        switch self {
+        case .partyCollective: "Kiểm điểm tập thể cấp ủy, tổ chức đảng"
+        case .leadershipCollective: "Kiểm điểm tập thể lãnh đạo, quản lý"
+        case .agencyCollective: "Kiểm điểm tập thể cơ quan, đơn vị"
+        case .partyMembers: "Kiểm điểm đảng viên"
+        case .individual: "Kiểm điểm cá nhân cán bộ lãnh đạo, quản lý"
+        case .standingCommittee: "Kiểm điểm tập thể Ban Thường vụ Huyện ủy"
+        }
+    }
+}

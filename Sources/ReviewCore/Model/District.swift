@@ -1,0 +1,123 @@
+/// A district: the root of all configuration and data. One deployment may host many districts.
+public struct District: Sendable, Hashable {
+    /// Stable identifier, ASCII (e.g. `huyen-an-phu`); every stored row carries it.
+    public var id: String
+    /// Display name, e.g. "Huyện ủy An Phú".
+    public var name: String
+    /// The IANA time zone of the campaign (always `Asia/Ho_Chi_Minh` in Vietnam).
+    public var zone: CampaignZone
+    /// Blocs (khối) of units.
+    public var blocs: [Bloc]
+    /// Units: party cells, grassroots party organisations, agencies.
+    public var units: [ReviewUnit]
+    /// Standing Committee members.
+    public var members: [Member]
+    /// Work teams.
+    public var teams: [WorkTeam]
+    /// Places where sessions happen.
+    public var locations: [Location]
+    /// Travel times between locations.
+    public var travel: TravelTable
+    /// Campaigns, one per year.
+    public var campaigns: [Campaign]
+
+    /// Creates a district.
+    public init(
+        id: String, name: String, zone: CampaignZone = .vietnam, blocs: [Bloc], units: [ReviewUnit], members: [Member],
+        teams: [WorkTeam], locations: [Location], travel: TravelTable, campaigns: [Campaign]
+    ) {
+        self.id = id
+        self.name = name
+        self.zone = zone
+        self.blocs = blocs
+        self.units = units
+        self.members = members
+        self.teams = teams
+        self.locations = locations
+        self.travel = travel
+        self.campaigns = campaigns
+    }
+
+    /// The unit with an id.
+    public func unit(_ id: String) -> ReviewUnit? { units.first { $0.id == id } }
+    /// The member with an id.
+    public func member(_ id: String) -> Member? { members.first { $0.id == id } }
+    /// The team with an id.
+    public func team(_ id: String) -> WorkTeam? { teams.first { $0.id == id } }
+    /// The bloc with an id.
+    public func bloc(_ id: String) -> Bloc? { blocs.first { $0.id == id } }
+    /// The location with an id.
+    public func location(_ id: String) -> Location? { locations.first { $0.id == id } }
+    /// The campaign with an id.
+    public func campaign(_ id: String) -> Campaign? { campaigns.first { $0.id == id } }
+
+    /// The campaign whose period contains a date; the latest one starting before it otherwise.
+    public func campaign(covering date: LocalDate) -> Campaign? {
+        campaigns.first { $0.starts <= date && date <= $0.ends }
+            ?? campaigns.filter { $0.starts <= date }.max { $0.starts < $1.starts }
+    }
+}
+
+/// A bloc (khối): a group of units followed by one or more work teams.
+public struct Bloc: Sendable, Hashable {
+    /// Identifier, e.g. `xa`.
+    public var id: String
+    /// Display name, e.g. "Khối xã, thị trấn".
+    public var name: String
+    /// Creates a bloc.
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A place where sessions happen.
+public struct Location: Sendable, Hashable {
+    /// Identifier, e.g. `xa-tan-thanh`.
+    public var id: String
+    /// Display name, e.g. "Hội trường UBND xã Tân Thành".
+    public var name: String
+    /// Postal address, if given.
+    public var address: String?
+    /// Creates a location.
+    public init(id: String, name: String, address: String? = nil) {
+        self.id = id
+        self.name = name
+        self.address = address
+    }
+}
+
+/// Travel times between locations, in minutes.
+public struct TravelTable: Sendable, Hashable {
+    /// Minutes between two different locations with no pair listed.
+    public var defaultMinutes: Int
+    /// Listed pairs (either order).
+    public var pairs: [TravelPair]
+    /// Creates a table.
+    public init(defaultMinutes: Int, pairs: [TravelPair]) {
+        self.defaultMinutes = defaultMinutes
+        self.pairs = pairs
+    }
+
+    /// Minutes from `a` to `b`: 0 for the same place, the pair when listed, the default otherwise.
+    public func minutes(_ a: String, _ b: String) -> Int {
+        if a == b { return 0 }
+        return pairs.first { ($0.a == a && $0.b == b) || ($0.a == b && $0.b == a) }?.minutes ?? defaultMinutes
+    }
+}
+
+/// One listed travel time.
+public struct TravelPair: Sendable, Hashable {
+    /// One location id.
+    public var a: String
+    /// The other location id.
+    public var b: String
+    /// Minutes between them.
+    public var minutes: Int
+    /// Creates a pair.
+    public init(a: String, b: String, minutes: Int) {
+        self.a = a
+        self.b = b
+        self.minutes = minutes
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ReviewCore
+import ReviewService
+
+/// Helpers that turn service answers and failures into HTTP responses.
+enum APIResponse {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+
+    static func json(_ status: Int, _ text: String) -> Response {
+        Response(
+            status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ value: some Encodable, status: Int = 200) -> Response {
+        // Our response types are plain Codable values; encoding them cannot fail.
+        json(status, String(decoding: try! encoder.encode(value), as: UTF8.self))
+    }
+
+    static func failure(_ f: ServiceFailure) -> Response {
+        json(f.body, status: f.status)
+    }
+
+    /// Runs a handler, answering every refusal with its status and JSON body, and anything unexpected with a logged 500.
+    static func guarded(_ context: BasicRequestContext, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let f as ServiceFailure {
+            return failure(f)
+        } catch {
+            context.logger.error("unexpected error: \(error)")
+            return failure(ServiceFailure(500, "internal", "Lỗi máy chủ; dữ liệu đã lưu không bị ảnh hưởng. Thử lại sau ít phút hoặc báo Văn phòng Huyện ủy."))
+        }
+    }
+
+    /// Reads and decodes a JSON body: at most 64 KiB, valid UTF-8, the right shape.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 64 * 1024)
+        } catch {
+            throw ServiceFailure(413, "too-large", "Nội dung gửi lên quá lớn (tối đa 64 KiB).")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw ServiceFailure(400, "invalid-utf8", "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ. Kiểm tra bảng mã của tệp hoặc của cửa sổ dòng lệnh.")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ServiceFailure(400, "invalid-json", "Thiếu trường '\(path(ctx.codingPath + [key]))' trong nội dung JSON.")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw ServiceFailure(400, "invalid-json", "Trường '\(path(ctx.codingPath))' sai kiểu dữ liệu trong nội dung JSON.")
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw ServiceFailure(400, "invalid-json", "Trường '\(path(ctx.codingPath))' không được để null.")
+        } catch {
+            throw ServiceFailure(400, "invalid-json", "Nội dung gửi lên không phải JSON hợp lệ.")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+
+    /// The bearer token of a request.
+    static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import ReviewCore
+import ReviewService
+
+/// `/v1/admin/…`: office-only actions over HTTP.
+struct AdminController {
+    let service: ReviewService
+    let rehearsalClock: AdjustableClock?
+
+    struct ClockBody: Codable {
+        /// Local wall-clock time, `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DDTHH:MM`.
+        var now: String
+    }
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.post("clock") { request, context in
+            await APIResponse.guarded(context) {
+                guard case .office = try await service.authenticate(APIResponse.bearer(request)) else { throw ServiceFailure.officeOnly }
+                guard let rehearsalClock else {
+                    throw ServiceFailure(
+                        403, "clock-locked",
+                        "Máy chủ đang chạy với đồng hồ thật; chỉ đặt được giờ khi máy chủ được khởi động cho diễn tập (reviewcal serve --rehearsal-clock …).")
+                }
+                let body = try await APIResponse.decode(ClockBody.self, from: request)
+                guard let instant = LocalClockText.parse(body.now, zone: service.district.zone) else {
+                    throw ServiceFailure(400, "invalid-time", "Giờ '\(Text.clip(body.now))' không đúng dạng YYYY-MM-DDTHH:MM:SS (giờ Việt Nam).")
+                }
+                rehearsalClock.set(instant)
+                context.logger.notice("rehearsal clock set to \(body.now)")
+                return APIResponse.json(service.whoAmI(.office("clock")))
+            }
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` as a local time of the campaign's zone.
+public enum LocalClockText {
+    /// The instant, or nil when malformed.
+    public static func parse(_ text: String, zone: CampaignZone) -> Date? {
+        let minutePart = String(text.prefix(16))
+        guard let local = LocalDateTime(iso: minutePart) else { return nil }
+        var seconds = 0.0
+        let rest = text.dropFirst(16)
+        if !rest.isEmpty {
+            guard rest.first == ":", let s = Double(rest.dropFirst()), s >= 0, s < 60 else { return nil }
+            seconds = s
+        }
+        return zone.instant(local).addingTimeInterval(seconds)
+    }
+}

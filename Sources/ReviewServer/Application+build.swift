@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Logging
+import ReviewCore
+import ReviewService
+
+/// How to run the server.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind, e.g. `127.0.0.1`.
+    public var host: String
+    /// Port; 0 picks a free one.
+    public var port: Int
+    /// The clock the office can set for a rehearsal, when the server was started with one on purpose.
+    public var rehearsalClock: AdjustableClock?
+    /// Creates a configuration.
+    public init(host: String = "127.0.0.1", port: Int = 8080, rehearsalClock: AdjustableClock? = nil) {
+        self.host = host
+        self.port = port
+        self.rehearsalClock = rehearsalClock
+    }
+}
+
+/// Builds the Hummingbird application over a service: the JSON API, the feeds and the API document.
+public func buildApplication(service: ReviewService, configuration: ServerConfiguration, logger: Logger? = nil) -> some ApplicationProtocol {
+    let logger = logger ?? service.logger
+    let router = buildRouter(service: service, rehearsalClock: configuration.rehearsalClock)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reviewcal"),
+        logger: logger)
+}
+
+/// The routes, shared by the server and the tests.
+public func buildRouter(service: ReviewService, rehearsalClock: AdjustableClock?) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RedactingLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.get("/health") { _, _ in "ok\n" }
+    router.get("/openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
+    RequestsController(service: service).register(on: router.group("v1"))
+    AdminController(service: service, rehearsalClock: rehearsalClock).register(on: router.group("v1/admin"))
+    FeedController(service: service).register(on: router)
+    return router
+}

@@ -1,0 +1,112 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import NIOCore
+import ReviewService
+
+/// `GET`/`HEAD /feeds/{members|teams|units|district}/{token}/{name}.ics`: the calendar feeds, with
+/// strong ETags, Last-Modified, 304 answers, `Cache-Control` and gzip only when the client asks for it.
+struct FeedController {
+    let service: ReviewService
+    let gzipCache = GzipCache()
+    static let maxAge = 300
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/feeds/:kind/:token/:name") { request, context in
+            await serve(request, context, head: false)
+        }
+        router.head("/feeds/:kind/:token/:name") { request, context in
+            await serve(request, context, head: true)
+        }
+    }
+
+    func serve(_ request: Request, _ context: BasicRequestContext, head: Bool) async -> Response {
+        await APIResponse.guarded(context) {
+            let kind = context.parameters.get("kind") ?? ""
+            guard ["members", "teams", "units", "district"].contains(kind), let token = context.parameters.get("token") else {
+                return Self.plain(.notFound, "Không có lịch này.\n")
+            }
+            switch try await service.feed(token: token) {
+            case .notFound:
+                return Self.plain(.notFound, "Không có lịch này.\n")
+            case .gone:
+                return Self.plain(.gone, "Đường dẫn lịch này đã bị thu hồi. Xin Văn phòng Huyện ủy đường dẫn mới.\n")
+            case .feed(let feed):
+                return respond(feed, request: request, head: head)
+            }
+        }
+    }
+
+    func respond(_ feed: RenderedFeed, request: Request, head: Bool) -> Response {
+        let lastModified = HTTPDate.format(feed.lastModified)
+        var headers: HTTPFields = [
+            .contentType: "text/calendar; charset=utf-8",
+            .eTag: feed.etag,
+            .lastModified: lastModified,
+            .cacheControl: "private, max-age=\(Self.maxAge)",
+            .vary: "Accept-Encoding",
+        ]
+        if let inm = request.headers[.ifNoneMatch] {
+            if inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == feed.etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+                return Response(status: .notModified, headers: headers)
+            }
+        } else if let ims = request.headers[.ifModifiedSince], let since = HTTPDate.parse(ims),
+            floor(feed.lastModified.timeIntervalSince1970) <= since.timeIntervalSince1970
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        var body = ByteBuffer(bytes: feed.body)
+        if Self.acceptsGzip(request.headers[.acceptEncoding]) {
+            body = gzipCache.gzipped(feed)
+            headers[.contentEncoding] = "gzip"
+        }
+        headers[.contentLength] = String(body.readableBytes)
+        return Response(status: .ok, headers: headers, body: head ? .init() : .init(byteBuffer: body))
+    }
+
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { part in
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard fields.first == "gzip" else { return false }
+            return !fields.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" }
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The gzip form of each rendered feed, compressed once per ETag.
+final class GzipCache: @unchecked Sendable {
+    // @unchecked: `entries` is only touched under `lock`.
+    private let lock = NSLock()
+    private var entries: [String: ByteBuffer] = [:]
+
+    func gzipped(_ feed: RenderedFeed) -> ByteBuffer {
+        if let hit = lock.withLock({ entries[feed.etag] }) { return hit }
+        var plain = ByteBuffer(bytes: feed.body)
+        // Compressing an in-memory buffer only fails on allocation failure.
+        let zipped = (try? plain.compress(with: .gzip())) ?? ByteBuffer(bytes: feed.body)
+        lock.withLock {
+            if entries.count > 10_000 { entries.removeAll() }
+            entries[feed.etag] = zipped
+        }
+        return zipped
+    }
+}
+
+/// HTTP dates (RFC 9110 IMF-fixdate).
+enum HTTPDate {
+    static func formatter() -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return f
+    }
+
+    static func format(_ date: Date) -> String { formatter().string(from: date) }
+    static func parse(_ text: String) -> Date? { formatter().date(from: text) }
+}

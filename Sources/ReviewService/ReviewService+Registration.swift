@@ -1,0 +1,225 @@
+import Foundation
+import ReviewCore
+import ReviewStore
+
+extension ReviewService {
+    /// The answer to an idempotent call: status and JSON body, identical on every retry.
+    public struct Answer: Sendable {
+        /// HTTP status.
+        public var status: Int
+        /// JSON body.
+        public var body: String
+    }
+
+    /// Registers a request. `key` makes retries return the first answer; `admitLate` (office only) admits a closed week.
+    public func register(_ input: RegistrationInput, by principal: Principal, idempotencyKey key: String?, admitLate: Bool = false) async throws -> Answer {
+        let now = clock.now()
+        let unitId: String
+        switch principal {
+        case .unit(let id):
+            if let other = input.unit, other != id { throw ServiceFailure(403, "forbidden", "Mã truy cập của đơn vị \(id) không đăng ký được cho đơn vị khác ('\(Text.clip(other))').") }
+            if admitLate { throw ServiceFailure.officeOnly }
+            unitId = id
+        case .office:
+            guard let id = input.unit else { throw ServiceFailure(422, "missing-unit", "Văn phòng đăng ký thay đơn vị phải ghi rõ đơn vị (trường unit).") }
+            unitId = id
+        }
+        return try await idempotent(principal: principal, key: key, fingerprint: "register:\(admitLate):" + StoreTransaction.json(input)) { tx in
+            let checked: RegistrationRules.Checked
+            switch self.rules.check(input, unitId: unitId, now: now, admitLate: admitLate) {
+            case .success(let c): checked = c
+            case .failure(let body): throw ServiceFailure(status: body.code == "unknown-unit" ? 404 : 422, body: body)
+            }
+            try await self.checkPredecessors(checked.after, unit: unitId, principal: principal, tx: tx)
+            guard let slot = try await tx.freeSlot(district: self.district.id, campaign: checked.campaign.id, unit: unitId, kind: checked.kind) else {
+                let existing = try await tx.requests(district: self.district.id, unit: unitId, status: .open).filter { $0.kind == checked.kind && $0.campaignId == checked.campaign.id }
+                throw ServiceFailure(
+                    409, "duplicate",
+                    "Đơn vị đã có đăng ký \"\(checked.kind.vietnamese)\" đang mở trong \(checked.campaign.name) (\(existing.map(\.id).joined(separator: ", "))). Sửa đăng ký đó bằng reviewcal change, hoặc rút nó bằng reviewcal withdraw; cần thêm buổi thì liên hệ Văn phòng Huyện ủy.")
+            }
+            let request = ReviewRequest(
+                id: Secrets.identifier(prefix: "r-", length: 8), districtId: self.district.id, campaignId: checked.campaign.id, unitId: unitId,
+                kind: checked.kind, week: checked.week, options: checked.options, location: checked.location, draftSent: checked.draftSent,
+                contactName: checked.contactName, contactPhone: checked.contactPhone, note: checked.note, after: checked.after, status: .open,
+                admittedLate: admitLate && !checked.campaign.cutoff.isOpen(checked.week, at: now), createdAt: now, updatedAt: now, version: 1)
+            try await tx.insertRequest(request, slot: slot)
+            try await tx.audit(self.auditEntry(
+                actor: principal.actor, action: request.admittedLate ? "request.create-late" : "request.create", entity: "request", id: request.id,
+                before: nil, after: StoreTransaction.json(request)))
+            return (201, StoreTransaction.json(self.view(request, session: nil, for: principal, warnings: checked.warnings)))
+        }
+    }
+
+    /// Changes a request: the same checks as a new one; the batch week may change only while both weeks are open.
+    public func change(id: String, _ input: RegistrationInput, by principal: Principal, idempotencyKey key: String?) async throws -> Answer {
+        let now = clock.now()
+        return try await idempotent(principal: principal, key: key, fingerprint: "change:\(id):" + StoreTransaction.json(input)) { tx in
+            let old = try await self.visibleRequest(id, principal: principal, tx: tx)
+            guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút, không sửa được. Đăng ký mới bằng reviewcal register.") }
+            var input = input
+            input.unit = old.unitId
+            let checked: RegistrationRules.Checked
+            switch self.rules.check(input, unitId: old.unitId, now: now, admitLate: principal.isOffice) {
+            case .success(let c): checked = c
+            case .failure(let body): throw ServiceFailure(status: 422, body: body)
+            }
+            if !principal.isOffice, !checked.campaign.cutoff.isOpen(old.week, at: now), checked.options != old.options || checked.week != old.week {
+                throw ServiceFailure(
+                    422, "late",
+                    "Đăng ký cho \(old.week.vietnamese) đã khóa lúc \(checked.campaign.cutoff.closing(of: old.week).vietnamese): không đổi được thời gian nữa. Liên hệ Văn phòng Huyện ủy nếu cần đổi lịch.")
+            }
+            if checked.kind != old.kind || checked.campaign.id != old.campaignId {
+                throw ServiceFailure(422, "kind-change", "Không đổi được loại kiểm điểm của một đăng ký. Rút đăng ký này (reviewcal withdraw \(id)) rồi đăng ký mới.")
+            }
+            try await self.checkPredecessors(checked.after.filter { $0 != id }, unit: old.unitId, principal: principal, tx: tx)
+            if checked.after.contains(id) { throw ServiceFailure(422, "after-self", "Một đăng ký không thể phải diễn ra trước chính nó.") }
+            var new = old
+            new.week = checked.week
+            new.options = checked.options
+            new.location = checked.location
+            new.draftSent = checked.draftSent
+            new.contactName = checked.contactName
+            new.contactPhone = checked.contactPhone
+            new.note = checked.note
+            new.after = checked.after
+            new.updatedAt = now
+            new.version += 1
+            try await tx.updateRequest(new)
+            try await tx.audit(self.auditEntry(
+                actor: principal.actor, action: "request.change", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
+            let session = try await tx.session(request: id, district: self.district.id)
+            return (200, StoreTransaction.json(self.view(new, session: session, for: principal, warnings: checked.warnings)))
+        }
+    }
+
+    /// Withdraws a request (kept, marked withdrawn). A published session of it is cancelled in the calendars.
+    public func withdraw(id: String, by principal: Principal) async throws -> RequestView {
+        let now = clock.now()
+        return try await store.write { tx in
+            let old = try await self.visibleRequest(id, principal: principal, tx: tx)
+            guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút từ trước.") }
+            var new = old
+            new.status = .withdrawn
+            new.updatedAt = now
+            new.version += 1
+            try await tx.updateRequest(new)
+            try await tx.audit(self.auditEntry(
+                actor: principal.actor, action: "request.withdraw", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
+            var session = try await tx.session(request: id, district: self.district.id)
+            if var s = session, let published = s.published, !published.cancelled {
+                s.published = PublishedSession(placement: published.placement, cancelled: true, sequence: published.sequence + 1, lastModified: now)
+                s.proposal = nil
+                s.reason = "Đơn vị đã rút đăng ký."
+                try await tx.saveSession(s)
+                try await tx.bumpRevision(district: self.district.id)
+                session = s
+            }
+            return self.view(new, session: session, for: principal, warnings: [])
+        }
+    }
+
+    /// The caller's requests (every unit's for the office), optionally of one week.
+    public func list(for principal: Principal, week: ISOWeek? = nil, includeWithdrawn: Bool = true) async throws -> [RequestView] {
+        try await store.read { tx in
+            let unit: String? = if case .unit(let id) = principal { id } else { nil }
+            let requests = try await tx.requests(district: self.district.id, unit: unit, week: week, status: includeWithdrawn ? nil : .open)
+            let sessions = Dictionary(uniqueKeysWithValues: try await tx.sessions(district: self.district.id, week: week).map { ($0.requestId, $0) })
+            return requests.map { self.view($0, session: sessions[$0.id], for: principal, warnings: []) }
+        }
+    }
+
+    /// One request, if the caller may see it.
+    public func show(id: String, for principal: Principal) async throws -> RequestView {
+        try await store.read { tx in
+            let r = try await self.visibleRequest(id, principal: principal, tx: tx)
+            return self.view(r, session: try await tx.session(request: id, district: self.district.id), for: principal, warnings: [])
+        }
+    }
+
+    /// Lets a unit hold `extra` more open requests of a kind in a campaign (office).
+    public func allowExtra(unit: String, kind: ReviewKind, campaign: String, extra: Int, by actor: String) async throws {
+        guard district.unit(unit) != nil else { throw ServiceFailure(404, "unknown-unit", "Không có đơn vị '\(Text.clip(unit))'.") }
+        guard district.campaign(campaign) != nil else { throw ServiceFailure(404, "unknown-campaign", "Không có đợt '\(Text.clip(campaign))'.") }
+        try await store.write { tx in
+            try await tx.setAllowance(district: self.district.id, campaign: campaign, unit: unit, kind: kind, extra: max(0, extra))
+            try await tx.audit(self.auditEntry(actor: actor, action: "request.allow-extra", entity: "unit", id: unit, before: nil, after: "{\"kind\":\"\(kind.rawValue)\",\"extra\":\(extra)}"))
+        }
+    }
+
+    // MARK: Helpers
+
+    func visibleRequest(_ id: String, principal: Principal, tx: StoreTransaction) async throws -> ReviewRequest {
+        guard let r = try await tx.request(id: id, district: district.id) else { throw ServiceFailure.requestNotFound(id) }
+        if case .unit(let unit) = principal, r.unitId != unit { throw ServiceFailure.requestNotFound(id) }
+        return r
+    }
+
+    func checkPredecessors(_ ids: [String], unit: String, principal: Principal, tx: StoreTransaction) async throws {
+        for p in ids {
+            guard let r = try await tx.request(id: p, district: district.id), principal.isOffice || r.unitId == unit else {
+                throw ServiceFailure(422, "unknown-predecessor", "Buổi phải diễn ra trước '\(Text.clip(p))' không phải một đăng ký của đơn vị. Xem mã đăng ký bằng: reviewcal list")
+            }
+            if r.status != .open { throw ServiceFailure(422, "withdrawn-predecessor", "Buổi phải diễn ra trước \(p) đã bị rút.") }
+        }
+    }
+
+    func idempotent(
+        principal: Principal, key: String?, fingerprint: String, _ body: @escaping @Sendable (StoreTransaction) async throws -> (Int, String)
+    ) async throws -> Answer {
+        if let key, key.isEmpty || key.count > 100 || !key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
+            throw ServiceFailure(400, "invalid-idempotency-key", "Khóa chống trùng (Idempotency-Key) phải là 1–100 ký tự ASCII, không có dấu cách.")
+        }
+        let print = Secrets.sha256(fingerprint)
+        return try await store.write { tx in
+            if let key, let stored = try await tx.storedResponse(district: self.district.id, principal: principal.actor, key: key) {
+                guard stored.fingerprint == print else {
+                    throw ServiceFailure(422, "idempotency-key-reused", "Khóa chống trùng '\(key)' đã dùng cho một yêu cầu khác. Mỗi lần gửi mới cần một khóa mới.")
+                }
+                return Answer(status: stored.status, body: stored.body)
+            }
+            let (status, json) = try await body(tx)
+            if let key {
+                try await tx.storeResponse(
+                    district: self.district.id, principal: principal.actor, key: key,
+                    response: StoredResponse(fingerprint: print, status: status, body: json), at: self.clock.now())
+            }
+            return Answer(status: status, body: json)
+        }
+    }
+
+    func view(_ r: ReviewRequest, session: Session?, for principal: Principal, warnings: [String]) -> RequestView {
+        let state: (String, String)
+        var placement: Placement?
+        var published = false
+        var reason: String?
+        if r.status == .withdrawn {
+            state = ("da-rut", "Đã rút đăng ký")
+        } else if let p = session?.published, p.cancelled {
+            state = ("da-huy", "Buổi kiểm điểm đã bị hủy")
+            placement = p.placement
+            published = true
+        } else if let p = session?.published {
+            state = ("da-cong-bo", "Đã xếp lịch và công bố")
+            placement = p.placement
+            published = true
+        } else if let s = session, let proposal = s.proposal {
+            state = ("da-de-xuat", "Văn phòng đã dự kiến lịch, chưa công bố")
+            placement = principal.isOffice ? proposal : nil
+        } else if let s = session, s.proposal == nil {
+            state = ("khong-xep-duoc", "Chưa xếp được lịch")
+            reason = s.reason
+        } else if r.draftSent == nil {
+            state = ("cho-du-thao", "Chờ đơn vị khai báo ngày gửi dự thảo báo cáo")
+        } else {
+            state = ("cho-xep-lich", "Đã nhận, chờ Văn phòng xếp lịch")
+        }
+        let pv = placement.map { p in
+            PlacementView(
+                start: p.start, end: p.end, memberId: p.member, memberName: p.member.flatMap { district.member($0)?.name }, teamId: p.team,
+                teamName: district.team(p.team)?.name ?? p.team, published: published)
+        }
+        return RequestView(
+            request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1, placement: pv, reason: reason,
+            warnings: warnings)
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import ReviewCore
+import ReviewStore
+import Scheduling
+
+extension ReviewService {
+    /// What a scheduling run produced.
+    public struct RunResult: Sendable {
+        /// The week.
+        public var week: ISOWeek
+        /// Requests scheduled.
+        public var scheduled: Int
+        /// Requests left out, with reasons.
+        public var unscheduled: [(request: String, reason: String)]
+        /// The solution's penalty score.
+        public var score: Int
+    }
+
+    /// Requests held out of the problem, with the reason, and the problem document.
+    struct Built {
+        var problem: WeekProblem
+        var heldOut: [String: String]
+        var requests: [String: ReviewRequest]
+    }
+
+    /// The week's problem as the scheduling contract's JSON.
+    public func exportProblem(week: ISOWeek) async throws -> Data {
+        try await buildProblem(week: week, release: []).problem.json()
+    }
+
+    /// Solves the week and stores the proposal. Published and pinned sessions keep their placement unless listed in `release`.
+    public func runSchedule(week: ISOWeek, by actor: String, release: Set<String> = [], options: SolverOptions = .init(timeLimit: 5)) async throws -> RunResult {
+        let built = try await buildProblem(week: week, release: release)
+        let problem: Problem
+        do {
+            problem = try ProblemReader.read(built.problem.json())
+        } catch {
+            throw ServiceFailure(422, "invalid-problem", "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(error.defects.joined(separator: "; "))")
+        }
+        let solution: Solution
+        do {
+            solution = try Solver.solve(problem, options: options)
+        } catch {
+            throw ServiceFailure(422, "infeasible", "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (reviewcal schedule unpin).")
+        }
+        let now = clock.now()
+        return try await store.write { tx in
+            var unscheduled: [(String, String)] = []
+            let existing = Dictionary(uniqueKeysWithValues: try await tx.sessions(district: self.district.id, week: week).map { ($0.requestId, $0) })
+            for a in solution.assignments {
+                guard let r = built.requests[a.request] else { continue }
+                let o = r.options[a.option]
+                var s = existing[a.request] ?? Session(requestId: a.request, districtId: self.district.id, week: week, proposal: nil, reason: nil, pinned: false, published: nil)
+                s.proposal = Placement(option: a.option, start: o.start, end: o.end, member: a.member, team: a.team)
+                s.reason = nil
+                if release.contains(a.request) { s.pinned = false }
+                try await tx.saveSession(s)
+            }
+            let reasons = Dictionary(uniqueKeysWithValues: solution.unscheduled.map { ($0.request, $0.reason) }).merging(built.heldOut) { a, _ in a }
+            for (id, reason) in reasons.sorted(by: { $0.key < $1.key }) {
+                var s = existing[id] ?? Session(requestId: id, districtId: self.district.id, week: week, proposal: nil, reason: nil, pinned: false, published: nil)
+                s.proposal = nil
+                s.reason = reason
+                try await tx.saveSession(s)
+                unscheduled.append((id, reason))
+            }
+            let summary = "{\"score\":\(solution.score),\"scheduled\":\(solution.assignments.count),\"unscheduled\":\(unscheduled.count)}"
+            try await tx.audit(AuditEntry(
+                id: Secrets.identifier(prefix: "a-", length: 12), districtId: self.district.id, at: now, actor: actor, action: "schedule.run",
+                entity: "week", entityId: week.iso, before: nil, after: summary))
+            return RunResult(week: week, scheduled: solution.assignments.count, unscheduled: unscheduled, score: solution.score)
+        }
+    }
+
+    /// Publishes the week's proposal: members, teams and units see it in their calendars. Changed sessions raise their
+    /// SEQUENCE; sessions no longer scheduled are cancelled. Returns how many sessions changed.
+    @discardableResult
+    public func publish(week: ISOWeek, by actor: String) async throws -> Int {
+        let now = clock.now()
+        return try await store.write { tx in
+            var changed = 0
+            for var s in try await tx.sessions(district: self.district.id, week: week) {
+                let before = s.published
+                if let proposal = s.proposal {
+                    if before == nil || before?.placement != proposal || before?.cancelled == true {
+                        s.published = PublishedSession(placement: proposal, cancelled: false, sequence: before.map { $0.sequence + 1 } ?? 0, lastModified: now)
+                    }
+                } else if let p = before, !p.cancelled {
+                    s.published = PublishedSession(placement: p.placement, cancelled: true, sequence: p.sequence + 1, lastModified: now)
+                }
+                if s.published != before {
+                    changed += 1
+                    try await tx.saveSession(s)
+                    try await tx.audit(self.auditEntry(
+                        actor: actor, action: "session.publish", entity: "session", id: s.requestId, before: before.map(StoreTransaction.json),
+                        after: s.published.map(StoreTransaction.json)))
+                }
+            }
+            try await tx.audit(self.auditEntry(actor: actor, action: "schedule.publish", entity: "week", id: week.iso, before: nil, after: "{\"changed\":\(changed)}"))
+            try await tx.bumpRevision(district: self.district.id)
+            return changed
+        }
+    }
+
+    /// Pins a session: the next runs keep it exactly as proposed now, or at the given option, member and team.
+    public func pin(request: String, option: Int?, member: String??, team: String?, by actor: String) async throws {
+        try await store.write { tx in
+            guard let r = try await tx.request(id: request, district: self.district.id) else { throw ServiceFailure.requestNotFound(request) }
+            var s = try await tx.session(request: request, district: self.district.id)
+                ?? Session(requestId: request, districtId: self.district.id, week: r.week, proposal: nil, reason: nil, pinned: false, published: nil)
+            let before = StoreTransaction.json(s)
+            var p = s.proposal
+            if option != nil || team != nil || member != nil {
+                let index = option ?? p?.option ?? 0
+                guard r.options.indices.contains(index) else {
+                    throw ServiceFailure(422, "invalid-option", "Đăng ký \(request) chỉ có \(r.options.count) phương án (chọn từ 1 đến \(r.options.count)).")
+                }
+                guard let teamId = team ?? p?.team else { throw ServiceFailure(422, "missing-team", "Cần chỉ định tổ công tác (--team) cho buổi chưa được xếp.") }
+                guard let t = self.district.team(teamId) else { throw ServiceFailure(404, "unknown-team", "Không có tổ công tác '\(Text.clip(teamId))'.") }
+                guard let unit = self.district.unit(r.unitId), t.blocs.contains(unit.bloc) else {
+                    throw ServiceFailure(422, "wrong-bloc", "\(t.name) không theo dõi khối của đơn vị này.")
+                }
+                let memberId: String? = member ?? p?.member
+                if let memberId, self.district.member(memberId) == nil { throw ServiceFailure(404, "unknown-member", "Không có UVBTV '\(Text.clip(memberId))'.") }
+                let o = r.options[index]
+                p = Placement(option: index, start: o.start, end: o.end, member: memberId, team: teamId)
+            }
+            guard p != nil else { throw ServiceFailure(422, "nothing-to-pin", "Buổi \(request) chưa có lịch dự kiến: chỉ định --option và --team để ghim.") }
+            s.proposal = p
+            s.reason = nil
+            s.pinned = true
+            try await tx.saveSession(s)
+            try await tx.audit(self.auditEntry(actor: actor, action: "session.pin", entity: "session", id: request, before: before, after: StoreTransaction.json(s)))
+        }
+    }
+
+    /// Unpins a session: the next run may move it (a published one only when also released).
+    public func unpin(request: String, by actor: String) async throws {
+        try await store.write { tx in
+            guard var s = try await tx.session(request: request, district: self.district.id), s.pinned else {
+                throw ServiceFailure(404, "not-pinned", "Buổi \(request) không được ghim.")
+            }
+            let before = StoreTransaction.json(s)
+            s.pinned = false
+            try await tx.saveSession(s)
+            try await tx.audit(self.auditEntry(actor: actor, action: "session.unpin", entity: "session", id: request, before: before, after: StoreTransaction.json(s)))
+        }
+    }
+
+    /// The sessions of a week, or of every week.
+    public func sessions(week: ISOWeek? = nil) async throws -> [Session] {
+        try await store.read { tx in try await tx.sessions(district: self.district.id, week: week) }
+    }
+
+    func buildProblem(week: ISOWeek, release: Set<String>) async throws -> Built {
+        let (requests, sessions, earlier) = try await store.read { tx in
+            let open = try await tx.requests(district: self.district.id, week: week, status: .open)
+            let sessions = try await tx.sessions(district: self.district.id, week: week)
+            let all = try await tx.requests(district: self.district.id, status: .open)
+            let allSessions = try await tx.sessions(district: self.district.id)
+            // Predecessors held in an earlier week count as satisfied once published there.
+            let held = Set(allSessions.filter { s in s.week < week && s.published.map { !$0.cancelled } == true }.map(\.requestId))
+            return (open, sessions, (all, held))
+        }
+        let (allOpen, heldEarlier) = earlier
+        let sessionByRequest = Dictionary(uniqueKeysWithValues: sessions.map { ($0.requestId, $0) })
+        let leadDays = district.campaigns.first { $0.id == requests.first?.campaignId }?.leadDays ?? 2
+        var heldOut: [String: String] = [:]
+        var included: [ReviewRequest] = []
+        for r in requests {
+            if r.draftSent == nil {
+                heldOut[r.id] = "Chưa xếp lịch: đơn vị chưa khai báo ngày gửi dự thảo báo cáo kiểm điểm (cần gửi trước ít nhất \(leadDays) ngày). Đơn vị khai báo bằng: reviewcal change \(r.id) --draft-sent YYYY-MM-DD."
+            } else if district.unit(r.unitId) == nil {
+                heldOut[r.id] = "Chưa xếp lịch: đơn vị '\(r.unitId)' không còn trong cấu hình của huyện."
+            } else {
+                included.append(r)
+            }
+        }
+        // Rule IV.4: the units listed in a unit's `after` review first; explicit predecessors too.
+        var predecessors: [String: [String]] = [:]
+        for r in included {
+            var ids = r.after
+            for unitId in district.unit(r.unitId)?.after ?? [] {
+                ids += allOpen.filter { $0.unitId == unitId && $0.campaignId == r.campaignId && $0.week == week }.map(\.id)
+            }
+            predecessors[r.id] = Array(Set(ids)).sorted()
+        }
+        // Drop predecessors satisfied earlier; a predecessor later or held out blocks the request.
+        var changed = true
+        var includedIds = Set(included.map(\.id))
+        let byId = Dictionary(uniqueKeysWithValues: allOpen.map { ($0.id, $0) })
+        while changed {
+            changed = false
+            for r in included where includedIds.contains(r.id) {
+                for p in predecessors[r.id] ?? [] where !includedIds.contains(p) && !heldEarlier.contains(p) {
+                    let name = byId[p].flatMap { district.unit($0.unitId)?.name } ?? p
+                    heldOut[r.id] = "Chưa xếp lịch: buổi phải tổ chức trước (\(p), \(name)) chưa được xếp lịch trong tuần này hoặc tuần trước. Cần xếp buổi đó trước."
+                    includedIds.remove(r.id)
+                    changed = true
+                }
+            }
+        }
+        included = included.filter { includedIds.contains($0.id) }
+
+        var pins: [WeekProblem.Pin] = []
+        for r in included {
+            guard let s = sessionByRequest[r.id], !release.contains(r.id) else { continue }
+            let keep: Placement? =
+                if s.pinned { s.proposal } else if let p = s.published, !p.cancelled { p.placement } else { nil }
+            guard let keep, r.options.indices.contains(keep.option), r.options[keep.option].start == keep.start, r.options[keep.option].end == keep.end
+            else { continue }
+            pins.append(.init(request: r.id, option: keep.option, member: keep.member, team: keep.team))
+        }
+        let problemRequests = included.map { r -> WeekProblem.Request in
+            let unit = district.unit(r.unitId)!
+            let notBefore = r.draftSent.map { ReviewCore.LocalDateTime(date: $0.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!).iso }
+            return WeekProblem.Request(
+                id: r.id, unit: r.unitId, bloc: unit.bloc, location: r.location, needsMember: true, inCharge: unit.inCharge,
+                weight: unit.reviewSuggestion ? 3 : 1, notBefore: notBefore,
+                after: (predecessors[r.id] ?? []).filter { includedIds.contains($0) },
+                options: r.options.map { .init(start: $0.start.iso, end: $0.end.iso) })
+        }
+        let problem = WeekProblem(
+            timezone: district.zone.identifier, week: week.iso,
+            members: district.members.map { .init(id: $0.id, name: $0.name, blocs: nil, maxPerDay: $0.maxPerDay, busy: []) },
+            teams: district.teams.map { .init(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: []) },
+            travelMinutes: .init(default: district.travel.defaultMinutes, pairs: district.travel.pairs.map { .init(a: $0.a, b: $0.b, minutes: $0.minutes) }),
+            requests: problemRequests, pinned: pins)
+        return Built(problem: problem, heldOut: heldOut, requests: Dictionary(uniqueKeysWithValues: included.map { ($0.id, $0) }))
+    }
+}

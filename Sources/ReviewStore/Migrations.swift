@@ -1,0 +1,105 @@
+import SQLKit
+
+/// The versioned schema. Each step runs once, in order, inside a transaction; steps are never edited once released.
+enum Migrations {
+    /// Every step, in order; the schema version is the number of steps applied.
+    static let steps: [[String]] = [
+        [
+            """
+            CREATE TABLE districts (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                revision BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL REFERENCES districts(id),
+                role TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                label TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                revoked_at TEXT
+            )
+            """,
+            """
+            CREATE TABLE requests (
+                id TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL REFERENCES districts(id),
+                campaign_id TEXT NOT NULL,
+                unit_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                week TEXT NOT NULL,
+                status TEXT NOT NULL,
+                slot BIGINT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX requests_by_week ON requests(district_id, week)",
+            "CREATE INDEX requests_by_unit ON requests(district_id, unit_id)",
+            """
+            CREATE UNIQUE INDEX requests_one_open ON requests(district_id, campaign_id, unit_id, kind, slot)
+            WHERE status = 'open'
+            """,
+            """
+            CREATE TABLE idempotency (
+                district_id TEXT NOT NULL,
+                principal TEXT NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                status BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, principal, key)
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                request_id TEXT PRIMARY KEY REFERENCES requests(id),
+                district_id TEXT NOT NULL,
+                week TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_by_week ON sessions(district_id, week)",
+            """
+            CREATE TABLE audit (
+                id TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                before TEXT,
+                after TEXT
+            )
+            """,
+            "CREATE INDEX audit_by_entity ON audit(district_id, entity, entity_id)",
+            """
+            CREATE TABLE feed_tokens (
+                token TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            )
+            """,
+            "CREATE INDEX feed_tokens_by_subject ON feed_tokens(district_id, kind, subject)",
+            """
+            CREATE TABLE allowances (
+                district_id TEXT NOT NULL,
+                campaign_id TEXT NOT NULL,
+                unit_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                extra BIGINT NOT NULL,
+                PRIMARY KEY (district_id, campaign_id, unit_id, kind)
+            )
+            """,
+        ]
+    ]
+}

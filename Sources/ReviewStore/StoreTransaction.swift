@@ -1,0 +1,312 @@
+import Foundation
+import ReviewCore
+import SQLKit
+
+/// The operations on stored data, inside one `ReviewStore.read` or `ReviewStore.write`.
+public struct StoreTransaction: Sendable {
+    let db: any SQLDatabase
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(Timestamp.string(date))
+        }
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.date(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad timestamp \(text)"))
+            }
+            return date
+        }
+        return d
+    }()
+
+    /// JSON text of a value, keys sorted (used for stored rows and the audit trail).
+    public static func json(_ value: some Encodable) -> String {
+        // Encoding our own Codable model types cannot fail.
+        String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, id: String) throws -> T {
+        do {
+            return try Self.decoder.decode(type, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corruptRow(table: table, id: id)
+        }
+    }
+
+    // MARK: Districts
+
+    /// Creates the district's row when absent, and keeps its name current.
+    public func ensureDistrict(id: String, name: String) async throws {
+        let rows = try await db.raw("SELECT id FROM districts WHERE id = \(bind: id)").all()
+        if rows.isEmpty {
+            try await db.raw("INSERT INTO districts (id, name, revision) VALUES (\(bind: id), \(bind: name), 0)").run()
+        } else {
+            try await db.raw("UPDATE districts SET name = \(bind: name) WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// The district's revision: raised on every change that feeds show, so caches know when to render again.
+    public func revision(district: String) async throws -> Int {
+        let rows = try await db.raw("SELECT revision FROM districts WHERE id = \(bind: district)").all()
+        return try rows.first?.decode(column: "revision", as: Int.self) ?? 0
+    }
+
+    /// Raises the district's revision.
+    public func bumpRevision(district: String) async throws {
+        try await db.raw("UPDATE districts SET revision = revision + 1 WHERE id = \(bind: district)").run()
+    }
+
+    // MARK: API tokens
+
+    /// Stores a new token record with the hash of its secret.
+    public func insertToken(_ token: APIToken, hash: String) async throws {
+        try await db.raw("""
+            INSERT INTO api_tokens (id, district_id, role, subject, token_hash, label, created_at, created_by, revoked_at)
+            VALUES (\(bind: token.id), \(bind: token.districtId), \(bind: token.role.rawValue), \(bind: token.subject), \(bind: hash),
+                    \(bind: token.label), \(bind: Timestamp.string(token.createdAt)), \(bind: token.createdBy), NULL)
+            """).run()
+    }
+
+    /// The token whose secret hashes to `hash`, revoked or not.
+    public func token(hash: String) async throws -> APIToken? {
+        try await db.raw("SELECT * FROM api_tokens WHERE token_hash = \(bind: hash)").all().first.map(Self.token(row:))
+    }
+
+    /// A district's tokens, newest first.
+    public func tokens(district: String) async throws -> [APIToken] {
+        try await db.raw("SELECT * FROM api_tokens WHERE district_id = \(bind: district) ORDER BY created_at DESC, id").all().map(Self.token(row:))
+    }
+
+    /// Marks a token revoked; false when no such live token.
+    public func revokeToken(id: String, district: String, at: Date) async throws -> Bool {
+        let live = try await db.raw("SELECT id FROM api_tokens WHERE id = \(bind: id) AND district_id = \(bind: district) AND revoked_at IS NULL").all()
+        guard !live.isEmpty else { return false }
+        try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: Timestamp.string(at)) WHERE id = \(bind: id)").run()
+        return true
+    }
+
+    private static func token(row: any SQLRow) throws -> APIToken {
+        let id = try row.decode(column: "id", as: String.self)
+        guard let role = APIToken.Role(rawValue: try row.decode(column: "role", as: String.self)),
+            let created = Timestamp.date(try row.decode(column: "created_at", as: String.self))
+        else { throw StoreError.corruptRow(table: "api_tokens", id: id) }
+        let revoked = try row.decode(column: "revoked_at", as: String?.self).flatMap(Timestamp.date)
+        return APIToken(
+            id: id, districtId: try row.decode(column: "district_id", as: String.self), role: role,
+            subject: try row.decode(column: "subject", as: String.self), label: try row.decode(column: "label", as: String.self),
+            createdAt: created, createdBy: try row.decode(column: "created_by", as: String.self), revokedAt: revoked)
+    }
+
+    // MARK: Requests
+
+    /// Stores a new request in `slot` (0 unless the office allowed more than one open request of its kind).
+    public func insertRequest(_ r: ReviewRequest, slot: Int) async throws {
+        try await db.raw("""
+            INSERT INTO requests (id, district_id, campaign_id, unit_id, kind, week, status, slot, data)
+            VALUES (\(bind: r.id), \(bind: r.districtId), \(bind: r.campaignId), \(bind: r.unitId), \(bind: r.kind.rawValue),
+                    \(bind: r.week.iso), \(bind: r.status.rawValue), \(bind: slot), \(bind: Self.json(r)))
+            """).run()
+    }
+
+    /// Replaces a stored request's data (same id).
+    public func updateRequest(_ r: ReviewRequest) async throws {
+        try await db.raw("""
+            UPDATE requests SET week = \(bind: r.week.iso), status = \(bind: r.status.rawValue), kind = \(bind: r.kind.rawValue),
+                   data = \(bind: Self.json(r))
+            WHERE id = \(bind: r.id) AND district_id = \(bind: r.districtId)
+            """).run()
+    }
+
+    /// A request by id, within a district.
+    public func request(id: String, district: String) async throws -> ReviewRequest? {
+        let rows = try await db.raw("SELECT id, data FROM requests WHERE id = \(bind: id) AND district_id = \(bind: district)").all()
+        return try rows.first.map { try decode(ReviewRequest.self, $0.decode(column: "data", as: String.self), table: "requests", id: id) }
+    }
+
+    /// A district's requests, optionally of one unit, week or status, oldest first.
+    public func requests(district: String, unit: String? = nil, week: ISOWeek? = nil, status: RequestStatus? = nil) async throws -> [ReviewRequest] {
+        var query = SQLQueryString("SELECT id, data FROM requests WHERE district_id = \(bind: district)")
+        if let unit { query.appendInterpolation(unsafeRaw: " AND unit_id = "); query.appendInterpolation(bind: unit) }
+        if let week { query.appendInterpolation(unsafeRaw: " AND week = "); query.appendInterpolation(bind: week.iso) }
+        if let status { query.appendInterpolation(unsafeRaw: " AND status = "); query.appendInterpolation(bind: status.rawValue) }
+        let rows = try await db.raw(query).all()
+        let requests = try rows.map { row in
+            try decode(ReviewRequest.self, row.decode(column: "data", as: String.self), table: "requests", id: row.decode(column: "id", as: String.self))
+        }
+        return requests.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// How many open requests a unit has of a kind in a campaign.
+    public func openRequestCount(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int {
+        let rows = try await db.raw("""
+            SELECT COUNT(*) AS n FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
+            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue) AND status = 'open'
+            """).all()
+        return try rows.first?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The lowest free slot for a new open request, given the office's allowance.
+    public func freeSlot(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int? {
+        let allowed = try await allowance(district: district, campaign: campaign, unit: unit, kind: kind) + 1
+        let rows = try await db.raw("""
+            SELECT slot FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
+            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue) AND status = 'open'
+            """).all()
+        let used = Set(try rows.map { try $0.decode(column: "slot", as: Int.self) })
+        return (0..<allowed).first { !used.contains($0) }
+    }
+
+    /// Extra open requests the office allows a unit for a kind in a campaign.
+    public func allowance(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int {
+        let rows = try await db.raw("""
+            SELECT extra FROM allowances WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
+            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
+            """).all()
+        return try rows.first?.decode(column: "extra", as: Int.self) ?? 0
+    }
+
+    /// Sets the extra open requests the office allows.
+    public func setAllowance(district: String, campaign: String, unit: String, kind: ReviewKind, extra: Int) async throws {
+        try await db.raw("""
+            DELETE FROM allowances WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
+            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
+            """).run()
+        try await db.raw("""
+            INSERT INTO allowances (district_id, campaign_id, unit_id, kind, extra)
+            VALUES (\(bind: district), \(bind: campaign), \(bind: unit), \(bind: kind.rawValue), \(bind: extra))
+            """).run()
+    }
+
+    // MARK: Idempotency
+
+    /// The stored first answer for a key, if any.
+    public func storedResponse(district: String, principal: String, key: String) async throws -> StoredResponse? {
+        let rows = try await db.raw("""
+            SELECT fingerprint, status, body FROM idempotency
+            WHERE district_id = \(bind: district) AND principal = \(bind: principal) AND key = \(bind: key)
+            """).all()
+        return try rows.first.map {
+            StoredResponse(
+                fingerprint: try $0.decode(column: "fingerprint", as: String.self), status: try $0.decode(column: "status", as: Int.self),
+                body: try $0.decode(column: "body", as: String.self))
+        }
+    }
+
+    /// Stores the first answer for a key.
+    public func storeResponse(district: String, principal: String, key: String, response: StoredResponse, at: Date) async throws {
+        try await db.raw("""
+            INSERT INTO idempotency (district_id, principal, key, fingerprint, status, body, created_at)
+            VALUES (\(bind: district), \(bind: principal), \(bind: key), \(bind: response.fingerprint), \(bind: response.status),
+                    \(bind: response.body), \(bind: Timestamp.string(at)))
+            """).run()
+    }
+
+    // MARK: Sessions
+
+    /// Stores or replaces a session.
+    public func saveSession(_ s: Session) async throws {
+        try await db.raw("DELETE FROM sessions WHERE request_id = \(bind: s.requestId) AND district_id = \(bind: s.districtId)").run()
+        try await db.raw("""
+            INSERT INTO sessions (request_id, district_id, week, data)
+            VALUES (\(bind: s.requestId), \(bind: s.districtId), \(bind: s.week.iso), \(bind: Self.json(s)))
+            """).run()
+    }
+
+    /// The session of a request, if any.
+    public func session(request: String, district: String) async throws -> Session? {
+        let rows = try await db.raw("SELECT request_id, data FROM sessions WHERE request_id = \(bind: request) AND district_id = \(bind: district)").all()
+        return try rows.first.map { try decode(Session.self, $0.decode(column: "data", as: String.self), table: "sessions", id: request) }
+    }
+
+    /// A district's sessions, of one week or all.
+    public func sessions(district: String, week: ISOWeek? = nil) async throws -> [Session] {
+        var query = SQLQueryString("SELECT request_id, data FROM sessions WHERE district_id = \(bind: district)")
+        if let week { query.appendInterpolation(unsafeRaw: " AND week = "); query.appendInterpolation(bind: week.iso) }
+        let rows = try await db.raw(query).all()
+        return try rows.map { row in
+            try decode(Session.self, row.decode(column: "data", as: String.self), table: "sessions", id: row.decode(column: "request_id", as: String.self))
+        }.sorted { $0.requestId < $1.requestId }
+    }
+
+    // MARK: Audit
+
+    /// Appends to the audit trail.
+    public func audit(_ e: AuditEntry) async throws {
+        try await db.raw("""
+            INSERT INTO audit (id, district_id, at, actor, action, entity, entity_id, before, after)
+            VALUES (\(bind: e.id), \(bind: e.districtId), \(bind: Timestamp.string(e.at)), \(bind: e.actor), \(bind: e.action),
+                    \(bind: e.entity), \(bind: e.entityId), \(bind: e.before), \(bind: e.after))
+            """).run()
+    }
+
+    /// The audit trail of a district, optionally of one entity, oldest first.
+    public func auditTrail(district: String, entityId: String? = nil) async throws -> [AuditEntry] {
+        var query = SQLQueryString("SELECT * FROM audit WHERE district_id = \(bind: district)")
+        if let entityId { query.appendInterpolation(unsafeRaw: " AND entity_id = "); query.appendInterpolation(bind: entityId) }
+        query.appendInterpolation(unsafeRaw: " ORDER BY at, id")
+        return try await db.raw(query).all().map { row in
+            let id = try row.decode(column: "id", as: String.self)
+            guard let at = Timestamp.date(try row.decode(column: "at", as: String.self)) else { throw StoreError.corruptRow(table: "audit", id: id) }
+            return AuditEntry(
+                id: id, districtId: try row.decode(column: "district_id", as: String.self), at: at,
+                actor: try row.decode(column: "actor", as: String.self), action: try row.decode(column: "action", as: String.self),
+                entity: try row.decode(column: "entity", as: String.self), entityId: try row.decode(column: "entity_id", as: String.self),
+                before: try row.decode(column: "before", as: String?.self), after: try row.decode(column: "after", as: String?.self))
+        }
+    }
+
+    // MARK: Feed tokens
+
+    /// Stores a feed token.
+    public func insertFeedToken(_ t: FeedToken) async throws {
+        try await db.raw("""
+            INSERT INTO feed_tokens (token, district_id, kind, subject, created_at, revoked_at)
+            VALUES (\(bind: t.token), \(bind: t.districtId), \(bind: t.kind.rawValue), \(bind: t.subject),
+                    \(bind: Timestamp.string(t.createdAt)), NULL)
+            """).run()
+    }
+
+    /// A feed token by its value, revoked or not.
+    public func feedToken(_ token: String) async throws -> FeedToken? {
+        try await db.raw("SELECT * FROM feed_tokens WHERE token = \(bind: token)").all().first.map(Self.feedToken(row:))
+    }
+
+    /// A district's live feed tokens.
+    public func liveFeedTokens(district: String) async throws -> [FeedToken] {
+        try await db.raw("SELECT * FROM feed_tokens WHERE district_id = \(bind: district) AND revoked_at IS NULL ORDER BY kind, subject")
+            .all().map(Self.feedToken(row:))
+    }
+
+    /// Revokes every live token of one feed; returns how many.
+    public func revokeFeedTokens(district: String, kind: FeedToken.Kind, subject: String, at: Date) async throws -> Int {
+        let live = try await db.raw("""
+            SELECT token FROM feed_tokens WHERE district_id = \(bind: district) AND kind = \(bind: kind.rawValue)
+            AND subject = \(bind: subject) AND revoked_at IS NULL
+            """).all()
+        try await db.raw("""
+            UPDATE feed_tokens SET revoked_at = \(bind: Timestamp.string(at)) WHERE district_id = \(bind: district)
+            AND kind = \(bind: kind.rawValue) AND subject = \(bind: subject) AND revoked_at IS NULL
+            """).run()
+        return live.count
+    }
+
+    private static func feedToken(row: any SQLRow) throws -> FeedToken {
+        let token = try row.decode(column: "token", as: String.self)
+        guard let kind = FeedToken.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+            let created = Timestamp.date(try row.decode(column: "created_at", as: String.self))
+        else { throw StoreError.corruptRow(table: "feed_tokens", id: "…") }
+        return FeedToken(
+            token: token, districtId: try row.decode(column: "district_id", as: String.self), kind: kind,
+            subject: try row.decode(column: "subject", as: String.self), createdAt: created,
+            revokedAt: try row.decode(column: "revoked_at", as: String?.self).flatMap(Timestamp.date))
+    }
+}

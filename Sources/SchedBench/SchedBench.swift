@@ -1,0 +1,87 @@
+import Foundation
+import Scheduling
+
+/// `sched-bench [--time-limit S] [--seed N] [--out DIR] PATH…`: solves each instance (a file, or every `*.json` in a
+/// folder except `*.expected.json`) and prints a Markdown table against the reference in `NAME.expected.json`.
+@main
+struct SchedBench {
+    static func main() {
+        var timeLimit = 10.0
+        var seed: UInt64 = 1
+        var outFolder: String?
+        var paths: [String] = []
+        var arguments = CommandLine.arguments.dropFirst().makeIterator()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--time-limit": timeLimit = arguments.next().flatMap(Double.init) ?? timeLimit
+            case "--seed": seed = arguments.next().flatMap { UInt64($0) } ?? seed
+            case "--out": outFolder = arguments.next()
+            default: paths.append(argument)
+            }
+        }
+        if paths.isEmpty {
+            print("usage: sched-bench [--time-limit S] [--seed N] [--out DIR] INSTANCE.json|FOLDER …")
+            exit(64)
+        }
+        print("| instance | requests | time (s) | score | reference score | reference time (s) | valid |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for file in instanceFiles(paths) {
+            run(file, timeLimit: timeLimit, seed: seed, outFolder: outFolder)
+        }
+    }
+
+    static func instanceFiles(_ paths: [String]) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += names.filter { $0.hasSuffix(".json") && !$0.hasSuffix(".expected.json") }.sorted().map { "\(path)/\($0)" }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    static func run(_ file: String, timeLimit: Double, seed: UInt64, outFolder: String?) {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        guard let data = FileManager.default.contents(atPath: file) else {
+            print("| \(name) | cannot read \(file) | | | | | |")
+            return
+        }
+        let problem: Problem
+        do {
+            problem = try ProblemReader.read(data)
+        } catch {
+            print("| \(name) | invalid: \(error.defects.first ?? "") | | | | | |")
+            return
+        }
+        var reference = ("–", "–")
+        let expectedPath = file.replacingOccurrences(of: ".json", with: ".expected.json")
+        if let expected = FileManager.default.contents(atPath: expectedPath),
+            let object = try? JSONSerialization.jsonObject(with: expected) as? [String: Any]
+        {
+            let score = (object["optimal_score"] as? Int).map { "\($0)" } ?? (object["best_known_score"] as? Int).map { "best \($0)" } ?? "–"
+            let seconds = (object["cpsat_seconds"] as? Double).map { "\($0)" } ?? "–"
+            reference = (score, seconds)
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let solution: Solution
+        do {
+            solution = try Solver.solve(problem, options: SolverOptions(timeLimit: timeLimit, seed: seed))
+        } catch {
+            print("| \(name) | \(problem.requests.count) | | infeasible: \(error.reason) | | | |")
+            return
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let violations = SolutionChecker.check(solution, against: problem)
+        if let outFolder {
+            _ = FileManager.default.createFile(atPath: "\(outFolder)/\(name).solution.json", contents: SolutionWriter.encode(solution))
+        }
+        let valid = violations.isEmpty ? "yes" : "NO (\(violations.count)): \(violations[0])"
+        print(
+            "| \(name) | \(problem.requests.count) | \(String(format: "%.3f", seconds)) | \(solution.score) | \(reference.0) | \(reference.1) | \(valid) |"
+        )
+    }
+}

@@ -1,0 +1,336 @@
+/// One week's scheduling problem (spec `weekly-scheduling.md`, version 1), every default applied.
+///
+/// Build it from JSON with ``ProblemReader/read(_:)`` (which validates it) or in Swift with the memberwise
+/// initialiser; write it back with ``ProblemWriter/encode(_:)``.
+public struct Problem: Sendable, Codable {
+    /// Format version; always 1.
+    public var version: Int
+    /// IANA time zone the local times are in (a label: the solver never converts times).
+    public var timezone: String
+    /// ISO week `YYYY-Www` all options lie in.
+    public var week: String
+    /// Standing Committee members (UVBTV).
+    public var members: [Member]
+    /// Work teams (tổ công tác).
+    public var teams: [Team]
+    /// Travel times between locations.
+    public var travelMinutes: TravelMinutes
+    /// The review sessions to schedule.
+    public var requests: [Request]
+    /// Assignments fixed by hand or already published.
+    public var pinned: [Pin]
+    /// Penalty weights of the score.
+    public var weights: Weights
+
+    /// A problem from its parts; the defaults are the spec's.
+    public init(
+        version: Int = 1, timezone: String = "Asia/Ho_Chi_Minh", week: String, members: [Member], teams: [Team],
+        travelMinutes: TravelMinutes = TravelMinutes(), requests: [Request], pinned: [Pin] = [], weights: Weights = Weights()
+    ) {
+        self.version = version
+        self.timezone = timezone
+        self.week = week
+        self.members = members
+        self.teams = teams
+        self.travelMinutes = travelMinutes
+        self.requests = requests
+        self.pinned = pinned
+        self.weights = weights
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, timezone, week, members, teams, travelMinutes, requests, pinned, weights
+    }
+
+    /// Decodes a problem document leniently, applying defaults; use ``ProblemReader`` to validate untrusted input.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(Int.self, forKey: .version)
+        timezone = try c.decode(String.self, forKey: .timezone)
+        week = try c.decode(String.self, forKey: .week)
+        members = try c.decode([Member].self, forKey: .members)
+        teams = try c.decode([Team].self, forKey: .teams)
+        travelMinutes = try c.decodeIfPresent(TravelMinutes.self, forKey: .travelMinutes) ?? TravelMinutes()
+        requests = try c.decode([Request].self, forKey: .requests)
+        pinned = try c.decodeIfPresent([Pin].self, forKey: .pinned) ?? []
+        weights = try c.decodeIfPresent(Weights.self, forKey: .weights) ?? Weights()
+    }
+}
+
+/// A half-open interval `[start, end)` of local time: a request's time option or a busy block.
+public struct TimeOption: Sendable, Codable, Hashable {
+    /// First minute of the interval.
+    public var start: LocalDateTime
+    /// First minute after the interval.
+    public var end: LocalDateTime
+
+    /// The interval `[start, end)`.
+    public init(start: LocalDateTime, end: LocalDateTime) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Whether the two intervals share at least one instant.
+    public func intersects(_ other: TimeOption) -> Bool {
+        start < other.end && other.start < end
+    }
+}
+
+/// A Standing Committee member (UVBTV).
+public struct Member: Sendable, Codable, Hashable {
+    /// Unique among members.
+    public var id: String
+    /// Full name, used in explanations.
+    public var name: String
+    /// Most sessions starting on one date.
+    public var maxPerDay: Int
+    /// Intervals the member cannot attend anything.
+    public var busy: [TimeOption]
+
+    /// A member; the defaults are the spec's.
+    public init(id: String, name: String, maxPerDay: Int = 2, busy: [TimeOption] = []) {
+        self.id = id
+        self.name = name
+        self.maxPerDay = maxPerDay
+        self.busy = busy
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, name, maxPerDay, busy }
+
+    /// Decodes a member, applying defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        maxPerDay = try c.decodeIfPresent(Int.self, forKey: .maxPerDay) ?? 2
+        busy = try c.decodeIfPresent([TimeOption].self, forKey: .busy) ?? []
+    }
+}
+
+/// A work team (tổ công tác).
+public struct Team: Sendable, Codable, Hashable {
+    /// Unique among teams (a member may share it: they are different persons).
+    public var id: String
+    /// Display name, used in explanations.
+    public var name: String
+    /// Blocs (khối) whose sessions the team may attend.
+    public var blocs: [String]
+    /// Most sessions starting on one date.
+    public var maxPerDay: Int
+    /// Intervals the team cannot attend anything.
+    public var busy: [TimeOption]
+
+    /// A team; the defaults are the spec's.
+    public init(id: String, name: String, blocs: [String], maxPerDay: Int = 2, busy: [TimeOption] = []) {
+        self.id = id
+        self.name = name
+        self.blocs = blocs
+        self.maxPerDay = maxPerDay
+        self.busy = busy
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, name, blocs, maxPerDay, busy }
+
+    /// Decodes a team, applying defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        blocs = try c.decode([String].self, forKey: .blocs)
+        maxPerDay = try c.decodeIfPresent(Int.self, forKey: .maxPerDay) ?? 2
+        busy = try c.decodeIfPresent([TimeOption].self, forKey: .busy) ?? []
+    }
+}
+
+/// Travel times between locations: `travel(x, y)` is 0 when `x == y`, else a pair's minutes, else `default`.
+public struct TravelMinutes: Sendable, Codable, Hashable {
+    /// Minutes between two different locations that no pair names.
+    public var defaultMinutes: Int
+    /// Minutes between named locations, in either direction.
+    public var pairs: [TravelPair]
+
+    /// Travel times; no pairs and 0 minutes by default, as the spec says.
+    public init(defaultMinutes: Int = 0, pairs: [TravelPair] = []) {
+        self.defaultMinutes = defaultMinutes
+        self.pairs = pairs
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case defaultMinutes = "default"
+        case pairs
+    }
+
+    /// Decodes travel times, applying defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        defaultMinutes = try c.decodeIfPresent(Int.self, forKey: .defaultMinutes) ?? 0
+        pairs = try c.decodeIfPresent([TravelPair].self, forKey: .pairs) ?? []
+    }
+
+    /// The spec's `travel(x, y)`; a pair with `a == b` is ignored.
+    public func minutes(from x: String, to y: String) -> Int {
+        if x == y { return 0 }
+        for pair in pairs where pair.a != pair.b && ((pair.a == x && pair.b == y) || (pair.a == y && pair.b == x)) {
+            return pair.minutes
+        }
+        return defaultMinutes
+    }
+}
+
+/// Travel minutes between two locations, either direction.
+public struct TravelPair: Sendable, Codable, Hashable {
+    /// One location.
+    public var a: String
+    /// The other location.
+    public var b: String
+    /// Minutes between them.
+    public var minutes: Int
+
+    /// A pair of locations and the minutes between them.
+    public init(a: String, b: String, minutes: Int) {
+        self.a = a
+        self.b = b
+        self.minutes = minutes
+    }
+}
+
+/// A registered review session (buổi kiểm điểm) to schedule.
+public struct Request: Sendable, Codable, Hashable {
+    /// Unique among requests.
+    public var id: String
+    /// The unit holding the review (a label).
+    public var unit: String
+    /// The unit's bloc; the team must cover it.
+    public var bloc: String
+    /// Where the session takes place (a free string, used for travel times).
+    public var location: String
+    /// Whether a member must attend; when false the member may be absent (at a penalty).
+    public var needsMember: Bool
+    /// Members who follow the unit; another member costs `weights.notInCharge`.
+    public var inCharge: [String]
+    /// Multiplies the penalty for leaving the request unscheduled.
+    public var weight: Int
+    /// No chosen option may start before this time.
+    public var notBefore: LocalDateTime?
+    /// Requests that must take place (and end) before this one.
+    public var after: [String]
+    /// Ranked time options; index 0 is the unit's first choice.
+    public var options: [TimeOption]
+
+    /// A request; the defaults are the spec's.
+    public init(
+        id: String, unit: String, bloc: String, location: String, needsMember: Bool = true, inCharge: [String] = [],
+        weight: Int = 1, notBefore: LocalDateTime? = nil, after: [String] = [], options: [TimeOption]
+    ) {
+        self.id = id
+        self.unit = unit
+        self.bloc = bloc
+        self.location = location
+        self.needsMember = needsMember
+        self.inCharge = inCharge
+        self.weight = weight
+        self.notBefore = notBefore
+        self.after = after
+        self.options = options
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, unit, bloc, location, needsMember, inCharge, weight, notBefore, after, options
+    }
+
+    /// Decodes a request, applying defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        unit = try c.decode(String.self, forKey: .unit)
+        bloc = try c.decode(String.self, forKey: .bloc)
+        location = try c.decode(String.self, forKey: .location)
+        needsMember = try c.decodeIfPresent(Bool.self, forKey: .needsMember) ?? true
+        inCharge = try c.decodeIfPresent([String].self, forKey: .inCharge) ?? []
+        weight = try c.decodeIfPresent(Int.self, forKey: .weight) ?? 1
+        notBefore = try c.decodeIfPresent(LocalDateTime.self, forKey: .notBefore)
+        after = try c.decodeIfPresent([String].self, forKey: .after) ?? []
+        options = try c.decode([TimeOption].self, forKey: .options)
+    }
+
+    /// Encodes every field; `notBefore` is written as null when absent.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(bloc, forKey: .bloc)
+        try c.encode(location, forKey: .location)
+        try c.encode(needsMember, forKey: .needsMember)
+        try c.encode(inCharge, forKey: .inCharge)
+        try c.encode(weight, forKey: .weight)
+        try c.encode(notBefore, forKey: .notBefore)
+        try c.encode(after, forKey: .after)
+        try c.encode(options, forKey: .options)
+    }
+}
+
+/// An assignment fixed in advance; the solution must contain it exactly.
+public struct Pin: Sendable, Codable, Hashable {
+    /// The pinned request's id.
+    public var request: String
+    /// Index of the chosen option.
+    public var option: Int
+    /// The attending member, `nil` only where the request does not need one.
+    public var member: String?
+    /// The attending team.
+    public var team: String
+
+    /// A pin.
+    public init(request: String, option: Int, member: String?, team: String) {
+        self.request = request
+        self.option = option
+        self.member = member
+        self.team = team
+    }
+
+    private enum CodingKeys: String, CodingKey { case request, option, member, team }
+
+    /// Encodes every field; `member` is written as null when absent, as the spec requires.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(request, forKey: .request)
+        try c.encode(option, forKey: .option)
+        try c.encode(member, forKey: .member)
+        try c.encode(team, forKey: .team)
+    }
+}
+
+/// Penalty weights of the score.
+public struct Weights: Sendable, Codable, Hashable {
+    /// Per unscheduled request, times its weight.
+    public var unscheduled: Int
+    /// Per scheduled request, times the chosen option's index.
+    public var rank: Int
+    /// Per scheduled request whose member is not in its non-empty `inCharge`.
+    public var notInCharge: Int
+    /// Per scheduled request without a member.
+    public var noMember: Int
+    /// Per member and date, times (sessions starting that date − 1).
+    public var sameDay: Int
+
+    /// Weights; the defaults are the spec's.
+    public init(unscheduled: Int = 1000, rank: Int = 10, notInCharge: Int = 50, noMember: Int = 80, sameDay: Int = 20) {
+        self.unscheduled = unscheduled
+        self.rank = rank
+        self.notInCharge = notInCharge
+        self.noMember = noMember
+        self.sameDay = sameDay
+    }
+
+    private enum CodingKeys: String, CodingKey { case unscheduled, rank, notInCharge, noMember, sameDay }
+
+    /// Decodes weights key by key, applying defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        unscheduled = try c.decodeIfPresent(Int.self, forKey: .unscheduled) ?? 1000
+        rank = try c.decodeIfPresent(Int.self, forKey: .rank) ?? 10
+        notInCharge = try c.decodeIfPresent(Int.self, forKey: .notInCharge) ?? 50
+        noMember = try c.decodeIfPresent(Int.self, forKey: .noMember) ?? 80
+        sameDay = try c.decodeIfPresent(Int.self, forKey: .sameDay) ?? 20
+    }
+}
