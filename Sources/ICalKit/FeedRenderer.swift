@@ -1,3 +1,4 @@
+internal import CLibical
 import Foundation
 
 /// Renders a `FeedCalendar` as the bytes of a subscribable iCalendar feed, every byte produced by libical.
@@ -21,76 +22,113 @@ public enum FeedRenderer {
     /// The calendar as a libical component tree (what `render` serialises).
     public static func makeComponent(_ calendar: FeedCalendar) throws -> ICalComponent {
         let interval = try refreshInterval(calendar.refreshInterval)
+        let events = try orderedEvents(calendar.events)
         let root = try ICalComponent(kind: .vcalendar)
-        try root.addProperty(.version, .text("2.0"))
-        try root.addProperty(.prodid, .text(productID))
-        try root.addProperty("CALSCALE", .text("GREGORIAN"))
-        try root.addProperty(.name, .text(TextCleaner.singleLine(calendar.name)))
-        // libical does not escape `,` and `;` in X- properties, and vobject-based clients cut the name there.
-        try root.addProperty("X-WR-CALNAME", .text(TextCleaner.singleLine(calendar.name, replacingSeparators: true)))
-        try root.addProperty("X-WR-TIMEZONE", .text(ICalComponent.hoChiMinhTZID))
-        let refresh = try ICalProperty(.refreshInterval, .duration(interval))
-        // RFC 7986 requires the VALUE parameter, and libical does not add it for the default type.
-        try refresh.setParameter("VALUE", "DURATION")
-        try root.add(refresh)
-        try root.addProperty("X-PUBLISHED-TTL", .text(interval.description))
-        try root.add(ICalComponent.hoChiMinhTimeZone())
-
-        var seen = Set<String>()
-        let ordered = calendar.events.map { ($0.sortStart, $0) }.sorted {
-            $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.uid.utf8.lexicographicallyPrecedes($1.1.uid.utf8)
-        }
-        for (_, event) in ordered {
-            guard seen.insert(event.uid).inserted else { throw ICalError.invalidValue("UID \(event.uid) appears twice") }
-            try root.add(makeEvent(event))
+        let zone = try ICalComponent.hoChiMinhTimeZone()
+        // One lock for the whole build; the tree is reachable only from `root`, which frees it on any error.
+        try Libical.locked {
+            let handle = root.handle
+            try add(.version, .text("2.0"), to: handle)
+            try add(.prodid, .text(productID), to: handle)
+            try add("CALSCALE", .text("GREGORIAN"), to: handle)
+            try addText(.name, TextCleaner.singleLineBytes(calendar.name), to: handle)
+            // libical does not escape `,` and `;` in X- properties, and vobject-based clients cut the name there.
+            try addText("X-WR-CALNAME", TextCleaner.singleLineBytes(calendar.name, replacingSeparators: true), to: handle)
+            try add("X-WR-TIMEZONE", .text(ICalComponent.hoChiMinhTZID), to: handle)
+            let refresh = try ICalProperty.makeHandle(.refreshInterval, .duration(interval))
+            // RFC 7986 requires the VALUE parameter, and libical does not add it for the property's default type.
+            icalproperty_add_parameter(refresh, icalparameter_new_value(ICAL_VALUE_DURATION))
+            icalcomponent_add_property(handle, refresh)
+            try add("X-PUBLISHED-TTL", .text(interval.description), to: handle)
+            try root.add(zone)
+            for event in events {
+                guard let child = icalcomponent_new(ICAL_VEVENT_COMPONENT) else { throw ICalError.creationFailed("VEVENT") }
+                icalcomponent_add_component(handle, child)
+                try fill(child, with: event)
+            }
         }
         return root
     }
 
-    private static func makeEvent(_ event: FeedEvent) throws -> ICalComponent {
+    /// The events by start, then UID; rejects repeated UIDs.
+    private static func orderedEvents(_ events: [FeedEvent]) throws -> [FeedEvent] {
+        let ordered = events.map { ($0.sortStart, $0) }.sorted {
+            $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.uid.utf8.lexicographicallyPrecedes($1.1.uid.utf8)
+        }
+        var seen = Set<String>()
+        for (_, event) in ordered {
+            guard seen.insert(event.uid).inserted else { throw ICalError.invalidValue("UID \(event.uid) appears twice") }
+        }
+        return ordered.map(\.1)
+    }
+
+    /// Adds the properties (and alarm) of `event` to a VEVENT. Call with the lock held.
+    private static func fill(_ component: OpaquePointer, with event: FeedEvent) throws {
         try checkUID(event.uid)
         guard event.sequence >= 0 else { throw ICalError.invalidValue("negative SEQUENCE for \(event.uid)") }
         let stamp = utcStamp(event.lastModified)
-        let component = try ICalComponent(kind: .vevent)
-        try component.addProperty(.uid, .text(event.uid))
-        try component.addProperty(.dtstamp, .time(.utc(stamp)))
+        try add(.uid, .text(event.uid), to: component)
+        try add(.dtstamp, .time(.utc(stamp)), to: component)
         switch event.timing {
         case .local(let start, let end):
             guard start <= end else { throw ICalError.invalidValue("event \(event.uid) ends before it starts") }
-            try component.addProperty(.dtstart, .time(.zoned(start, tzid: ICalComponent.hoChiMinhTZID)))
-            try component.addProperty(.dtend, .time(.zoned(end, tzid: ICalComponent.hoChiMinhTZID)))
+            try add(.dtstart, .time(.zoned(start, tzid: ICalComponent.hoChiMinhTZID)), to: component)
+            try add(.dtend, .time(.zoned(end, tzid: ICalComponent.hoChiMinhTZID)), to: component)
         case .allDay(let first, let lastInclusive):
             guard first <= lastInclusive, lastInclusive.isValid else {
                 throw ICalError.invalidValue("all-day event \(event.uid) ends before it starts")
             }
-            try component.addProperty(.dtstart, .time(.date(first)))
-            try component.addProperty(.dtend, .time(.date(lastInclusive.nextDay)))
+            try add(.dtstart, .time(.date(first)), to: component)
+            try add(.dtend, .time(.date(lastInclusive.nextDay)), to: component)
         }
-        let summary = TextCleaner.singleLine(event.summary)
-        try component.addProperty(.summary, .text(summary))
-        if let location = event.location.map({ TextCleaner.singleLine($0) }), !location.isEmpty {
-            try component.addProperty(.location, .text(location))
+        let summary = TextCleaner.singleLineBytes(event.summary)
+        try addText(.summary, summary, to: component)
+        if let location = event.location.map({ TextCleaner.singleLineBytes($0) }), !location.isEmpty {
+            try addText(.location, location, to: component)
         }
-        if let description = event.description.map(TextCleaner.multiLine), !description.isEmpty {
-            try component.addProperty(.description, .text(description))
+        if let description = event.description.map({ TextCleaner.multiLineBytes($0) }), !description.isEmpty {
+            try addText(.description, description, to: component)
         }
-        let categories = event.categories.map { TextCleaner.singleLine($0, replacingSeparators: true) }.filter { !$0.isEmpty }
+        let categories = event.categories.map { TextCleaner.singleLineBytes($0, replacingSeparators: true) }.filter { !$0.isEmpty }
         if !categories.isEmpty {
             // libical writes CATEGORIES unescaped, so commas separate the (comma-free) names.
-            try component.addProperty(.categories, .text(categories.joined(separator: ",")))
+            try addText(.categories, Array(categories.joined(separator: [UInt8(ascii: ",")])), to: component)
         }
-        try component.addProperty(.status, .status(status(event.status)))
-        try component.addProperty(.sequence, .integer(event.sequence))
-        try component.addProperty(.lastModified, .time(.utc(stamp)))
+        try add(.status, .status(status(event.status)), to: component)
+        try add(.sequence, .integer(event.sequence), to: component)
+        try add(.lastModified, .time(.utc(stamp)), to: component)
         if let minutes = event.alarmMinutesBefore {
             guard minutes >= 0 else { throw ICalError.invalidValue("negative alarm for \(event.uid)") }
-            let alarm = try ICalComponent(kind: .valarm)
-            try alarm.addProperty(.action, .raw("DISPLAY"))
-            try alarm.addProperty(.description, .text(summary))
-            try alarm.addProperty(.trigger, .duration(ICalDuration(isNegative: minutes > 0, minutes: minutes)))
-            try component.add(alarm)
+            guard let alarm = icalcomponent_new(ICAL_VALARM_COMPONENT) else { throw ICalError.creationFailed("VALARM") }
+            icalcomponent_add_component(component, alarm)
+            try add(.action, .raw("DISPLAY"), to: alarm)
+            try addText(.description, summary, to: alarm)
+            try add(.trigger, .duration(ICalDuration(isNegative: minutes > 0, minutes: minutes)), to: alarm)
         }
-        return component
+    }
+
+    /// Adds a property to a libical component. Call with the lock held.
+    private static func add(_ name: ICalPropertyName, _ value: ICalValue, to component: OpaquePointer) throws {
+        icalcomponent_add_property(component, try ICalProperty.makeHandle(name, value))
+    }
+
+    /// Adds a TEXT (or X-) property from cleaned UTF-8 bytes, without a detour through `String`. Call with the lock held.
+    private static func addText(_ name: ICalPropertyName, _ bytes: [UInt8], to component: OpaquePointer) throws {
+        guard let property = icalproperty_new(name.kind) else { throw ICalError.creationFailed("property \(name)") }
+        if name.isExtension {
+            icalproperty_set_x_name(property, name.rawValue)
+        }
+        let value = (bytes + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text in
+                name.isExtension ? icalvalue_new_x(text.baseAddress) : icalvalue_new_text(text.baseAddress)
+            }
+        }
+        guard let value else {
+            icalproperty_free(property)
+            throw ICalError.creationFailed("value for \(name)")
+        }
+        icalproperty_set_value(property, value)
+        icalcomponent_add_property(component, property)
     }
 
     private static func status(_ status: FeedEvent.Status) -> ICalStatus {

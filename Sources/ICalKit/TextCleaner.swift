@@ -22,9 +22,14 @@ enum TextCleaner {
     /// One line of text: NFC; every line break (CR, LF, U+2028, U+2029) and other control character becomes a
     /// space (so do `,` and `;` when `replacingSeparators`); runs of spaces collapse and the ends are trimmed.
     static func singleLine(_ text: String, replacingSeparators: Bool = false) -> String {
+        String(decoding: singleLineBytes(text, replacingSeparators: replacingSeparators), as: UTF8.self)
+    }
+
+    /// `singleLine` as UTF-8 bytes.
+    static func singleLineBytes(_ text: String, replacingSeparators: Bool = false) -> [UInt8] {
         let input = nfcBytes(text)
         var output: [UInt8] = []
-        output.reserveCapacity(input.count)
+        output.reserveCapacity(input.count + 1)
         var pendingSpace = false
         var index = 0
         while index < input.count {
@@ -42,15 +47,20 @@ enum TextCleaner {
             output.append(byte)
             index += 1
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// Multi-line text: NFC; CRLF, CR, U+2028 and U+2029 become LF (libical writes it as `\n`); other control
     /// characters become spaces; trailing spaces and line breaks are trimmed.
     static func multiLine(_ text: String) -> String {
+        String(decoding: multiLineBytes(text), as: UTF8.self)
+    }
+
+    /// `multiLine` as UTF-8 bytes.
+    static func multiLineBytes(_ text: String) -> [UInt8] {
         let input = nfcBytes(text)
         var output: [UInt8] = []
-        output.reserveCapacity(input.count)
+        output.reserveCapacity(input.count + 1)
         var index = 0
         while index < input.count {
             let (controlLength, isBreak) = control(at: index, in: input)
@@ -68,7 +78,7 @@ enum TextCleaner {
         while let last = output.last, last == 0x20 || last == 0x0A {
             output.removeLast()
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// The length in bytes of the control character at `index` (0 if there is none) and whether it breaks a line.

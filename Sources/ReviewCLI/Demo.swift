@@ -30,17 +30,17 @@ enum Demo {
                     _ = try await service.register(input, by: office, idempotencyKey: "demo-\(unit.id)", admitLate: true)
                     registered += 1
                 } catch let f as ServiceFailure {
-                    print("Tuần mẫu: bỏ qua \(unit.name): \(f.body.message)")
+                    say("Tuần mẫu: bỏ qua \(unit.name): \(f.body.message)")
                 }
             }
             let result = try await service.runSchedule(week: week, by: actor)
             try await service.publish(week: week, by: actor)
-            print("Tuần mẫu \(week.vietnamese): \(registered) đăng ký, \(result.scheduled) buổi đã xếp và công bố.")
+            say("Tuần mẫu \(week.vietnamese): \(registered) đăng ký, \(result.scheduled) buổi đã xếp và công bố.")
         }
         let (_, officeToken) = try await service.issueToken(unit: nil, label: "demo", by: actor)
-        print("Mã truy cập Văn phòng (demo): \(officeToken)")
+        say("Mã truy cập Văn phòng (demo): \(officeToken)")
         for link in links.filter({ $0.kind == .member }).prefix(3) + links.filter({ $0.kind == .district }) {
-            print("Lịch của \(link.ownerName): \(baseURL)\(link.path)")
+            say("Lịch của \(link.ownerName): \(baseURL)\(link.path)")
         }
     }
 }

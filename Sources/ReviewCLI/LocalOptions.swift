@@ -38,6 +38,11 @@ struct LocalOptions: ParsableArguments {
     }
 }
 
+/// Writes a line to standard output at once, unbuffered, so that a server's messages show before it starts serving.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 /// Writes to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

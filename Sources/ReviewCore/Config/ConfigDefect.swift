@@ -25,9 +25,4 @@ public struct ConfigDefect: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(message)"
     }
-
-    /// Orders defects by file, then line, then column, then message.
-    static func < (a: ConfigDefect, b: ConfigDefect) -> Bool {
-        (a.file, a.line, a.column, a.message) < (b.file, b.line, b.column, b.message)
-    }
 }

@@ -5,7 +5,7 @@ public struct ConfigDefects: Error, Sendable, CustomStringConvertible {
 
     /// Collects defects, removing repeats and sorting them by file, line and column.
     public init(_ defects: [ConfigDefect]) {
-        self.defects = Set(defects).sorted(by: <)
+        self.defects = Set(defects).sorted { ($0.file, $0.line, $0.column, $0.message) < ($1.file, $1.line, $1.column, $1.message) }
     }
 
     /// One defect per line, followed by a count.

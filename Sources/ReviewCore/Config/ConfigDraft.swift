@@ -56,7 +56,16 @@ struct ConfigDraft {
     var district: District? {
         guard let districtID, let districtName else { return nil }
         return District(
-            id: districtID, name: districtName, zone: zone, blocs: blocs, units: units, members: members, teams: teams,
-            locations: locations, travel: TravelTable(defaultMinutes: travelDefault, pairs: travel), campaigns: campaigns)
+            id: districtID,
+            name: districtName,
+            zone: zone,
+            blocs: blocs,
+            units: units,
+            members: members,
+            teams: teams,
+            locations: locations,
+            travel: TravelTable(defaultMinutes: travelDefault, pairs: travel),
+            campaigns: campaigns
+        )
     }
 }

@@ -17,8 +17,13 @@ extension ConfigLoader {
                 let at = invalidUTF8Position(in: data)
                 defects.append(
                     ConfigDefect(
-                        file: path, line: at.line, column: at.column,
-                        message: "tệp không phải văn bản UTF-8 hợp lệ (byte lỗi ở đây); hãy lưu lại tệp với bảng mã UTF-8"))
+                        file: path,
+                        line: at.line,
+                        column: at.column,
+                        message: "tệp không phải văn bản UTF-8 hợp lệ (byte lỗi ở đây); "
+                            + "hãy lưu lại tệp với bảng mã UTF-8"
+                    )
+                )
             }
         }
         return (files, defects)

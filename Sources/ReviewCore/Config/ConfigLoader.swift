@@ -49,7 +49,8 @@ public enum ConfigLoader {
         parser.readUnits(root(ConfigFileName.units), file: ConfigFileName.units)
         let campaignFiles = present.filter(ConfigFileName.isCampaign).sorted()
         if campaignFiles.isEmpty {
-            log.add(.whole(ConfigFileName.campaignsFolder), "chưa có chiến dịch nào; thêm một tệp \(ConfigFileName.campaignsFolder)/<năm>.yaml")
+            let folder = ConfigFileName.campaignsFolder
+            log.add(.whole(folder), "chưa có chiến dịch nào; thêm một tệp \(folder)/<năm>.yaml")
         }
         for file in campaignFiles {
             parser.readCampaign(root(file), file: file)

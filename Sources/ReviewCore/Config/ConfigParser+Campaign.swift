@@ -24,8 +24,18 @@ extension ConfigParser {
         }
         draft.campaigns.append(
             Campaign(
-                id: id, name: name, starts: period.lowerBound, ends: period.upperBound, deadlines: deadlines, workingHours: workingHours,
-                workingDays: workingDays, holidays: holidays, cutoff: cutoff, leadDays: leadDays))
+                id: id,
+                name: name,
+                starts: period.lowerBound,
+                ends: period.upperBound,
+                deadlines: deadlines,
+                workingHours: workingHours,
+                workingDays: workingDays,
+                holidays: holidays,
+                cutoff: cutoff,
+                leadDays: leadDays
+            )
+        )
     }
 
     /// `starts` … `ends`; nil when either is malformed or `starts` is after `ends`.
@@ -62,7 +72,9 @@ extension ConfigParser {
             if let day = date, let previous = deadlines.last, day < previous.date {
                 d.report(
                     d.position(of: "date"),
-                    "ngày \(day.vietnamese) sớm hơn hạn đứng trước '\(previous.id)' (\(previous.date.vietnamese)); xếp các hạn theo thứ tự ngày")
+                    "ngày \(day.vietnamese) sớm hơn hạn đứng trước '\(previous.id)' (\(previous.date.vietnamese)); "
+                        + "xếp các hạn theo thứ tự ngày"
+                )
                 date = nil
             }
             if let day = date, let period, !period.contains(day) {
@@ -94,7 +106,8 @@ extension ConfigParser {
                 let hint = Suggestion.hint(for: text, among: known)
                 d.report(
                     d.position(of: node),
-                    "loại kiểm điểm '\(Text.clip(text))' không hợp lệ\(hint); dùng một trong \(known.joined(separator: ", "))")
+                    "loại kiểm điểm '\(Text.clip(text))' không hợp lệ\(hint); dùng một trong \(known.joined(separator: ", "))"
+                )
                 complete = false
                 continue
             }
@@ -138,7 +151,8 @@ extension ConfigParser {
         for (previous, next) in zip(periods, periods.dropFirst()) where next.period.start < previous.period.end {
             r.report(
                 r.position(of: next.node),
-                "khung giờ \(next.period.start)-\(next.period.end) chồng lên khung giờ \(previous.period.start)-\(previous.period.end)")
+                "khung giờ \(next.period.start)-\(next.period.end) chồng lên khung giờ \(previous.period.start)-\(previous.period.end)"
+            )
             complete = false
         }
         return complete ? periods.map(\.period) : nil

@@ -17,7 +17,8 @@ extension ConfigParser {
             if suggestion == true, inCharge?.isEmpty == true {
                 r.report(
                     r.position(of: "reviewSuggestion"),
-                    "đơn vị có gợi ý kiểm điểm nhưng chưa phân công Ủy viên Ban Thường vụ phụ trách ('inCharge' trống)")
+                    "đơn vị có gợi ý kiểm điểm nhưng chưa phân công Ủy viên Ban Thường vụ phụ trách ('inCharge' trống)"
+                )
                 return
             }
             guard let id, let name, let bloc, let kind, let location, let inCharge, let suggestion, let after,
@@ -25,8 +26,17 @@ extension ConfigParser {
             else { return }
             parser.draft.units.append(
                 ReviewUnit(
-                    id: id, name: name, bloc: bloc, kind: kind, location: location, inCharge: inCharge, reviewSuggestion: suggestion,
-                    after: after, contact: contact))
+                    id: id,
+                    name: name,
+                    bloc: bloc,
+                    kind: kind,
+                    location: location,
+                    inCharge: inCharge,
+                    reviewSuggestion: suggestion,
+                    after: after,
+                    contact: contact
+                )
+            )
         }
     }
 
@@ -38,7 +48,9 @@ extension ConfigParser {
             let hint = Suggestion.hint(for: text, among: known)
             r.report(
                 r.position(of: node),
-                "trường 'kind': loại đơn vị '\(Text.clip(text))' không hợp lệ\(hint); dùng một trong \(known.joined(separator: ", "))")
+                "trường 'kind': loại đơn vị '\(Text.clip(text))' không hợp lệ\(hint); "
+                    + "dùng một trong \(known.joined(separator: ", "))"
+            )
             return nil
         }
         return kind

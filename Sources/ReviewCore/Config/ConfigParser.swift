@@ -27,7 +27,10 @@ struct ConfigParser {
             if let zone = CampaignZone(identifier: identifier) {
                 draft.zone = zone
             } else {
-                r.report(r.position(of: node), "múi giờ '\(Text.clip(identifier))' không phải mã IANA hợp lệ; ở Việt Nam dùng 'Asia/Ho_Chi_Minh'")
+                r.report(
+                    r.position(of: node),
+                    "múi giờ '\(Text.clip(identifier))' không phải mã IANA hợp lệ; ở Việt Nam dùng 'Asia/Ho_Chi_Minh'"
+                )
             }
         }
         if let travel = r.nested("travel", noun: "thời gian di chuyển", fields: ["default"], required: false),
@@ -116,7 +119,8 @@ struct ConfigParser {
                 r.has("calendar") == (calendar != nil)
             else { return }
             parser.draft.teams.append(
-                WorkTeam(id: id, name: name, blocs: blocs, leader: leader, leaderPhone: phone, maxPerDay: maxPerDay, calendar: calendar))
+                WorkTeam(id: id, name: name, blocs: blocs, leader: leader, leaderPhone: phone, maxPerDay: maxPerDay, calendar: calendar)
+            )
         }
     }
 
@@ -128,7 +132,11 @@ struct ConfigParser {
     ///   - collection: the list whose ids the entries declare; marked unreadable when the list itself is.
     ///   - noun: what one entry is, for messages; the collection's noun by default.
     mutating func readList(
-        _ root: Node?, file: String, collection: ConfigCollection?, noun: String? = nil, fields: [String],
+        _ root: Node?,
+        file: String,
+        collection: ConfigCollection?,
+        noun: String? = nil,
+        fields: [String],
         entry: (inout ConfigParser, FieldReader) -> Void
     ) {
         let noun = noun ?? collection?.noun ?? ""
@@ -139,7 +147,8 @@ struct ConfigParser {
         guard case .sequence(let items) = root else {
             log.add(
                 ConfigPosition(file: file, mark: root.mark),
-                "danh sách \(noun) phải gồm các mục bắt đầu bằng '- ', nhưng là \(FieldReader.describe(root))")
+                "danh sách \(noun) phải gồm các mục bắt đầu bằng '- ', nhưng là \(FieldReader.describe(root))"
+            )
             if let collection { draft.unreadable.insert(collection) }
             return
         }
@@ -162,19 +171,28 @@ struct ConfigParser {
     // MARK: References
 
     /// Reads a field holding one id of `target` and records the reference, checked once every file is read.
-    mutating func reference(_ r: FieldReader, _ key: String, to target: ConfigCollection, from source: ConfigCollection, owner: String?)
+    mutating func reference(
+        _ r: FieldReader,
+        _ key: String,
+        to target: ConfigCollection,
+        from source: ConfigCollection,
+        owner: String?
+    )
         -> String?
     {
         guard let node = r.value(key), let id = r.identifier(of: node, label: "trường '\(key)'") else { return nil }
-        draft.references.append(
-            ConfigReference(
-                target: target, id: id, source: source, owner: owner, subject: r.subject, field: key, position: r.position(of: node)))
+        record(id, at: node, in: r, key, to: target, from: source, owner: owner)
         return id
     }
 
     /// Reads a field holding a list of ids of `target` and records the references; empty when an optional one is absent.
     mutating func references(
-        _ r: FieldReader, _ key: String, to target: ConfigCollection, from source: ConfigCollection, owner: String?, required: Bool = true
+        _ r: FieldReader,
+        _ key: String,
+        to target: ConfigCollection,
+        from source: ConfigCollection,
+        owner: String?,
+        required: Bool = true
     ) -> [String]? {
         guard let items = r.list(key, required: required) else { return nil }
         var ids: [String] = []
@@ -190,11 +208,25 @@ struct ConfigParser {
                 continue
             }
             ids.append(id)
-            draft.references.append(
-                ConfigReference(
-                target: target, id: id, source: source, owner: owner, subject: r.subject, field: key, position: r.position(of: node)))
+            record(id, at: node, in: r, key, to: target, from: source, owner: owner)
         }
         return complete ? ids : nil
+    }
+
+    /// Records a reference, to be checked once every file is read.
+    private mutating func record(
+        _ id: String,
+        at node: Node,
+        in r: FieldReader,
+        _ key: String,
+        to target: ConfigCollection,
+        from source: ConfigCollection,
+        owner: String?
+    ) {
+        let position = r.position(of: node)
+        draft.references.append(
+            ConfigReference(target: target, id: id, source: source, owner: owner, subject: r.subject, field: key, position: position)
+        )
     }
 
     // MARK: Checked text
@@ -207,7 +239,9 @@ struct ConfigParser {
             guard ["https", "http", "webcal"].contains(scheme), let url = URL(string: text), url.host != nil else {
                 r.report(
                     r.position(of: "calendar"),
-                    "trường 'calendar': '\(Text.clip(text))' không phải địa chỉ https:// hợp lệ (hoặc ghi đường dẫn tệp .ics)")
+                    "trường 'calendar': '\(Text.clip(text))' không phải địa chỉ https:// hợp lệ "
+                        + "(hoặc ghi đường dẫn tệp .ics)"
+                )
                 return nil
             }
         }

@@ -19,7 +19,8 @@ struct ConfigValidator {
         for ref in draft.references where !draft.unreadable.contains(ref.target) {
             guard draft.position(of: ref.id, in: ref.target) == nil else { continue }
             let hint = Suggestion.hint(for: ref.id, among: draft.ids(in: ref.target))
-            log.add(ref.position, "\(ref.subject): trường '\(ref.field)': không có \(ref.target.noun) '\(ref.id)' trong \(ref.target.file)\(hint)")
+            let missing = "không có \(ref.target.noun) '\(ref.id)' trong \(ref.target.file)\(hint)"
+            log.add(ref.position, "\(ref.subject): trường '\(ref.field)': \(missing)")
         }
     }
 
@@ -33,12 +34,13 @@ struct ConfigValidator {
             if let owner = ref.owner { units[ref.id, default: []].append(owner) }
         }
         for bloc in draft.ids(in: .bloc) where !followed.contains(bloc) {
-            guard let members = units[bloc], let position = draft.position(of: bloc, in: .bloc) else { continue }
-            let listed = members.prefix(5).joined(separator: ", ") + (members.count > 5 ? ", …" : "")
+            guard let unitIDs = units[bloc], let position = draft.position(of: bloc, in: .bloc) else { continue }
+            let listed = unitIDs.prefix(5).joined(separator: ", ") + (unitIDs.count > 5 ? ", …" : "")
             log.add(
                 position,
-                "khối '\(bloc)': có \(members.count) đơn vị (\(listed)) nhưng không có tổ công tác nào theo dõi; "
-                    + "thêm '\(bloc)' vào trường 'blocs' của một tổ trong \(ConfigFileName.teams)")
+                "khối '\(bloc)': có \(unitIDs.count) đơn vị (\(listed)) nhưng không có tổ công tác nào theo dõi; "
+                    + "thêm '\(bloc)' vào trường 'blocs' của một tổ trong \(ConfigFileName.teams)"
+            )
         }
     }
 
@@ -74,7 +76,10 @@ struct ConfigValidator {
 
     /// Reports a cycle once, at the `after` entry of its first unit in file order.
     private func report(
-        cycle: [String], edges: [String: [(unit: String, position: ConfigPosition)]], order: [String: Int], reported: inout Set<Set<String>>
+        cycle: [String],
+        edges: [String: [(unit: String, position: ConfigPosition)]],
+        order: [String: Int],
+        reported: inout Set<Set<String>>
     ) {
         guard reported.insert(Set(cycle)).inserted, let first = cycle.indices.min(by: { order[cycle[$0]]! < order[cycle[$1]]! }) else { return }
         let rotated = Array(cycle[first...] + cycle[..<first])
@@ -91,8 +96,9 @@ struct ConfigValidator {
             guard let position = draft.position(of: next.id, in: .campaign) else { continue }
             log.add(
                 position,
-                "chiến dịch '\(next.id)': thời gian \(next.starts.vietnamese)–\(next.ends.vietnamese) chồng lên chiến dịch '\(previous.id)' "
-                    + "(\(previous.starts.vietnamese)–\(previous.ends.vietnamese))")
+                "chiến dịch '\(next.id)': thời gian \(next.starts.vietnamese)–\(next.ends.vietnamese) "
+                    + "chồng lên chiến dịch '\(previous.id)' (\(previous.starts.vietnamese)–\(previous.ends.vietnamese))"
+            )
         }
     }
 }

@@ -28,7 +28,8 @@ struct FieldReader {
         let id = node.mapping?["id"]?.scalar.map(\.string).flatMap { Text.isIdentifier($0) ? $0 : nil }
         subject = id.map { "\(noun) '\($0)'" } ?? index.map { "\(noun) thứ \($0)" } ?? noun
         guard case .mapping(let mapping) = node else {
-            log.add(position, "\(subject): phải là một bảng các trường dạng 'tên: giá trị', nhưng là \(FieldReader.describe(node))")
+            let found = FieldReader.describe(node)
+            log.add(position, "\(subject): phải là một bảng các trường dạng 'tên: giá trị', nhưng là \(found)")
             return nil
         }
         var values: [String: Node] = [:]
@@ -125,7 +126,9 @@ struct FieldReader {
         guard Text.isIdentifier(text) else {
             report(
                 position(of: node),
-                "\(label): mã '\(Text.clip(text))' không hợp lệ; chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối, ví dụ 'xa-tan-may'")
+                "\(label): mã '\(Text.clip(text))' không hợp lệ; "
+                    + "chỉ dùng chữ thường không dấu a-z, chữ số và dấu gạch nối, ví dụ 'xa-tan-may'"
+            )
             return nil
         }
         return text
@@ -136,7 +139,8 @@ struct FieldReader {
         guard let node = value(key, required: fallback == nil) else { return fallback }
         guard let n = integer(of: node, label: "trường '\(key)'") else { return nil }
         guard n >= minimum else {
-            report(position(of: node), minimum == 0 ? "trường '\(key)' không được âm (\(n))" : "trường '\(key)' phải từ \(minimum) trở lên (\(n))")
+            let bound = minimum == 0 ? "không được âm" : "phải từ \(minimum) trở lên"
+            report(position(of: node), "trường '\(key)' \(bound) (\(n))")
             return nil
         }
         return n
@@ -197,7 +201,10 @@ struct FieldReader {
     func list(_ key: String, required: Bool = true) -> [Node]? {
         guard let node = value(key, required: required) else { return required ? nil : [] }
         guard case .sequence(let sequence) = node else {
-            report(position(of: node), "trường '\(key)' phải là một danh sách, ví dụ [a, b] hoặc các dòng '- a', nhưng là \(FieldReader.describe(node))")
+            report(
+                position(of: node),
+                "trường '\(key)' phải là một danh sách, ví dụ [a, b] hoặc các dòng '- a', nhưng là \(FieldReader.describe(node))"
+            )
             return nil
         }
         return Array(sequence)

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import ReviewCore
+
+/// The weekly cutoff (Thursday 15:00 of the week before, Vietnam time), to the second, whatever the process's zone.
+@Suite(.serialized)
+struct CutoffTests {
+    let window = RegistrationWindow.standard
+    let zone = CampaignZone.vietnam
+
+    /// An instant given as Vietnam wall-clock time.
+    func vn(_ text: String, _ second: Int = 0) -> Date {
+        zone.instant(LocalDateTime(iso: text)!, second: second)
+    }
+
+    func week(_ text: String) -> ISOWeek { ISOWeek(iso: text)! }
+
+    /// Runs `body` with the process's TZ set to `tz`, then restores it.
+    func withProcessZone(_ tz: String, _ body: () throws -> Void) rethrows {
+        let old = ProcessInfo.processInfo.environment["TZ"]
+        setenv("TZ", tz, 1)
+        tzset()
+        NSTimeZone.resetSystemTimeZone()
+        defer {
+            if let old { setenv("TZ", old, 1) } else { unsetenv("TZ") }
+            tzset()
+            NSTimeZone.resetSystemTimeZone()
+        }
+        try body()
+    }
+
+    @Test(arguments: ["UTC", "America/New_York", "Asia/Ho_Chi_Minh", "Pacific/Kiritimati"])
+    func thursdayAt1500ClosesNextWeek(tz: String) {
+        withProcessZone(tz) {
+            #expect(TimeZone.current.identifier == tz || tz == "UTC")
+            // 2023-W49's Thursday is 7 December; it closes 2023-W50.
+            let before = vn("2023-12-07T14:59", 59)
+            let at = vn("2023-12-07T15:00", 0)
+            #expect(window.isOpen(week("2023-W50"), at: before))
+            #expect(!window.isOpen(week("2023-W50"), at: at))
+            #expect(window.firstOpenWeek(at: before) == week("2023-W50"))
+            #expect(window.firstOpenWeek(at: at) == week("2023-W51"))
+            // The instant itself: 08:00:00 UTC.
+            #expect(at.timeIntervalSince1970 == 1_701_936_000)
+            #expect(window.closingInstant(of: week("2023-W50")) == at)
+        }
+    }
+
+    @Test func sundayNightAndMondayMorning() {
+        // Sunday 10 Dec 23:59:59 is still week 49 (past its Thursday): first open week is W51.
+        #expect(window.firstOpenWeek(at: vn("2023-12-10T23:59", 59)) == week("2023-W51"))
+        // Monday 11 Dec 00:00 is week 50, before its Thursday: first open is W51 until Thursday 14 Dec 15:00.
+        #expect(window.firstOpenWeek(at: vn("2023-12-11T00:00")) == week("2023-W51"))
+        #expect(window.firstOpenWeek(at: vn("2023-12-14T14:59", 59)) == week("2023-W51"))
+        #expect(window.firstOpenWeek(at: vn("2023-12-14T15:00")) == week("2023-W52"))
+        // Earlier weeks are closed, later ones open.
+        #expect(!window.isOpen(week("2023-W49"), at: vn("2023-12-04T08:00")))
+        #expect(window.isOpen(week("2024-W10"), at: vn("2023-12-04T08:00")))
+    }
+
+    @Test func turnOfTheYearWith53Weeks() {
+        // 2026 has an ISO week 53 (28 Dec 2026 – 3 Jan 2027); its Thursday is 31 December.
+        #expect(ISOWeek.weeks(inYear: 2026) == 53)
+        #expect(ISOWeek.weeks(inYear: 2023) == 52)
+        #expect(ISOWeek(containing: LocalDate(year: 2026, month: 12, day: 31)!) == week("2026-W53"))
+        #expect(ISOWeek(containing: LocalDate(year: 2027, month: 1, day: 3)!) == week("2026-W53"))
+        #expect(ISOWeek(containing: LocalDate(year: 2027, month: 1, day: 4)!) == week("2027-W01"))
+        #expect(week("2026-W53").monday == LocalDate(year: 2026, month: 12, day: 28))
+        // Registration for 2027-W01 closes Thursday 31 Dec 2026 15:00.
+        #expect(window.closing(of: week("2027-W01")) == LocalDateTime(iso: "2026-12-31T15:00"))
+        #expect(window.firstOpenWeek(at: vn("2026-12-31T14:59", 59)) == week("2027-W01"))
+        #expect(window.firstOpenWeek(at: vn("2026-12-31T15:00")) == week("2027-W02"))
+        // Registration for 2026-W53 closes Thursday 24 Dec 2026 15:00.
+        #expect(window.closing(of: week("2026-W53")) == LocalDateTime(iso: "2026-12-24T15:00"))
+        #expect(window.firstOpenWeek(at: vn("2026-12-24T14:59", 59)) == week("2026-W53"))
+        #expect(window.firstOpenWeek(at: vn("2026-12-24T15:00")) == week("2027-W01"))
+        #expect(week("2026-W53").adding(weeks: 1) == week("2027-W01"))
+        #expect(ISOWeek(iso: "2023-W53") == nil)
+    }
+
+    @Test func vietnamTimeFromUTCInstants() {
+        // 2023-12-07T07:59:59Z is 14:59:59 in Hanoi.
+        let instant = Date(timeIntervalSince1970: 1_701_935_999)
+        let local = zone.local(instant)
+        #expect(local.dateTime == LocalDateTime(iso: "2023-12-07T14:59"))
+        #expect(local.second == 59)
+        #expect(zone.date(of: Date(timeIntervalSince1970: 1_701_968_400)) == LocalDate(year: 2023, month: 12, day: 8))
+    }
+
+    @Test func datesAndWeeksParseStrictly() {
+        #expect(LocalDate(iso: "2023-02-29") == nil)
+        #expect(LocalDate(iso: "2024-02-29") != nil)
+        #expect(LocalDate(iso: "2023-12-1") == nil)
+        #expect(LocalDateTime(iso: "2023-12-12T24:00") == nil)
+        #expect(LocalDateTime(iso: "2023-12-12T07:30")?.vietnamese == "Thứ Ba 12/12/2023 07:30")
+        #expect(ISOWeek(iso: "2023-W50")?.monday == LocalDate(year: 2023, month: 12, day: 11))
+        #expect(ISOWeek(iso: "2023W50") == nil)
+        for days in stride(from: -1000, through: 40000, by: 37) {
+            let d = LocalDate(daysSinceEpoch: days)
+            #expect(d.daysSinceEpoch == days)
+            #expect(ISOWeek(containing: d).contains(d))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import ReviewCore
+import ReviewService
+import ReviewStore
+
+/// A service over the sample district and a fresh SQLite database in a temporary directory.
+struct TestWorld {
+    let directory: URL
+    let service: ReviewService
+    let clock: AdjustableClock
+
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The sample district of the repository.
+    static func sampleDistrict() throws -> District {
+        try ConfigLoader.load(directory: repoRoot.appendingPathComponent("config"))
+    }
+
+    /// A world whose clock reads `local` (Vietnam time, `YYYY-MM-DDTHH:MM`) plus `second`.
+    static func make(at local: String, second: Int = 0) async throws -> TestWorld {
+        let district = try sampleDistrict()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let store = try await ReviewStore.openSQLite(path: directory.appendingPathComponent("data/reviewcal.sqlite").path, logger: logger)
+        let clock = AdjustableClock(startingAt: district.zone.instant(LocalDateTime(iso: local)!, second: second), base: FrozenClock())
+        let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger)
+        return TestWorld(directory: directory, service: service, clock: clock)
+    }
+
+    /// Moves the clock to a Vietnam wall-clock time.
+    func set(_ local: String, second: Int = 0) {
+        clock.set(service.district.zone.instant(LocalDateTime(iso: local)!, second: second))
+    }
+
+    func close() async {
+        try? await service.store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A base clock that does not move, so that test times are exact.
+struct FrozenClock: WallClock {
+    func now() -> Date { Date(timeIntervalSince1970: 1_000_000_000) }
+}
