@@ -52,14 +52,15 @@ public enum FeedRenderer {
 
     /// The events by start, then UID; rejects repeated UIDs.
     private static func orderedEvents(_ events: [FeedEvent]) throws -> [FeedEvent] {
-        let ordered = events.map { ($0.sortStart, $0) }.sorted {
-            $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.uid.utf8.lexicographicallyPrecedes($1.1.uid.utf8)
+        let starts = events.map(\.sortStart)
+        let order = events.indices.sorted {
+            starts[$0] != starts[$1] ? starts[$0] < starts[$1] : events[$0].uid.utf8.lexicographicallyPrecedes(events[$1].uid.utf8)
         }
-        var seen = Set<String>()
-        for (_, event) in ordered {
-            guard seen.insert(event.uid).inserted else { throw ICalError.invalidValue("UID \(event.uid) appears twice") }
+        var seen = Set<String>(minimumCapacity: events.count)
+        for index in order {
+            guard seen.insert(events[index].uid).inserted else { throw ICalError.invalidValue("UID \(events[index].uid) appears twice") }
         }
-        return ordered.map(\.1)
+        return order.map { events[$0] }
     }
 
     /// Adds the properties (and alarm) of `event` to a VEVENT. Call with the lock held.
@@ -118,7 +119,9 @@ public enum FeedRenderer {
         if name.isExtension {
             icalproperty_set_x_name(property, name.rawValue)
         }
-        let value = (bytes + [0]).withUnsafeBufferPointer { buffer in
+        var terminated = bytes
+        terminated.append(0)
+        let value = terminated.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { text in
                 name.isExtension ? icalvalue_new_x(text.baseAddress) : icalvalue_new_text(text.baseAddress)
             }

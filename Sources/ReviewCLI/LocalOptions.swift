@@ -38,6 +38,21 @@ struct LocalOptions: ParsableArguments {
     }
 }
 
+extension LocalOptions {
+    /// Opens the service, runs `body`, and closes the database whatever happens.
+    func withService<T>(clock: any WallClock = SystemClock(), _ body: (ReviewService) async throws -> T) async throws -> T {
+        let service = try await openService(clock: clock)
+        do {
+            let result = try await body(service)
+            try await service.store.close()
+            return result
+        } catch {
+            try? await service.store.close()
+            throw error
+        }
+    }
+}
+
 /// Writes a line to standard output at once, unbuffered, so that a server's messages show before it starts serving.
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))

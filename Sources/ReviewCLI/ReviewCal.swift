@@ -12,7 +12,7 @@ struct ReviewCal: AsyncParsableCommand {
             """,
         subcommands: [
             Login.self, Status.self, Register.self, ListRequests.self, Show.self, Change.self, Withdraw.self,
-            Serve.self, ConfigCommand.self, Solve.self, ScheduleCommand.self, Export.self, FeedsCommand.self, Admin.self,
+            Serve.self, DemoCommand.self, ConfigCommand.self, Solve.self, ScheduleCommand.self, Export.self, FeedsCommand.self, Admin.self,
         ]
     )
 }

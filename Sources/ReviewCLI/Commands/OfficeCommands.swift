@@ -79,8 +79,9 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             let w = try parseWeek(week)
-            let service = try await local.openService()
-            FileHandle.standardOutput.write(try await runOffice { try await service.exportProblem(week: w) })
+            try await local.withService { service in
+                FileHandle.standardOutput.write(try await runOffice { try await service.exportProblem(week: w) })
+            }
         }
     }
 
@@ -93,13 +94,14 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             let w = try parseWeek(week)
-            let service = try await local.openService()
-            let r = try await runOffice {
-                try await service.runSchedule(week: w, by: local.officeActor, release: Set(release), options: SolverOptions(timeLimit: timeLimit))
+            try await local.withService { service in
+                let r = try await runOffice {
+                    try await service.runSchedule(week: w, by: local.officeActor, release: Set(release), options: SolverOptions(timeLimit: timeLimit))
+                }
+                print("\(w.vietnamese): đã xếp \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count); điểm phạt \(r.score).")
+                for u in r.unscheduled { print("  \(u.request): \(u.reason)") }
+                print("Xem: reviewcal schedule show --week \(w.iso); công bố: reviewcal schedule publish --week \(w.iso)")
             }
-            print("\(w.vietnamese): đã xếp \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count); điểm phạt \(r.score).")
-            for u in r.unscheduled { print("  \(u.request): \(u.reason)") }
-            print("Xem: reviewcal schedule show --week \(w.iso); công bố: reviewcal schedule publish --week \(w.iso)")
         }
     }
 
@@ -110,9 +112,10 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             let w = try parseWeek(week)
-            let service = try await local.openService()
-            let n = try await runOffice { try await service.publish(week: w, by: local.officeActor) }
-            print("Đã công bố \(w.vietnamese): \(n) buổi mới hoặc thay đổi.")
+            try await local.withService { service in
+                let n = try await runOffice { try await service.publish(week: w, by: local.officeActor) }
+                print("Đã công bố \(w.vietnamese): \(n) buổi mới hoặc thay đổi.")
+            }
         }
     }
 
@@ -125,10 +128,11 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "Tổ công tác (mã).") var team: String?
 
         func run() async throws {
-            let service = try await local.openService()
-            let m: String?? = member.map { $0 == "none" ? Optional<String>.none : Optional($0) }
-            try await runOffice { try await service.pin(request: request, option: option.map { $0 - 1 }, member: m, team: team, by: local.officeActor) }
-            print("Đã ghim \(request).")
+            try await local.withService { service in
+                let m: String?? = member.map { $0 == "none" ? Optional<String>.none : Optional($0) }
+                try await runOffice { try await service.pin(request: request, option: option.map { $0 - 1 }, member: m, team: team, by: local.officeActor) }
+                print("Đã ghim \(request).")
+            }
         }
     }
 
@@ -138,9 +142,10 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Argument(help: "Mã đăng ký.") var request: String
 
         func run() async throws {
-            let service = try await local.openService()
-            try await runOffice { try await service.unpin(request: request, by: local.officeActor) }
-            print("Đã bỏ ghim \(request).")
+            try await local.withService { service in
+                try await runOffice { try await service.unpin(request: request, by: local.officeActor) }
+                print("Đã bỏ ghim \(request).")
+            }
         }
     }
 
@@ -151,10 +156,11 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             let w = try parseWeek(week)
-            let service = try await local.openService()
-            let views = try await runOffice { try await service.list(for: .office(local.actor), week: w, includeWithdrawn: false) }
-            for v in views { print(describe(v)) }
-            if views.isEmpty { print("Chưa có đăng ký nào cho \(w.vietnamese).") }
+            try await local.withService { service in
+                let views = try await runOffice { try await service.list(for: .office(local.actor), week: w, includeWithdrawn: false) }
+                for v in views { print(describe(v)) }
+                if views.isEmpty { print("Chưa có đăng ký nào cho \(w.vietnamese).") }
+            }
         }
     }
 }
@@ -166,9 +172,10 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Thư mục đích.") var out: String = "calendars"
 
     func run() async throws {
-        let service = try await local.openService()
-        let files = try await runOffice { try await service.exportFeeds(to: URL(fileURLWithPath: out)) }
-        print("Đã ghi \(files.count) lịch vào \(out)/.")
+        try await local.withService { service in
+            let files = try await runOffice { try await service.exportFeeds(to: URL(fileURLWithPath: out)) }
+            print("Đã ghi \(files.count) lịch vào \(out)/.")
+        }
     }
 }
 
@@ -183,11 +190,12 @@ struct FeedsCommand: AsyncParsableCommand {
         @Option(help: "Địa chỉ công khai của máy chủ.") var baseURL: String = "http://127.0.0.1:8080"
 
         func run() async throws {
-            let service = try await local.openService()
-            let links = try await runOffice { try await service.ensureFeedTokens(by: local.officeActor) }
-            let webcal = baseURL.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://")
-            for l in links {
-                print("\(l.kind.rawValue)\t\(l.subject)\t\(l.ownerName)\n\t\(baseURL)\(l.path)\n\t\(webcal)\(l.path)")
+            try await local.withService { service in
+                let links = try await runOffice { try await service.ensureFeedTokens(by: local.officeActor) }
+                let webcal = baseURL.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://")
+                for l in links {
+                    print("\(l.kind.rawValue)\t\(l.subject)\t\(l.ownerName)\n\t\(baseURL)\(l.path)\n\t\(webcal)\(l.path)")
+                }
             }
         }
     }
@@ -200,9 +208,10 @@ struct FeedsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let k = FeedToken.Kind(rawValue: kind) else { throw ValidationError("Loại '\(kind)' không hợp lệ: member, team, unit, district.") }
-            let service = try await local.openService()
-            let link = try await runOffice { try await service.rotateFeed(kind: k, subject: subject, by: local.officeActor) }
-            print("Đường dẫn mới: \(link.path)")
+            try await local.withService { service in
+                let link = try await runOffice { try await service.rotateFeed(kind: k, subject: subject, by: local.officeActor) }
+                print("Đường dẫn mới: \(link.path)")
+            }
         }
     }
 
@@ -214,9 +223,10 @@ struct FeedsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let k = FeedToken.Kind(rawValue: kind) else { throw ValidationError("Loại '\(kind)' không hợp lệ: member, team, unit, district.") }
-            let service = try await local.openService()
-            try await runOffice { try await service.revokeFeed(kind: k, subject: subject, by: local.officeActor) }
-            print("Đã thu hồi.")
+            try await local.withService { service in
+                try await runOffice { try await service.revokeFeed(kind: k, subject: subject, by: local.officeActor) }
+                print("Đã thu hồi.")
+            }
         }
     }
 }
@@ -241,12 +251,13 @@ struct Admin: AsyncParsableCommand {
             }
 
             func run() async throws {
-                let service = try await local.openService()
-                let (record, secret) = try await runOffice {
-                    try await service.issueToken(unit: unit, label: label.isEmpty ? (unit ?? local.actor) : label, by: local.officeActor)
+                try await local.withService { service in
+                    let (record, secret) = try await runOffice {
+                        try await service.issueToken(unit: unit, label: label.isEmpty ? (unit ?? local.actor) : label, by: local.officeActor)
+                    }
+                    print("Mã truy cập \(record.id) cho \(unit.flatMap { service.district.unit($0)?.name } ?? "Văn phòng Huyện ủy") (chỉ hiện một lần, hãy giao tận tay):")
+                    print(secret)
                 }
-                print("Mã truy cập \(record.id) cho \(unit.flatMap { service.district.unit($0)?.name } ?? "Văn phòng Huyện ủy") (chỉ hiện một lần, hãy giao tận tay):")
-                print(secret)
             }
         }
 
@@ -255,10 +266,11 @@ struct Admin: AsyncParsableCommand {
             @OptionGroup var local: LocalOptions
 
             func run() async throws {
-                let service = try await local.openService()
-                for t in try await service.tokens() {
-                    let state = t.revokedAt.map { "đã thu hồi \(Timestamp.string($0))" } ?? "hiệu lực"
-                    print("\(t.id)\t\(t.role.rawValue)\t\(t.subject)\t\(t.label)\t\(state)")
+                try await local.withService { service in
+                    for t in try await service.tokens() {
+                        let state = t.revokedAt.map { "đã thu hồi \(Timestamp.string($0))" } ?? "hiệu lực"
+                        print("\(t.id)\t\(t.role.rawValue)\t\(t.subject)\t\(t.label)\t\(state)")
+                    }
                 }
             }
         }
@@ -269,9 +281,10 @@ struct Admin: AsyncParsableCommand {
             @Argument(help: "Số hiệu mã (tk-…).") var id: String
 
             func run() async throws {
-                let service = try await local.openService()
-                try await runOffice { try await service.revokeToken(id: id, by: local.officeActor) }
-                print("Đã thu hồi \(id).")
+                try await local.withService { service in
+                    try await runOffice { try await service.revokeToken(id: id, by: local.officeActor) }
+                    print("Đã thu hồi \(id).")
+                }
             }
         }
     }
@@ -286,9 +299,10 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             guard let k = ReviewKind(rawValue: kind) else { throw ValidationError("Loại kiểm điểm '\(kind)' không hợp lệ.") }
-            let service = try await local.openService()
-            try await runOffice { try await service.allowExtra(unit: unit, kind: k, campaign: campaign, extra: extra, by: local.officeActor) }
-            print("Đã cho phép.")
+            try await local.withService { service in
+                try await runOffice { try await service.allowExtra(unit: unit, kind: k, campaign: campaign, extra: extra, by: local.officeActor) }
+                print("Đã cho phép.")
+            }
         }
     }
 
@@ -298,9 +312,10 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "Chỉ của đăng ký hoặc đối tượng này.") var id: String?
 
         func run() async throws {
-            let service = try await local.openService()
-            for e in try await service.auditTrail(entityId: id) {
-                print("\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)")
+            try await local.withService { service in
+                for e in try await service.auditTrail(entityId: id) {
+                    print("\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)")
+                }
             }
         }
     }

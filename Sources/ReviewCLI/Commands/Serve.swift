@@ -44,3 +44,20 @@ struct Serve: AsyncParsableCommand {
         try await app.runService()
     }
 }
+
+/// `reviewcal demo`: the sample week without starting the server.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Đăng ký, xếp và công bố một tuần mẫu khi cơ sở dữ liệu còn trống (không chạy máy chủ).")
+
+    @OptionGroup var local: LocalOptions
+
+    @Option(help: "Địa chỉ máy chủ dùng để in đường dẫn lịch.")
+    var baseURL = "http://127.0.0.1:8080"
+
+    func run() async throws {
+        try await local.withService { service in
+            try await Demo.seed(service, actor: local.officeActor, baseURL: baseURL)
+        }
+    }
+}
