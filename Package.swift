@@ -80,6 +80,8 @@ let package = Package(
             dependencies: [
                 "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

@@ -13,8 +13,8 @@ struct AdminController {
         var now: String
     }
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
-        group.post("clock") { request, context in
+    func register(on routes: Routes) {
+        routes.on(.post, "/v1/admin/clock") { request, context in
             await APIResponse.guarded(context) {
                 guard case .office = try await service.authenticate(APIResponse.bearer(request)) else { throw ServiceFailure.officeOnly }
                 guard let rehearsalClock else {

@@ -32,15 +32,25 @@ public func buildApplication(service: ReviewService, configuration: ServerConfig
 
 /// The routes, shared by the server and the tests.
 public func buildRouter(service: ReviewService, rehearsalClock: AdjustableClock?) -> Router<BasicRequestContext> {
+    buildRoutes(service: service, rehearsalClock: rehearsalClock).router
+}
+
+/// Every route the server answers, as `method /path/{param}`, for checking the API document.
+public func routeList(service: ReviewService) -> [String] {
+    buildRoutes(service: service, rehearsalClock: nil).openAPIForm
+}
+
+func buildRoutes(service: ReviewService, rehearsalClock: AdjustableClock?) -> Routes {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RedactingLogMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.get("/health") { _, _ in "ok\n" }
-    router.get("/openapi.yaml") { _, _ in
+    let routes = Routes(router: router)
+    routes.on(.get, "/health") { _, _ in FeedController.plain(.ok, "ok\n") }
+    routes.on(.get, "/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
     }
-    RequestsController(service: service).register(on: router.group("v1"))
-    AdminController(service: service, rehearsalClock: rehearsalClock).register(on: router.group("v1/admin"))
-    FeedController(service: service).register(on: router)
-    return router
+    RequestsController(service: service).register(on: routes)
+    AdminController(service: service, rehearsalClock: rehearsalClock).register(on: routes)
+    FeedController(service: service).register(on: routes)
+    return routes
 }

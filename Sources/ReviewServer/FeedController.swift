@@ -11,11 +11,11 @@ struct FeedController {
     let gzipCache = GzipCache()
     static let maxAge = 300
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/feeds/:kind/:token/:name") { request, context in
+    func register(on routes: Routes) {
+        routes.on(.get, "/feeds/:kind/:token/:name") { request, context in
             await serve(request, context, head: false)
         }
-        router.head("/feeds/:kind/:token/:name") { request, context in
+        routes.on(.head, "/feeds/:kind/:token/:name") { request, context in
             await serve(request, context, head: true)
         }
     }

@@ -9,14 +9,14 @@ struct RequestsController {
     let service: ReviewService
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
-        group.get("whoami") { request, context in
+    func register(on routes: Routes) {
+        routes.on(.get, "/v1/whoami") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
                 return APIResponse.json(service.whoAmI(who))
             }
         }
-        group.post("requests") { request, context in
+        routes.on(.post, "/v1/requests") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
                 let input = try await APIResponse.decode(RegistrationInput.self, from: request)
@@ -25,7 +25,7 @@ struct RequestsController {
                 return APIResponse.json(answer.status, answer.body)
             }
         }
-        group.get("requests") { request, context in
+        routes.on(.get, "/v1/requests") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
                 var week: ISOWeek?
@@ -38,13 +38,13 @@ struct RequestsController {
                 return APIResponse.json(try await service.list(for: who, week: week))
             }
         }
-        group.get("requests/:id") { request, context in
+        routes.on(.get, "/v1/requests/:id") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
                 return APIResponse.json(try await service.show(id: context.parameters.get("id") ?? "", for: who))
             }
         }
-        group.put("requests/:id") { request, context in
+        routes.on(.put, "/v1/requests/:id") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
                 let input = try await APIResponse.decode(RegistrationInput.self, from: request)
@@ -53,7 +53,7 @@ struct RequestsController {
                 return APIResponse.json(answer.status, answer.body)
             }
         }
-        group.post("requests/:id/withdraw") { request, context in
+        routes.on(.post, "/v1/requests/:id/withdraw") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
                 return APIResponse.json(try await service.withdraw(id: context.parameters.get("id") ?? "", by: who))
