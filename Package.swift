@@ -72,6 +72,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "ICalBench", dependencies: ["ICalKit"]),
+        .executableTarget(name: "LoadBench", dependencies: ["ReviewClient", "ReviewCore"]),
         .testTarget(name: "ICalKitTests", dependencies: ["ICalKit"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),

@@ -43,8 +43,16 @@ public struct FeedEvent: Sendable, Equatable {
 
     /// Creates an event.
     public init(
-        uid: String, timing: Timing, summary: String, location: String? = nil, description: String? = nil, categories: [String] = [],
-        status: Status = .confirmed, sequence: Int = 0, lastModified: Date, alarmMinutesBefore: Int? = nil
+        uid: String,
+        timing: Timing,
+        summary: String,
+        location: String? = nil,
+        description: String? = nil,
+        categories: [String] = [],
+        status: Status = .confirmed,
+        sequence: Int = 0,
+        lastModified: Date,
+        alarmMinutesBefore: Int? = nil
     ) {
         self.uid = uid
         self.timing = timing

@@ -144,7 +144,9 @@ public enum FeedRenderer {
 
     /// UIDs are written as they are, so they must need no escaping and stay short (INTEROP.md point 5).
     private static func checkUID(_ uid: String) throws {
-        let allowed = uid.utf8.allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: ",") }
+        let allowed = uid.utf8.allSatisfy {
+            (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: ",")
+        }
         guard !uid.isEmpty, allowed, uid.utf8.count <= 68 else {
             throw ICalError.invalidValue("UID '\(uid)' must be 1–68 printable ASCII characters without \\ ; ,")
         }

@@ -59,8 +59,9 @@ public final class ICalProperty {
     /// - Throws: `ICalError.unknownName` or `ICalError.invalidValue` when libical rejects the name or value.
     public func setParameter(_ name: String, _ value: String) throws {
         let upper = name.uppercased()
-        guard icalparameter_string_to_kind(upper) != ICAL_NO_PARAMETER else { throw ICalError.unknownName(name) }
         try Libical.locked {
+            // Unknown names are IANA parameters or errors, depending on a libical-wide setting.
+            guard icalparameter_string_to_kind(upper) != ICAL_NO_PARAMETER else { throw ICalError.unknownName(name) }
             Libical.clearError()
             icalproperty_set_parameter_from_string(handle, upper, value)
             if let error = Libical.lastError() {
@@ -194,14 +195,24 @@ extension ICalProperty {
         let fields = [duration.weeks, duration.days, duration.hours, duration.minutes, duration.seconds]
         guard fields.allSatisfy({ (0...1_000_000).contains($0) }) else { return nil }
         return icaldurationtype(
-            is_neg: duration.isNegative ? 1 : 0, days: UInt32(duration.days), weeks: UInt32(duration.weeks),
-            hours: UInt32(duration.hours), minutes: UInt32(duration.minutes), seconds: UInt32(duration.seconds))
+            is_neg: duration.isNegative ? 1 : 0,
+            days: UInt32(duration.days),
+            weeks: UInt32(duration.weeks),
+            hours: UInt32(duration.hours),
+            minutes: UInt32(duration.minutes),
+            seconds: UInt32(duration.seconds)
+        )
     }
 
     static func swiftDuration(_ native: icaldurationtype) -> ICalDuration {
         ICalDuration(
-            isNegative: native.is_neg != 0, weeks: Int(native.weeks), days: Int(native.days), hours: Int(native.hours),
-            minutes: Int(native.minutes), seconds: Int(native.seconds))
+            isNegative: native.is_neg != 0,
+            weeks: Int(native.weeks),
+            days: Int(native.days),
+            hours: Int(native.hours),
+            minutes: Int(native.minutes),
+            seconds: Int(native.seconds)
+        )
     }
 
     /// The Swift value of a libical property, or `nil` if it has none.
@@ -245,8 +256,13 @@ extension ICalProperty {
             return .date(DateStamp(year: Int(time.year), month: Int(time.month), day: Int(time.day)))
         }
         let stamp = LocalStamp(
-            year: Int(time.year), month: Int(time.month), day: Int(time.day), hour: Int(time.hour), minute: Int(time.minute),
-            second: Int(time.second))
+            year: Int(time.year),
+            month: Int(time.month),
+            day: Int(time.day),
+            hour: Int(time.hour),
+            minute: Int(time.minute),
+            second: Int(time.second)
+        )
         if icaltime_is_utc(time) != 0 {
             return .utc(stamp)
         }

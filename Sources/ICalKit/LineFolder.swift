@@ -14,54 +14,74 @@ enum LineFolder {
     ///   does not end with a line break.
     static func refold(_ input: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
         let count = input.count
-        // Each fold adds 3 octets per at least 74 content octets; 3 more per 64 leaves ample room.
-        let capacity = count + count / 64 * 3 + 16
+        // Each fold added (3 octets) follows at least 71 content octets (74 less at most 3 octets backed off to a
+        // character boundary), and line ends are copied from the input, so this bound holds; it is checked anyway.
+        let capacity = count + (count / 71 + 1) * 3 + 16
         var failure: ICalError?
         let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
+            guard let source = input.baseAddress, let target = buffer.baseAddress else {
+                written = 0
+                return
+            }
             var out = 0
             var column = 0
             var index = 0
-            @inline(__always) func emit(_ byte: UInt8) {
-                buffer[out] = byte
-                out += 1
-            }
             while index < count {
-                let byte = input[index]
-                if byte == 0x0D || byte == 0x0A {
-                    if byte == 0x0D, index + 1 < count, input[index + 1] == 0x0A {
-                        if index + 2 < count, input[index + 2] == 0x20 || input[index + 2] == 0x09 {
-                            index += 3  // a fold: drop it
-                            continue
+                // A run of content up to the next CR or LF, copied in pieces that fit the current line.
+                var runEnd = index
+                while runEnd < count, source[runEnd] != 0x0D, source[runEnd] != 0x0A {
+                    runEnd += 1
+                }
+                while index < runEnd {
+                    let room = maxLineOctets - column
+                    var cut = runEnd
+                    if runEnd - index > room {
+                        cut = index + room
+                        // Never cut before a UTF-8 continuation byte (10xxxxxx).
+                        while cut > index, source[cut] & 0xC0 == 0x80 {
+                            cut -= 1
                         }
-                        index += 2
-                    } else if byte == 0x0D, index + 4 < count, input[index + 1] == 0x0D, input[index + 2] == 0x0A,
-                        input[index + 3] == 0x20 || input[index + 3] == 0x09, input[index + 4] == 0x0A
-                    {
-                        index += 5  // libical's `\r` + fold + `\n`: the line's own CRLF split by a fold
-                    } else {
-                        failure = .serializationFailed("stray \(byte == 0x0D ? "CR" : "LF") in libical output")
+                        if cut == index, column <= 1 {
+                            cut = index + room  // not UTF-8 at all: cut anyway rather than loop
+                        }
+                    }
+                    guard out + (cut - index) + 5 <= capacity else {
+                        failure = .serializationFailed("folded text exceeds its bound")
                         break
                     }
-                    if column > 0 {
-                        emit(0x0D)
-                        emit(0x0A)
-                        column = 0
+                    (target + out).update(from: source + index, count: cut - index)
+                    out += cut - index
+                    column += cut - index
+                    index = cut
+                    if index < runEnd {
+                        target[out] = 0x0D
+                        target[out + 1] = 0x0A
+                        target[out + 2] = 0x20
+                        out += 3
+                        column = 1
                     }
-                    continue
                 }
-                // The length of this UTF-8 character from its lead byte (a stray continuation byte counts as one).
-                let length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
-                let end = min(index + length, count)
-                if column + (end - index) > maxLineOctets {
-                    emit(0x0D)
-                    emit(0x0A)
-                    emit(0x20)
-                    column = 1
+                guard failure == nil, index < count else { break }
+                let byte = source[index]
+                if byte == 0x0D, index + 1 < count, source[index + 1] == 0x0A {
+                    if index + 2 < count, source[index + 2] == 0x20 || source[index + 2] == 0x09 {
+                        index += 3  // a fold: drop it
+                        continue
+                    }
+                    index += 2
+                } else if byte == 0x0D, index + 4 < count, source[index + 1] == 0x0D, source[index + 2] == 0x0A,
+                    source[index + 3] == 0x20 || source[index + 3] == 0x09, source[index + 4] == 0x0A
+                {
+                    index += 5  // libical's `\r` + fold + `\n`: the line's own CRLF split by a fold
+                } else {
+                    failure = .serializationFailed("stray \(byte == 0x0D ? "CR" : "LF") in libical output")
+                    break
                 }
-                while index < end {
-                    emit(input[index])
-                    index += 1
-                    column += 1
+                if column > 0 {
+                    target[out] = 0x0D
+                    target[out + 1] = 0x0A
+                    out += 2
+                    column = 0
                 }
             }
             if failure == nil, column > 0 {

@@ -42,11 +42,6 @@ public struct LocalStamp: Sendable, Hashable, Comparable, CustomStringConvertibl
         date.description + "T" + Self.pad(hour, 2) + Self.pad(minute, 2) + Self.pad(second, 2)
     }
 
-    /// Seconds since 1970-01-01T00:00:00 if this stamp were UTC.
-    var secondsSinceEpochAsUTC: Int {
-        date.daysSinceEpoch * 86_400 + hour * 3_600 + minute * 60 + second
-    }
-
     /// The UTC wall-clock stamp of an instant, truncated to whole seconds.
     init(utcSecondsSinceEpoch seconds: Int) {
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)

@@ -35,18 +35,8 @@ enum TextCleaner {
         return known ?? false
     }
 
-    /// The NFC form of `text`.
-    static func nfc(_ text: String) -> String {
-        String(decoding: nfcBytes(text), as: UTF8.self)
-    }
-
     /// One line of text: NFC; every line break (CR, LF, U+2028, U+2029) and other control character becomes a
     /// space (so do `,` and `;` when `replacingSeparators`); runs of spaces collapse and the ends are trimmed.
-    static func singleLine(_ text: String, replacingSeparators: Bool = false) -> String {
-        String(decoding: singleLineBytes(text, replacingSeparators: replacingSeparators), as: UTF8.self)
-    }
-
-    /// `singleLine` as UTF-8 bytes.
     static func singleLineBytes(_ text: String, replacingSeparators: Bool = false) -> [UInt8] {
         let input = nfcBytes(text)
         var output: [UInt8] = []
@@ -73,11 +63,6 @@ enum TextCleaner {
 
     /// Multi-line text: NFC; CRLF, CR, U+2028 and U+2029 become LF (libical writes it as `\n`); other control
     /// characters become spaces; trailing spaces and line breaks are trimmed.
-    static func multiLine(_ text: String) -> String {
-        String(decoding: multiLineBytes(text), as: UTF8.self)
-    }
-
-    /// `multiLine` as UTF-8 bytes.
     static func multiLineBytes(_ text: String) -> [UInt8] {
         let input = nfcBytes(text)
         var output: [UInt8] = []

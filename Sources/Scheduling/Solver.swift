@@ -1,4 +1,3 @@
-import Foundation
 /// Solves the weekly scheduling problem: every hard rule holds, and the score is as low as the search finds.
 ///
 /// The method (see docs/solver.md): pins first; then the requests every solution must schedule (predecessors of
@@ -10,7 +9,8 @@ public enum Solver {
     /// `problem` must be valid (as ``ProblemReader`` returns it, or with no ``ProblemReader/defects(in:)``).
     /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
     public static func solve(_ problem: Problem, options: SolverOptions = .init()) throws(Infeasible) -> Solution {
-        let deadline = Deadline(seconds: options.timeLimit)
+        // A tenth of the budget is kept for compiling the instance and writing the reasons, so the whole call ends in time.
+        let deadline = Deadline(seconds: options.timeLimit * 0.9)
         let instance = Instance(problem)
         var engine = Engine(instance, seed: options.seed)
         engine.placePins()
@@ -96,9 +96,9 @@ struct Engine {
     }
 
     /// The cheapest placement of unscheduled request `r` that leaves every other request where it is.
-    func cheapestPlacement(_ r: Int) -> (option: Int, member: Int, team: Int, delta: Int)? {
+    func cheapestPlacement(_ r: Int, avoiding avoided: Int = -1) -> (option: Int, member: Int, team: Int, delta: Int)? {
         var best: (option: Int, member: Int, team: Int, delta: Int)?
-        for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
+        for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] && o != avoided {
             guard schedule.orderAllows(r, o, instance, undecided: undecided),
                 let t = instance.teamCandidates[o].first(where: { schedule.fits($0, o, instance) })
             else { continue }
@@ -112,7 +112,8 @@ struct Engine {
         return best
     }
 
-    /// Large neighbourhood search until no improvement for a while, the lower bound is reached, or time is up.
+    /// Large neighbourhood search, restarted from the best schedule with a random kick whenever it stalls; stops
+    /// after a few kicks in a row bring nothing, at the lower bound, or when time is up.
     mutating func improve(until deadline: Deadline) {
         let bound = (0..<instance.requestCount).reduce(0) { total, r in
             total + (instance.pin[r] != nil ? 0 : instance.lowerBound[r])
@@ -120,22 +121,62 @@ struct Engine {
         let movable = (0..<instance.requestCount).filter { instance.pin[$0] == nil }
         guard !movable.isEmpty else { return }
         var search = SubsetSearch()
-        var stall = 0
-        var iterations = 0
-        var totalNodes = 0
-        let stallLimit = max(400, 12 * movable.count)
-        while stall < stallLimit && schedule.cost > bound && !deadline.hasPassed {
-            let size = 3 + rng.below(6)
-            let subset = neighbourhood(size: size, movable: movable)
-            if search.improve(subset, in: &schedule, instance, undecided: &undecided, rng: &rng, deadline: deadline, acceptEqual: true) {
-                stall = 0
-            } else {
-                stall += 1
+        let stallLimit = max(200, 5 * movable.count)
+        var best = schedule
+        var fruitlessKicks = 0
+        while schedule.cost > bound && !deadline.hasPassed {
+            var stall = 0
+            while stall < stallLimit && schedule.cost > bound && !deadline.hasPassed {
+                let size = 4 + rng.below(7)
+                let subset = neighbourhood(size: size, movable: movable)
+                let improved = search.improve(
+                    subset, in: &schedule, instance, undecided: &undecided, rng: &rng, deadline: deadline, acceptEqual: true)
+                stall = improved ? 0 : stall + 1
             }
-            iterations += 1
-            totalNodes += search.nodes
+            if schedule.cost < best.cost {
+                best = schedule
+                fruitlessKicks = 0
+            } else {
+                schedule = best
+                fruitlessKicks += 1
+            }
+            if fruitlessKicks > 2 || schedule.cost <= bound { break }
+            kick(movable)
         }
-        if ProcessInfo.processInfo.environment["SCHED_DEBUG"] != nil { FileHandle.standardError.write("iterations \(iterations) nodes \(totalNodes) cost \(schedule.cost) bound \(bound)\n".data(using: .utf8)!) }
+        schedule = best
+    }
+
+    /// Takes out a dozen related requests and puts them back greedily in random order, each avoiding its old
+    /// option when it can: a jump out of the local optimum, possibly to a worse score.
+    private mutating func kick(_ movable: [Int]) {
+        let before = schedule
+        let subset = neighbourhood(size: 12, movable: movable)
+        let old = subset.map { schedule.option[$0] }
+        for r in subset where schedule.isScheduled(r) { schedule.unassign(r, instance) }
+        for (i, r) in subset.enumerated().shuffled(using: &rng).map({ ($0.offset, $0.element) }) {
+            if let placement = cheapestPlacement(r, avoiding: old[i]) ?? cheapestPlacement(r, avoiding: -1), placement.delta < 0 {
+                schedule.assign(r, placement.option, placement.member, placement.team, instance)
+            }
+        }
+        // A kick may leave a predecessor out, or late, under a scheduled successor: take such successors out too,
+        // and give up the kick if that would reach a pinned request.
+        var changed = true
+        while changed {
+            changed = false
+            for r in 0..<instance.requestCount where schedule.isScheduled(r) {
+                let start = instance.optionStart[schedule.option[r]]
+                let ordered = instance.predecessors[r].allSatisfy {
+                    schedule.isScheduled($0) && instance.optionEnd[schedule.option[$0]] <= start
+                }
+                if ordered { continue }
+                if instance.pin[r] != nil {
+                    schedule = before
+                    return
+                }
+                schedule.unassign(r, instance)
+                changed = true
+            }
+        }
     }
 
     /// The score the pins contribute on their own (rank, member and their shared dates).
@@ -153,14 +194,31 @@ struct Engine {
     private mutating func neighbourhood(size: Int, movable: [Int]) -> [Int] {
         let seed: Int
         let left = movable.filter { !schedule.isScheduled($0) }
-        if !left.isEmpty && rng.below(2) == 0 {
+        let dice = rng.below(4)
+        if !left.isEmpty && dice < 2 {
             seed = left[rng.below(left.count)]
+        } else if dice < 3, let costly = costlyRequest(movable) {
+            seed = costly
         } else {
             seed = movable[rng.below(movable.count)]
         }
         stamp += 1
         mark[seed] = stamp
         return rng.below(3) == 0 ? related(to: seed, size: size) : blockingChain(from: seed, size: size)
+    }
+
+    /// A random scheduled request paying more than its isolated lower bound (a later option, a member not in
+    /// charge, a shared date), if there is one among a few draws.
+    private mutating func costlyRequest(_ movable: [Int]) -> Int? {
+        for _ in 0..<8 {
+            let r = movable[rng.below(movable.count)]
+            guard schedule.isScheduled(r) else { continue }
+            let o = schedule.option[r]
+            let m = schedule.member[r]
+            let own = instance.weights.rank * (o - instance.optionBase[r]) + instance.memberCost(r, m)
+            if own > instance.lowerBound[r] || (m >= 0 && schedule.count(m, on: instance.optionDay[o], instance) > 1) { return r }
+        }
+        return nil
     }
 
     /// The seed, then breadth first the requests sitting on the teams and in-charge members its options need.
@@ -174,6 +232,7 @@ struct Engine {
             for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
                 for t in instance.teamCandidates[o] { collectBlockers(of: o, on: t, into: &blockers) }
                 for m in instance.inCharge[r] { collectBlockers(of: o, on: m, into: &blockers) }
+                if schedule.member[r] >= 0 { collectBlockers(of: o, on: schedule.member[r], into: &blockers) }
             }
             for p in instance.predecessors[r] + instance.successors[r] where mark[p] != stamp && instance.pin[p] == nil {
                 mark[p] = stamp

@@ -7,7 +7,7 @@ struct SubsetSearch {
     var otherMembers = 3
     var teamsPerOption = 3
     /// Nodes visited before giving up (the best found so far is kept).
-    var nodeLimit = 4000
+    var nodeLimit = 5000
     /// Try every member and team, for the feasibility of forced requests.
     var complete = false
 
@@ -103,6 +103,14 @@ struct SubsetSearch {
             return
         }
         if schedule.cost + suffixBound[depth] > bestCost { return }
+        // Placing requests only adds sessions, so what each remaining request could still get now bounds what it
+        // will get: a far stronger bound than the isolated one, worth its price at every node.
+        var dynamicBound = schedule.cost
+        for i in depth..<order.count {
+            guard let least = cheapestDelta(order[i], schedule, instance, undecided) else { return }
+            dynamicBound += least
+            if dynamicBound + suffixBound[i + 1] > bestCost { return }
+        }
         let r = order[depth]
         var choices = self.choices(for: r, schedule, instance, undecided, &rng)
         choices.sort { ($0.delta, $0.tie) < ($1.delta, $1.tie) }
@@ -119,6 +127,37 @@ struct SubsetSearch {
             if stopped { break }
         }
         undecided[r] = true
+    }
+
+    /// The least score change request `r` can still make: leaving it out (0) or its cheapest placement;
+    /// `nil` when it can neither be left out nor placed.
+    private func cheapestDelta(_ r: Int, _ schedule: Schedule, _ instance: Instance, _ undecided: [Bool]) -> Int? {
+        let floor = instance.lowerBound[r] - instance.unscheduledCost[r]
+        var best: Int? = schedule.mayLeaveOut(r, instance) ? 0 : nil
+        if let current = best, current <= floor { return current }
+        for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
+            let rank = instance.weights.rank * (o - instance.optionBase[r])
+            if let current = best, rank - instance.unscheduledCost[r] >= current { continue }
+            guard schedule.orderAllows(r, o, instance, undecided: undecided),
+                instance.teamCandidates[o].contains(where: { schedule.fits($0, o, instance) })
+            else { continue }
+            var memberCost = Int.max
+            let candidates = instance.memberCandidates[o]
+            let prefix = instance.inChargePrefix[o]
+            if candidates[..<prefix].contains(where: { schedule.fits($0, o, instance) }) {
+                memberCost = 0
+            } else if instance.inCharge[r].isEmpty {
+                if candidates.contains(where: { schedule.fits($0, o, instance) }) { memberCost = 0 }
+            } else if candidates[prefix...].contains(where: { schedule.fits($0, o, instance) }) {
+                memberCost = instance.weights.notInCharge
+            }
+            if !instance.needsMember[r] { memberCost = min(memberCost, instance.weights.noMember) }
+            guard memberCost != Int.max else { continue }
+            let delta = rank + memberCost - instance.unscheduledCost[r]
+            if best == nil || delta < best! { best = delta }
+            if best! <= floor { break }
+        }
+        return best
     }
 
     private struct Choice {

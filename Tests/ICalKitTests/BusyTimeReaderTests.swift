@@ -134,7 +134,8 @@ import Testing
             SUMMARY:Đã hủy
             END:VEVENT
 
-            """)
+            """
+    )
 
     @Test func realShapedCalendar() throws {
         let busy = try BusyTimeReader.busyIntervals(icsText: Self.memberCalendar, from: Self.utc(3, 1, 0), to: Self.utc(4, 1, 0))
@@ -170,13 +171,15 @@ import Testing
                 UID:paris-weekly
                 END:VEVENT
 
-                """)
+                """
+        )
         let busy = try BusyTimeReader.busyIntervals(icsText: text, from: Self.utc(1, 1, 0), to: Self.utc(12, 1, 0))
         #expect(
             busy == [
                 Self.interval(Self.utc(3, 24, 9), Self.utc(3, 24, 10)), Self.interval(Self.utc(3, 31, 8), Self.utc(3, 31, 9)),
                 Self.interval(Self.utc(4, 7, 8), Self.utc(4, 7, 9)),
-            ])
+            ]
+        )
     }
 
     @Test func cancelledOverrideRemovesTheOccurrence() throws {
@@ -203,13 +206,15 @@ import Testing
             UID:one-day
             END:VEVENT
 
-            """)
+            """
+        )
         let busy = try BusyTimeReader.busyIntervals(icsText: text, from: Self.utc(3, 1, 0), to: Self.utc(4, 1, 0))
         #expect(
             busy == [
                 Self.interval(Self.utc(3, 3, 2), Self.utc(3, 3, 3)), Self.interval(Self.utc(3, 5, 2), Self.utc(3, 5, 3)),
                 Self.interval(Self.utc(3, 9, 17), Self.utc(3, 10, 17)),  // all-day without DTEND: one local day
-            ])
+            ]
+        )
     }
 
     @Test func zoneWithoutVTimezoneUsesLibicalsZones() throws {
@@ -222,7 +227,8 @@ import Testing
             UID:ny
             END:VEVENT
 
-            """)
+            """
+        )
         let busy = try BusyTimeReader.busyIntervals(icsText: text, from: Self.utc(1, 1, 0), to: Self.utc(2, 1, 0))
         #expect(busy == [Self.interval(Self.utc(1, 15, 14), Self.utc(1, 15, 15))])
     }
@@ -232,7 +238,9 @@ import Testing
         #expect(throws: ICalError.unknownTimeZone("Mars/Olympus")) {
             try BusyTimeReader.busyIntervals(icsText: text, from: Self.utc(1, 1, 0), to: Self.utc(2, 1, 0))
         }
-        #expect(throws: ICalError.self) { try BusyTimeReader.busyIntervals(icsText: "not a calendar", from: Self.utc(1, 1, 0), to: Self.utc(2, 1, 0)) }
+        #expect(throws: ICalError.self) {
+            try BusyTimeReader.busyIntervals(icsText: "not a calendar", from: Self.utc(1, 1, 0), to: Self.utc(2, 1, 0))
+        }
     }
 
     @Test func readsOurOwnFeed() throws {

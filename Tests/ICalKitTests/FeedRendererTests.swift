@@ -121,9 +121,14 @@ import Testing
 
     @Test func escapingAndControlCharacters() throws {
         let event = FeedEvent(
-            uid: "esc-1", timing: .local(start: LocalStamp(year: 2025, month: 1, day: 2, hour: 9), end: LocalStamp(year: 2025, month: 1, day: 2, hour: 10)),
-            summary: "A;B,C\\D\r\nE\tF\u{0}G\u{85}H", location: "Line1\nLine2", description: "x;y,z\\w\r\nnext\rthird\u{2028}fourth\u{7}",
-            categories: ["a,b", "c;d", "  ", "e\\f"], lastModified: Fixtures.modified)
+            uid: "esc-1",
+            timing: .local(start: LocalStamp(year: 2025, month: 1, day: 2, hour: 9), end: LocalStamp(year: 2025, month: 1, day: 2, hour: 10)),
+            summary: "A;B,C\\D\r\nE\tF\u{0}G\u{85}H",
+            location: "Line1\nLine2",
+            description: "x;y,z\\w\r\nnext\rthird\u{2028}fourth\u{7}",
+            categories: ["a,b", "c;d", "  ", "e\\f"],
+            lastModified: Fixtures.modified
+        )
         let calendar = FeedCalendar(name: "Tên\r\nmới; a,b\\c", events: [event])
         let bytes = try FeedRenderer.render(calendar)
         let text = String(decoding: bytes, as: UTF8.self)
@@ -144,8 +149,11 @@ import Testing
     @Test func textIsNormalisedToNFC() throws {
         let decomposed = "Vie\u{0302}\u{0323}t Nam"  // "Việt Nam" with combining marks
         let event = FeedEvent(
-            uid: "nfc-1", timing: .allDay(first: DateStamp(year: 2025, month: 5, day: 1), lastInclusive: DateStamp(year: 2025, month: 5, day: 1)),
-            summary: decomposed, lastModified: Fixtures.modified)
+            uid: "nfc-1",
+            timing: .allDay(first: DateStamp(year: 2025, month: 5, day: 1), lastInclusive: DateStamp(year: 2025, month: 5, day: 1)),
+            summary: decomposed,
+            lastModified: Fixtures.modified
+        )
         let bytes = try FeedRenderer.render(FeedCalendar(name: decomposed, events: [event]))
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.utf8.firstRange(of: "SUMMARY:Việt Nam\r\n".utf8) != nil)
@@ -167,10 +175,14 @@ import Testing
         #expect(throws: ICalError.self) { try render { $0.sequence = -1 } }
         #expect(throws: ICalError.self) { try render { $0.alarmMinutesBefore = -5 } }
         #expect(throws: ICalError.self) {
-            try render { $0.timing = .local(start: LocalStamp(year: 2025, month: 3, day: 10, hour: 9), end: LocalStamp(year: 2025, month: 3, day: 10, hour: 8)) }
+            try render {
+                $0.timing = .local(start: LocalStamp(year: 2025, month: 3, day: 10, hour: 9), end: LocalStamp(year: 2025, month: 3, day: 10, hour: 8))
+            }
         }
         #expect(throws: ICalError.self) {
-            try render { $0.timing = .local(start: LocalStamp(year: 2025, month: 2, day: 30, hour: 9), end: LocalStamp(year: 2025, month: 3, day: 10, hour: 8)) }
+            try render {
+                $0.timing = .local(start: LocalStamp(year: 2025, month: 2, day: 30, hour: 9), end: LocalStamp(year: 2025, month: 3, day: 10, hour: 8))
+            }
         }
         #expect(throws: ICalError.self) {
             try render { $0.timing = .allDay(first: DateStamp(year: 2025, month: 3, day: 2), lastInclusive: DateStamp(year: 2025, month: 3, day: 1)) }
@@ -219,14 +231,20 @@ enum BenchLikeCalendar {
                 ? .allDay(first: day, lastInclusive: DateStamp(year: day.year, month: day.month, day: min(28, day.day + index % 3)))
                 : .local(
                     start: LocalStamp(year: day.year, month: day.month, day: day.day, hour: 8 + index % 8),
-                    end: LocalStamp(year: day.year, month: day.month, day: day.day, hour: 9 + index % 8, minute: 30))
+                    end: LocalStamp(year: day.year, month: day.month, day: day.day, hour: 9 + index % 8, minute: 30)
+                )
             return FeedEvent(
-                uid: "ev-\(index)@reviewcal", timing: timing, summary: titles[index % titles.count] + " " + String(repeating: "ệ", count: index % 40),
+                uid: "ev-\(index)@reviewcal",
+                timing: timing,
+                summary: titles[index % titles.count] + " " + String(repeating: "ệ", count: index % 40),
                 location: index % 2 == 0 ? "Phòng họp A\(index % 5).30\(index % 9)" : nil,
                 description: String(repeating: "Nội dung buổi họp; ghi chú, minh chứng. ", count: index % 6) + "\nKết thúc",
-                categories: index % 3 == 0 ? [] : ["Rà soát", "Khối \(index % 4)"], status: index % 7 == 0 ? .cancelled : .confirmed,
-                sequence: index % 5, lastModified: Fixtures.modified.addingTimeInterval(Double(index) * 61),
-                alarmMinutesBefore: index % 4 == 0 ? 10 : nil)
+                categories: index % 3 == 0 ? [] : ["Rà soát", "Khối \(index % 4)"],
+                status: index % 7 == 0 ? .cancelled : .confirmed,
+                sequence: index % 5,
+                lastModified: Fixtures.modified.addingTimeInterval(Double(index) * 61),
+                alarmMinutesBefore: index % 4 == 0 ? 10 : nil
+            )
         }
         return FeedCalendar(name: "Lịch nhóm \(count)", events: events)
     }

@@ -20,8 +20,12 @@ import Testing
 
     static func event(summary: String, description: String) -> FeedEvent {
         FeedEvent(
-            uid: "fold", timing: .local(start: LocalStamp(year: 2025, month: 4, day: 1, hour: 9), end: LocalStamp(year: 2025, month: 4, day: 1, hour: 10)),
-            summary: summary, description: description, lastModified: Fixtures.modified)
+            uid: "fold",
+            timing: .local(start: LocalStamp(year: 2025, month: 4, day: 1, hour: 9), end: LocalStamp(year: 2025, month: 4, day: 1, hour: 10)),
+            summary: summary,
+            description: description,
+            lastModified: Fixtures.modified
+        )
     }
 
     @Test(arguments: 60...160)
@@ -78,5 +82,13 @@ import Testing
         #expect(throws: ICalError.self) { try Array("A:b\nc\r\n".utf8).withUnsafeBufferPointer { try LineFolder.refold($0) } }
         #expect(throws: ICalError.self) { try Array("A:b\rc\r\n".utf8).withUnsafeBufferPointer { try LineFolder.refold($0) } }
         #expect(throws: ICalError.self) { try Array("A:b".utf8).withUnsafeBufferPointer { try LineFolder.refold($0) } }
+    }
+}
+
+extension FoldingTests {
+    @Test func invalidUTF8DoesNotLoop() throws {
+        let input: [UInt8] = Array("X:".utf8) + [UInt8](repeating: 0x80, count: 200) + [0x0D, 0x0A]
+        let folded = try input.withUnsafeBufferPointer { try LineFolder.refold($0) }
+        #expect(ICSLint.physicalLines(folded).allSatisfy { $0.count <= 75 })
     }
 }

@@ -172,9 +172,10 @@ enum ICSLint {
         var uids: [String: Int] = [:]
         var event: [String: (params: String, value: String)]?
         for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let nameAndParams = String(line[..<colon])
-            let value = String(line[line.index(after: colon)...])
+            // Like Python's `str.partition(":")`: a line without a colon is all name, with an empty value.
+            let colon = line.firstIndex(of: ":")
+            let nameAndParams = String(line[..<(colon ?? line.endIndex)])
+            let value = colon.map { String(line[line.index(after: $0)...]) } ?? ""
             let key = nameAndParams.split(separator: ";", omittingEmptySubsequences: false)[0].uppercased()
             let params = nameAndParams.uppercased()
             if key == "BEGIN" {

@@ -30,12 +30,15 @@ import Testing
             Self.lines([
                 "BEGIN:VCALENDAR", "METHOD:REQUEST", "X-WR-CALNAME:a,b", "REFRESH-INTERVAL:PT1H", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20250101T000000",
                 "DTSTART:20250101T090000", "SEQUENCE:-1", "END:VEVENT", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20250101T000000Z",
-                "DTSTART;VALUE=DATE:20250102", "DTEND;VALUE=DATE:20250102", "DTEND;TZID=/freeassociation.sourceforge.net/Asia/Ho_Chi_Minh:20250101T090000",
+                "DTSTART;VALUE=DATE:20250102", "DTEND;VALUE=DATE:20250102",
+                "DTEND;TZID=/freeassociation.sourceforge.net/Asia/Ho_Chi_Minh:20250101T090000",
                 "END:VEVENT",
-            ]))
-        for expected in ["METHOD:REQUEST", "REFRESH-INTERVAL requires", "floating time", "DTSTAMP must be UTC", "SEQUENCE not", "appears 2 times",
-            "unclosed", "referenced without VTIMEZONE"]
-        {
+            ])
+        )
+        for expected in [
+            "METHOD:REQUEST", "REFRESH-INTERVAL requires", "floating time", "DTSTAMP must be UTC", "SEQUENCE not", "appears 2 times",
+            "unclosed", "referenced without VTIMEZONE",
+        ] {
             #expect(report.errors.contains { $0.contains(expected) }, "\(expected) in \(report)")
         }
         #expect(report.warnings.contains { $0.contains("X-WR-CALNAME") })

@@ -74,7 +74,9 @@ import Testing
         var alarm: ICalComponent?
         do {
             let calendar = try ICalComponent.parse(
-                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Giữ\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Giữ\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n"
+                    + "TRIGGER:-PT5M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            )
             let event = try #require(calendar.components(ofKind: .vevent).first)
             summary = event.firstProperty(named: .summary)
             alarm = event.components(ofKind: .valarm).first
@@ -127,7 +129,8 @@ import Testing
         #expect(
             text
                 == "BEGIN:VTIMEZONE\r\nTZID:Asia/Ho_Chi_Minh\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0700\r\nTZOFFSETTO:+0700\r\nTZNAME:+07\r\n"
-                + "DTSTART:19700101T000000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n")
+                + "DTSTART:19700101T000000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        )
     }
 
     @Test func parseFailures() {

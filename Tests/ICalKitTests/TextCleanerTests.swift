@@ -17,12 +17,19 @@ import Testing
         #expect(!TextCleaner.isKnownNFC("e\u{0301}"))
     }
 
+    static func singleLine(_ text: String, replacingSeparators: Bool = false) -> String {
+        String(decoding: TextCleaner.singleLineBytes(text, replacingSeparators: replacingSeparators), as: UTF8.self)
+    }
+
+    static func multiLine(_ text: String) -> String {
+        String(decoding: TextCleaner.multiLineBytes(text), as: UTF8.self)
+    }
+
     @Test func singleAndMultiLine() {
-        #expect(TextCleaner.singleLine("  a\r\n\tb  c\u{2028}d ") == "a b c d")
-        #expect(TextCleaner.singleLine("a,b;c", replacingSeparators: true) == "a b c")
-        #expect(TextCleaner.singleLine("\u{0}\u{1F}") == "")
-        #expect(TextCleaner.multiLine("a\r\nb\rc\nd\u{2029}e\u{85}f\u{7}g \n\n") == "a\nb\nc\nd\ne\nf g")
-        #expect(TextCleaner.nfc("Vie\u{0302}\u{0323}t") == "Việt")
-        #expect(Array(TextCleaner.nfc("Vie\u{0302}\u{0323}t").utf8) == Array("Vi\u{1EC7}t".utf8))
+        #expect(Self.singleLine("  a\r\n\tb  c\u{2028}d ") == "a b c d")
+        #expect(Self.singleLine("a,b;c", replacingSeparators: true) == "a b c")
+        #expect(Self.singleLine("\u{0}\u{1F}") == "")
+        #expect(Self.multiLine("a\r\nb\rc\nd\u{2029}e\u{85}f\u{7}g \n\n") == "a\nb\nc\nd\ne\nf g")
+        #expect(TextCleaner.nfcBytes("Vie\u{0302}\u{0323}t") == Array("Vi\u{1EC7}t".utf8))
     }
 }

@@ -240,18 +240,28 @@ struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cấp, liệt kê, thu hồi mã truy cập.", subcommands: [Issue.self, List.self, Revoke.self])
 
         struct Issue: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Cấp mã cho một đơn vị (--unit) hoặc cho Văn phòng (--office).")
+            static let configuration = CommandConfiguration(
+                abstract: "Cấp mã cho một đơn vị (--unit), cho mọi đơn vị (--all-units, in dạng bảng mã-đơn-vị<TAB>mã) hoặc cho Văn phòng (--office).")
             @OptionGroup var local: LocalOptions
             @Option(help: "Mã đơn vị.") var unit: String?
+            @Flag(help: "Cấp cho mọi đơn vị chưa có mã còn hiệu lực.") var allUnits = false
             @Flag(help: "Mã của Văn phòng.") var office = false
             @Option(help: "Ghi chú (người nhận).") var label: String = ""
 
             func validate() throws {
-                if (unit == nil) == !office { throw ValidationError("Chọn đúng một: --unit MÃ hoặc --office.") }
+                if [unit != nil, allUnits, office].filter({ $0 }).count != 1 { throw ValidationError("Chọn đúng một: --unit MÃ, --all-units hoặc --office.") }
             }
 
             func run() async throws {
                 try await local.withService { service in
+                    if allUnits {
+                        let live = Set(try await service.tokens().filter { $0.role == .unit && $0.revokedAt == nil }.map(\.subject))
+                        for u in service.district.units where !live.contains(u.id) {
+                            let (_, secret) = try await runOffice { try await service.issueToken(unit: u.id, label: u.name, by: local.officeActor) }
+                            print("\(u.id)\t\(secret)")
+                        }
+                        return
+                    }
                     let (record, secret) = try await runOffice {
                         try await service.issueToken(unit: unit, label: label.isEmpty ? (unit ?? local.actor) : label, by: local.officeActor)
                     }
@@ -292,7 +302,7 @@ struct Admin: AsyncParsableCommand {
     struct AllowExtra: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cho một đơn vị thêm đăng ký cùng loại trong đợt.")
         @OptionGroup var local: LocalOptions
-        @Option(help: "Mã đơn vị.") var unit: String
+        @Option(help: "Mã đơn vị, hoặc \"all\" cho mọi đơn vị.") var unit: String
         @Option(help: "Loại kiểm điểm.") var kind: String
         @Option(help: "Đợt (mã).") var campaign: String
         @Option(help: "Số đăng ký thêm.") var extra: Int = 1
@@ -300,7 +310,9 @@ struct Admin: AsyncParsableCommand {
         func run() async throws {
             guard let k = ReviewKind(rawValue: kind) else { throw ValidationError("Loại kiểm điểm '\(kind)' không hợp lệ.") }
             try await local.withService { service in
-                try await runOffice { try await service.allowExtra(unit: unit, kind: k, campaign: campaign, extra: extra, by: local.officeActor) }
+                for u in unit == "all" ? service.district.units.map(\.id) : [unit] {
+                    try await runOffice { try await service.allowExtra(unit: u, kind: k, campaign: campaign, extra: extra, by: local.officeActor) }
+                }
                 print("Đã cho phép.")
             }
         }
