@@ -69,6 +69,7 @@ enum Migrations {
             CREATE TABLE audit (
                 id TEXT PRIMARY KEY,
                 district_id TEXT NOT NULL,
+                seq BIGINT NOT NULL,
                 at TEXT NOT NULL,
                 actor TEXT NOT NULL,
                 action TEXT NOT NULL,
@@ -79,6 +80,7 @@ enum Migrations {
             )
             """,
             "CREATE INDEX audit_by_entity ON audit(district_id, entity, entity_id)",
+            "CREATE UNIQUE INDEX audit_order ON audit(district_id, seq)",
             """
             CREATE TABLE feed_tokens (
                 token TEXT PRIMARY KEY,

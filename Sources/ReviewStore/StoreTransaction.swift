@@ -239,11 +239,13 @@ public struct StoreTransaction: Sendable {
 
     // MARK: Audit
 
-    /// Appends to the audit trail.
+    /// Appends to the audit trail, numbered in order within the district.
     public func audit(_ e: AuditEntry) async throws {
+        let last = try await db.raw("SELECT MAX(seq) AS n FROM audit WHERE district_id = \(bind: e.districtId)").all().first
+        let seq = (try last?.decode(column: "n", as: Int?.self) ?? nil ?? 0) + 1
         try await db.raw("""
-            INSERT INTO audit (id, district_id, at, actor, action, entity, entity_id, before, after)
-            VALUES (\(bind: e.id), \(bind: e.districtId), \(bind: Timestamp.string(e.at)), \(bind: e.actor), \(bind: e.action),
+            INSERT INTO audit (id, district_id, seq, at, actor, action, entity, entity_id, before, after)
+            VALUES (\(bind: e.id), \(bind: e.districtId), \(bind: seq), \(bind: Timestamp.string(e.at)), \(bind: e.actor), \(bind: e.action),
                     \(bind: e.entity), \(bind: e.entityId), \(bind: e.before), \(bind: e.after))
             """).run()
     }
@@ -252,7 +254,7 @@ public struct StoreTransaction: Sendable {
     public func auditTrail(district: String, entityId: String? = nil) async throws -> [AuditEntry] {
         var query = SQLQueryString("SELECT * FROM audit WHERE district_id = \(bind: district)")
         if let entityId { query.appendInterpolation(unsafeRaw: " AND entity_id = "); query.appendInterpolation(bind: entityId) }
-        query.appendInterpolation(unsafeRaw: " ORDER BY at, id")
+        query.appendInterpolation(unsafeRaw: " ORDER BY seq")
         return try await db.raw(query).all().map { row in
             let id = try row.decode(column: "id", as: String.self)
             guard let at = Timestamp.date(try row.decode(column: "at", as: String.self)) else { throw StoreError.corruptRow(table: "audit", id: id) }
