@@ -14,6 +14,8 @@ extension ReviewService {
         public var unscheduled: [(request: String, reason: String)]
         /// The solution's penalty score.
         public var score: Int
+        /// What could not be read (members' own calendars), in Vietnamese.
+        public var warnings: [String]
     }
 
     /// Requests held out of the problem, with the reason, and the problem document.
@@ -21,6 +23,7 @@ extension ReviewService {
         var problem: WeekProblem
         var heldOut: [String: String]
         var requests: [String: ReviewRequest]
+        var warnings: [String]
     }
 
     /// The week's problem as the scheduling contract's JSON.
@@ -68,7 +71,7 @@ extension ReviewService {
             try await tx.audit(AuditEntry(
                 id: Secrets.identifier(prefix: "a-", length: 12), districtId: self.district.id, at: now, actor: actor, action: "schedule.run",
                 entity: "week", entityId: week.iso, before: nil, after: summary))
-            return RunResult(week: week, scheduled: solution.assignments.count, unscheduled: unscheduled, score: solution.score)
+            return RunResult(week: week, scheduled: solution.assignments.count, unscheduled: unscheduled, score: solution.score, warnings: built.warnings)
         }
     }
 
@@ -153,6 +156,7 @@ extension ReviewService {
     }
 
     func buildProblem(week: ISOWeek, release: Set<String>) async throws -> Built {
+        let busy = try await readBusyTime(week: week)
         let (requests, sessions, earlier) = try await store.read { tx in
             let open = try await tx.requests(district: self.district.id, week: week, status: .open)
             let sessions = try await tx.sessions(district: self.district.id, week: week)
@@ -220,12 +224,24 @@ extension ReviewService {
                 after: (predecessors[r.id] ?? []).filter { includedIds.contains($0) },
                 options: r.options.map { .init(start: $0.start.iso, end: $0.end.iso) })
         }
+        // Sessions already published this week whose requests are not in the problem still hold their people.
+        var held: [String: [WeekProblem.Interval]] = [:]
+        for s in sessions where !includedIds.contains(s.requestId) {
+            guard let p = s.published, !p.cancelled else { continue }
+            let interval = WeekProblem.Interval(start: p.placement.start.iso, end: p.placement.end.iso)
+            if let m = p.placement.member { held["member:\(m)", default: []].append(interval) }
+            held["team:\(p.placement.team)", default: []].append(interval)
+        }
+        func busyOf(_ key: String) -> [WeekProblem.Interval] {
+            (busy.intervals[key] ?? []).map { WeekProblem.Interval(start: $0.start.iso, end: $0.end.iso) } + (held[key] ?? [])
+        }
         let problem = WeekProblem(
             timezone: district.zone.identifier, week: week.iso,
-            members: district.members.map { .init(id: $0.id, name: $0.name, blocs: nil, maxPerDay: $0.maxPerDay, busy: []) },
-            teams: district.teams.map { .init(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: []) },
+            members: district.members.map { .init(id: $0.id, name: $0.name, blocs: nil, maxPerDay: $0.maxPerDay, busy: busyOf("member:\($0.id)")) },
+            teams: district.teams.map { .init(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: busyOf("team:\($0.id)")) },
             travelMinutes: .init(default: district.travel.defaultMinutes, pairs: district.travel.pairs.map { .init(a: $0.a, b: $0.b, minutes: $0.minutes) }),
             requests: problemRequests, pinned: pins)
-        return Built(problem: problem, heldOut: heldOut, requests: Dictionary(uniqueKeysWithValues: included.map { ($0.id, $0) }))
+        return Built(
+            problem: problem, heldOut: heldOut, requests: Dictionary(uniqueKeysWithValues: included.map { ($0.id, $0) }), warnings: busy.warnings)
     }
 }

@@ -14,14 +14,20 @@ public final class ReviewService: Sendable {
     public let clock: any WallClock
     /// Logs (never tokens).
     public let logger: Logger
+    /// Reads members' and teams' own calendars.
+    public let calendarFetcher: any CalendarFetcher
     let feedCache = FeedCache()
 
     /// Creates the service and records the district in the store.
-    public init(district: District, store: ReviewStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "reviewcal")) async throws {
+    public init(
+        district: District, store: ReviewStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "reviewcal"),
+        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher()
+    ) async throws {
         self.district = district
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.calendarFetcher = calendarFetcher
         try await store.write { tx in try await tx.ensureDistrict(id: district.id, name: district.name) }
     }
 

@@ -93,6 +93,16 @@ enum Migrations {
             """,
             "CREATE INDEX feed_tokens_by_subject ON feed_tokens(district_id, kind, subject)",
             """
+            CREATE TABLE calendar_copies (
+                district_id TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                source TEXT NOT NULL,
+                fetched_at TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (district_id, owner)
+            )
+            """,
+            """
             CREATE TABLE allowances (
                 district_id TEXT NOT NULL,
                 campaign_id TEXT NOT NULL,

@@ -266,6 +266,27 @@ public struct StoreTransaction: Sendable {
         }
     }
 
+    // MARK: Members' and teams' own calendars
+
+    /// The last good copy of an owner's calendar (`member:m01`, `team:to-01`): its source, when fetched, and the text.
+    public func calendarCopy(district: String, owner: String) async throws -> (source: String, fetchedAt: Date, body: String)? {
+        let rows = try await db.raw("SELECT source, fetched_at, body FROM calendar_copies WHERE district_id = \(bind: district) AND owner = \(bind: owner)").all()
+        return try rows.first.flatMap { row in
+            Timestamp.date(try row.decode(column: "fetched_at", as: String.self)).map {
+                (try! row.decode(column: "source", as: String.self), $0, try! row.decode(column: "body", as: String.self))
+            }
+        }
+    }
+
+    /// Keeps a good copy of an owner's calendar.
+    public func saveCalendarCopy(district: String, owner: String, source: String, fetchedAt: Date, body: String) async throws {
+        try await db.raw("DELETE FROM calendar_copies WHERE district_id = \(bind: district) AND owner = \(bind: owner)").run()
+        try await db.raw("""
+            INSERT INTO calendar_copies (district_id, owner, source, fetched_at, body)
+            VALUES (\(bind: district), \(bind: owner), \(bind: source), \(bind: Timestamp.string(fetchedAt)), \(bind: body))
+            """).run()
+    }
+
     // MARK: Feed tokens
 
     /// Stores a feed token.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed JSON value that keeps what validation needs and `JSONSerialization` blurs: integers apart from
 /// other numbers, and booleans apart from numbers.
 enum JSONValue: Equatable {
@@ -242,7 +244,7 @@ struct JSONParser {
             default: throw failure("bad escape")
             }
         }
-        guard let text = String(validating: raw, as: UTF8.self) else { throw failure("invalid UTF-8") }
+        guard let text = String(bytes: raw, encoding: .utf8) else { throw failure("invalid UTF-8") }
         return text
     }
 

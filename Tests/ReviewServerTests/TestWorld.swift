@@ -18,8 +18,9 @@ struct TestWorld {
     }
 
     /// A world whose clock reads `local` (Vietnam time, `YYYY-MM-DDTHH:MM`) plus `second`.
-    static func make(at local: String, second: Int = 0) async throws -> TestWorld {
-        let district = try sampleDistrict()
+    static func make(at local: String, second: Int = 0, adjust: (inout District) -> Void = { _ in }) async throws -> TestWorld {
+        var district = try sampleDistrict()
+        adjust(&district)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "test")

@@ -100,6 +100,7 @@ struct ScheduleCommand: AsyncParsableCommand {
                 }
                 print("\(w.vietnamese): đã xếp \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count); điểm phạt \(r.score).")
                 for u in r.unscheduled { print("  \(u.request): \(u.reason)") }
+                for w in r.warnings { print("Cảnh báo: \(w)") }
                 print("Xem: reviewcal schedule show --week \(w.iso); công bố: reviewcal schedule publish --week \(w.iso)")
             }
         }
