@@ -31,7 +31,12 @@ let package = Package(
         ),
         .target(name: "ICalKit", dependencies: ["CLibical"]),
         .target(name: "ReviewCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Scheduling"),
+        .target(
+            name: "Scheduling",
+            // The solver is optimised in debug builds too, so that the test suite stays fast; -enable-testing keeps @testable.
+            swiftSettings: [.unsafeFlags(["-O", "-enable-testing"])]
+        ),
+        .executableTarget(name: "SchedBench", dependencies: ["Scheduling"]),
         .target(
             name: "ReviewStore",
             dependencies: [

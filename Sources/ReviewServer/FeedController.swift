@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import Hummingbird
 import NIOCore
+import ReviewCore
 import ReviewService
 
 /// `GET`/`HEAD /feeds/{members|teams|units|district}/{token}/{name}.ics`: the calendar feeds, with
@@ -99,14 +100,26 @@ final class GzipCache: @unchecked Sendable {
 
 /// HTTP dates (RFC 9110 IMF-fixdate).
 enum HTTPDate {
-    static func formatter() -> DateFormatter {
+    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`, computed directly (this runs on every feed request).
+    static func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let dayNumber = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let d = LocalDate(daysSinceEpoch: dayNumber)
+        let rest = seconds - dayNumber * 86400
+        let weekday = days[((dayNumber % 7) + 7) % 7]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(weekday), \(two(d.day)) \(months[d.month - 1]) \(d.year) \(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)) GMT"
+    }
+
+    /// Parses an IMF-fixdate.
+    static func parse(_ text: String) -> Date? {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f
+        return f.date(from: text)
     }
-
-    static func format(_ date: Date) -> String { formatter().string(from: date) }
-    static func parse(_ text: String) -> Date? { formatter().date(from: text) }
 }

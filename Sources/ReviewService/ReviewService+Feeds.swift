@@ -71,6 +71,7 @@ extension ReviewService {
             try await tx.audit(self.auditEntry(actor: actor, action: "feed.rotate", entity: "feed", id: "\(kind.rawValue)/\(subject)", before: nil, after: nil))
             try await tx.bumpRevision(district: self.district.id)
         }
+        feedCache.invalidate()
         return try await feedLinks().first { $0.token == token }!
     }
 
@@ -85,6 +86,7 @@ extension ReviewService {
             }
             return n
         }
+        feedCache.invalidate()
         if n == 0 { throw ServiceFailure(404, "unknown-feed", "Lịch '\(kind.rawValue)/\(Text.clip(subject))' không có đường dẫn nào đang hiệu lực.") }
     }
 
@@ -92,16 +94,32 @@ extension ReviewService {
     public func feed(token: String) async throws -> FeedLookup {
         guard token.count >= 26, token.count <= 64, token.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else { return .notFound }
         let now = clock.now()
-        let (record, revision) = try await store.read { tx in
-            (try await tx.feedToken(token), try await tx.revision(district: self.district.id))
+        let revision: Int
+        if let fresh = feedCache.freshRevision(now: now) {
+            revision = fresh
+        } else {
+            revision = try await store.read { tx in try await tx.revision(district: self.district.id) }
+            feedCache.setRevision(revision, now: now)
         }
-        guard let record, record.districtId == district.id else { return .notFound }
-        if record.revokedAt != nil { return .gone }
+        var cached = feedCache.token(token, revision: revision)
+        if cached == nil {
+            let record = try await store.read { tx in try await tx.feedToken(token) }
+            let entry: FeedCache.CachedToken =
+                if let record, record.districtId == district.id {
+                    record.revokedAt == nil ? .live(kind: record.kind.rawValue, subject: record.subject) : .revoked
+                } else { .unknown }
+            feedCache.putToken(token, revision: revision, entry)
+            cached = entry
+        }
+        guard case .live(let kindText, let subject) = cached, let kind = FeedToken.Kind(rawValue: kindText) else {
+            if case .revoked = cached { return .gone }
+            return .notFound
+        }
         let stamp = "\(revision)/\(district.zone.date(of: now).iso)"
-        if let cached = feedCache.get(token, stamp: stamp) { return .feed(cached) }
+        if let hit = feedCache.get(token, stamp: stamp) { return .feed(hit) }
         let sessions = try await store.read { tx in try await tx.sessions(district: self.district.id) }
         let requests = try await store.read { tx in try await tx.requests(district: self.district.id) }
-        let rendered = try render(kind: record.kind, subject: record.subject, sessions: sessions, requests: requests, now: now)
+        let rendered = try render(kind: kind, subject: subject, sessions: sessions, requests: requests, now: now)
         feedCache.put(token, stamp: stamp, rendered)
         return .feed(rendered)
     }

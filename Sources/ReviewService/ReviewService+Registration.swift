@@ -95,6 +95,7 @@ extension ReviewService {
     /// Withdraws a request (kept, marked withdrawn). A published session of it is cancelled in the calendars.
     public func withdraw(id: String, by principal: Principal) async throws -> RequestView {
         let now = clock.now()
+        defer { feedCache.invalidate() }
         return try await store.write { tx in
             let old = try await self.visibleRequest(id, principal: principal, tx: tx)
             guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút từ trước.") }

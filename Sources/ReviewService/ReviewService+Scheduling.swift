@@ -80,6 +80,7 @@ extension ReviewService {
     @discardableResult
     public func publish(week: ISOWeek, by actor: String) async throws -> Int {
         let now = clock.now()
+        defer { feedCache.invalidate() }
         return try await store.write { tx in
             var changed = 0
             for var s in try await tx.sessions(district: self.district.id, week: week) {

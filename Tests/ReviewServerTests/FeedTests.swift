@@ -173,3 +173,44 @@ import Testing
         #expect(member.hasSuffix(".ics"))
     }
 }
+
+/// Many feeds rendered and served at once give the same bytes as one at a time (run under ThreadSanitizer in docs/quality.md).
+@Suite struct ConcurrentFeedTests {
+    @Test func concurrentRendersMatchSerialOnes() async throws {
+        let world = try await TestWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await world.close() } }
+        let service = world.service
+        for (i, unit) in ["cb-ban-to-chuc", "cb-ubkt", "ubnd-tan-may", "phong-tai-chinh"].enumerated() {
+            let day = 11 + i
+            _ = try await service.register(
+                RegistrationInput(unit: unit, kind: unit.hasPrefix("cb") ? "cap-uy" : "co-quan", options: [.init(start: "2023-12-\(day)T07:30", end: "2023-12-\(day)T11:30")], draftSent: "2023-12-07"),
+                by: .office("vp"), idempotencyKey: nil)
+        }
+        _ = try await service.runSchedule(week: ISOWeek(iso: "2023-W50")!, by: "office:vp")
+        try await service.publish(week: ISOWeek(iso: "2023-W50")!, by: "office:vp")
+        let links = try await service.ensureFeedTokens(by: "office:vp")
+        var serial: [String: [UInt8]] = [:]
+        for link in links {
+            guard case .feed(let f) = try await service.feed(token: link.token) else { Issue.record("missing feed"); return }
+            serial[link.token] = f.body
+        }
+        // A change makes every feed render again, now from eight tasks at once.
+        try await service.store.write { tx in try await tx.bumpRevision(district: service.district.id) }
+        // Another process's change is seen once the cached revision is older than a second.
+        world.set("2023-12-07T10:01")
+        let concurrent = try await withThrowingTaskGroup(of: (String, [UInt8]).self) { group in
+            for (i, link) in links.enumerated() {
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(i % 8) * 1000)
+                    guard case .feed(let f) = try await service.feed(token: link.token) else { return (link.token, []) }
+                    return (link.token, f.body)
+                }
+            }
+            var all: [String: [UInt8]] = [:]
+            for try await (token, body) in group { all[token] = body }
+            return all
+        }
+        #expect(concurrent.count == links.count)
+        #expect(concurrent == serial)
+    }
+}
