@@ -31,8 +31,10 @@ let package = Package(
         ),
         .target(name: "ICalKit", dependencies: ["CLibical"]),
         .target(name: "ReviewCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .systemLibrary(name: "CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         .target(
             name: "Scheduling",
+            dependencies: ["CCbc"],
             // The solver is optimised in debug builds too, so that the test suite stays fast; -enable-testing keeps @testable.
             swiftSettings: [.unsafeFlags(["-O", "-enable-testing"])]
         ),

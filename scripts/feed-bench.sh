@@ -42,6 +42,7 @@ http {
   }
 }
 CONF
+chmod -R a+rX "$WORK/www"; chmod a+x "$WORK"
 nginx -c "$WORK/nginx.conf"
 sleep 0.5
 NGINX_URL=http://127.0.0.1:$NGINX_PORT/feed.ics

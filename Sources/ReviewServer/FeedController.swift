@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import Hummingbird
+import Metrics
 import NIOCore
 import ReviewCore
 import ReviewService
@@ -10,6 +11,7 @@ import ReviewService
 struct FeedController {
     let service: ReviewService
     let gzipCache = GzipCache()
+    let served = Counter(label: "reviewcal_feed_requests_total")
     static let maxAge = 300
 
     func register(on routes: Routes) {
@@ -22,9 +24,10 @@ struct FeedController {
     }
 
     func serve(_ request: Request, _ context: BasicRequestContext, head: Bool) async -> Response {
-        await APIResponse.guarded(context) {
+        served.increment()
+        return await APIResponse.guarded(context) {
             let kind = context.parameters.get("kind") ?? ""
-            guard ["members", "teams", "units", "district"].contains(kind), let token = context.parameters.get("token") else {
+            guard kind == "members" || kind == "teams" || kind == "units" || kind == "district", let token = context.parameters.get("token") else {
                 return Self.plain(.notFound, "Không có lịch này.\n")
             }
             switch try await service.feed(token: token) {
@@ -39,16 +42,12 @@ struct FeedController {
     }
 
     func respond(_ feed: RenderedFeed, request: Request, head: Bool) -> Response {
-        let lastModified = HTTPDate.format(feed.lastModified)
-        var headers: HTTPFields = [
-            .contentType: "text/calendar; charset=utf-8",
-            .eTag: feed.etag,
-            .lastModified: lastModified,
-            .cacheControl: "private, max-age=\(Self.maxAge)",
-            .vary: "Accept-Encoding",
-        ]
+        let prepared = gzipCache.prepared(feed)
+        var headers = prepared.headers
         if let inm = request.headers[.ifNoneMatch] {
-            if inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == feed.etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+            if inm == feed.etag
+                || inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == feed.etag || $0.trimmingCharacters(in: .whitespaces) == "*" })
+            {
                 return Response(status: .notModified, headers: headers)
             }
         } else if let ims = request.headers[.ifModifiedSince], let since = HTTPDate.parse(ims),
@@ -56,9 +55,9 @@ struct FeedController {
         {
             return Response(status: .notModified, headers: headers)
         }
-        var body = ByteBuffer(bytes: feed.body)
+        var body = prepared.body
         if Self.acceptsGzip(request.headers[.acceptEncoding]) {
-            body = gzipCache.gzipped(feed)
+            body = gzipCache.gzipped(feed, prepared.body)
             headers[.contentEncoding] = "gzip"
         }
         headers[.contentLength] = String(body.readableBytes)
@@ -79,22 +78,47 @@ struct FeedController {
     }
 }
 
-/// The gzip form of each rendered feed, compressed once per ETag.
+/// Each rendered feed's body buffer and headers, prepared once per ETag, and its gzip form, compressed once.
 final class GzipCache: @unchecked Sendable {
-    // @unchecked: `entries` is only touched under `lock`.
+    // @unchecked: both dictionaries are only touched under `lock`.
     private let lock = NSLock()
-    private var entries: [String: ByteBuffer] = [:]
+    struct Prepared {
+        var body: ByteBuffer
+        var headers: HTTPFields
+    }
+    private var plain: [String: Prepared] = [:]
+    private var zipped: [String: ByteBuffer] = [:]
 
-    func gzipped(_ feed: RenderedFeed) -> ByteBuffer {
-        if let hit = lock.withLock({ entries[feed.etag] }) { return hit }
-        var plain = ByteBuffer(bytes: feed.body)
-        // Compressing an in-memory buffer only fails on allocation failure.
-        let zipped = (try? plain.compress(with: .gzip())) ?? ByteBuffer(bytes: feed.body)
+    func prepared(_ feed: RenderedFeed) -> Prepared {
+        lock.lock()
+        let hit = plain[feed.etag]
+        lock.unlock()
+        if let hit { return hit }
+        let headers: HTTPFields = [
+            .contentType: "text/calendar; charset=utf-8",
+            .eTag: feed.etag,
+            .lastModified: HTTPDate.format(feed.lastModified),
+            .cacheControl: "private, max-age=\(FeedController.maxAge)",
+            .vary: "Accept-Encoding",
+        ]
+        let entry = Prepared(body: ByteBuffer(bytes: feed.body), headers: headers)
         lock.withLock {
-            if entries.count > 10_000 { entries.removeAll() }
-            entries[feed.etag] = zipped
+            if plain.count > 10_000 { plain.removeAll() }
+            plain[feed.etag] = entry
         }
-        return zipped
+        return entry
+    }
+
+    func gzipped(_ feed: RenderedFeed, _ body: ByteBuffer) -> ByteBuffer {
+        if let hit = lock.withLock({ zipped[feed.etag] }) { return hit }
+        var input = body
+        // Compressing an in-memory buffer only fails on allocation failure; the plain body is served then.
+        let result = (try? input.compress(with: .gzip())) ?? body
+        lock.withLock {
+            if zipped.count > 10_000 { zipped.removeAll() }
+            zipped[feed.etag] = result
+        }
+        return result
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReviewCore
 
 /// A rendered feed, ready to serve.
 public struct RenderedFeed: Sendable {
@@ -20,9 +21,29 @@ public struct RenderedFeed: Sendable {
 final class FeedCache: @unchecked Sendable {
     // @unchecked: every stored property is only touched under `lock`.
     private let lock = NSLock()
-    private var feeds: [String: (stamp: String, feed: RenderedFeed)] = [:]
-    private var tokens: [String: (revision: Int, record: CachedToken)] = [:]
-    private var revision: (value: Int, checkedAt: Date)?
+    // Small structs rather than tuples: generic code over tuple types looks their metadata up at run time,
+    // which showed in profiles of the feed path.
+    private struct FeedEntry {
+        var stamp: String
+        var feed: RenderedFeed
+    }
+    private struct TokenEntry {
+        var revision: Int
+        var record: CachedToken
+    }
+    private struct RevisionEntry {
+        var value: Int
+        var checkedAt: Date
+    }
+    private struct DayEntry {
+        var start: Date
+        var end: Date
+        var text: String
+    }
+    private var feeds: [String: FeedEntry] = [:]
+    private var tokens: [String: TokenEntry] = [:]
+    private var revision: RevisionEntry?
+    private var day: DayEntry?
     /// How long a revision read from the store is trusted.
     let revisionTTL: TimeInterval = 1
 
@@ -35,18 +56,30 @@ final class FeedCache: @unchecked Sendable {
 
     /// The revision, if read recently enough.
     func freshRevision(now: Date) -> Int? {
-        lock.withLock {
-            guard let r = revision, now.timeIntervalSince(r.checkedAt) < revisionTTL, now >= r.checkedAt else { return nil }
-            return r.value
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let r = revision, now.timeIntervalSince(r.checkedAt) < revisionTTL, now >= r.checkedAt else { return nil }
+        return r.value
     }
 
     /// Records the revision just read from the store; a new one drops every cached token.
     func setRevision(_ value: Int, now: Date) {
         lock.withLock {
             if revision?.value != value { tokens.removeAll() }
-            revision = (value, now)
+            revision = RevisionEntry(value: value, checkedAt: now)
         }
+    }
+
+    /// The local day of `now` as text, computed once per day.
+    func dayText(_ now: Date, zone: CampaignZone) -> String {
+        lock.lock()
+        let current = day
+        lock.unlock()
+        if let d = current, now >= d.start, now < d.end { return d.text }
+        let date = zone.date(of: now)
+        let entry = DayEntry(start: zone.startOfDay(date), end: zone.startOfDay(date.adding(days: 1)), text: date.iso)
+        lock.withLock { day = entry }
+        return entry.text
     }
 
     /// Forgets the revision, after a change made through this instance.
@@ -55,22 +88,28 @@ final class FeedCache: @unchecked Sendable {
     }
 
     func token(_ token: String, revision: Int) -> CachedToken? {
-        lock.withLock { tokens[token].flatMap { $0.revision == revision ? $0.record : nil } }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = tokens[token], entry.revision == revision else { return nil }
+        return entry.record
     }
 
     func putToken(_ token: String, revision: Int, _ record: CachedToken) {
         lock.withLock {
             // Unknown tokens are cached too, but bounded, so that guessing cannot grow memory without end.
             if tokens.count > 100_000 { tokens.removeAll() }
-            tokens[token] = (revision, record)
+            tokens[token] = TokenEntry(revision: revision, record: record)
         }
     }
 
     func get(_ token: String, stamp: String) -> RenderedFeed? {
-        lock.withLock { feeds[token].flatMap { $0.stamp == stamp ? $0.feed : nil } }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = feeds[token], entry.stamp == stamp else { return nil }
+        return entry.feed
     }
 
     func put(_ token: String, stamp: String, _ feed: RenderedFeed) {
-        lock.withLock { feeds[token] = (stamp, feed) }
+        lock.withLock { feeds[token] = FeedEntry(stamp: stamp, feed: feed) }
     }
 }

@@ -92,7 +92,8 @@ extension ReviewService {
 
     /// The feed behind a URL token, rendered once per change and served from memory.
     public func feed(token: String) async throws -> FeedLookup {
-        guard token.count >= 26, token.count <= 64, token.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }) else { return .notFound }
+        let bytes = token.utf8
+        guard bytes.count >= 26, bytes.count <= 64, bytes.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }) else { return .notFound }
         let now = clock.now()
         let revision: Int
         if let fresh = feedCache.freshRevision(now: now) {
@@ -115,7 +116,7 @@ extension ReviewService {
             if case .revoked = cached { return .gone }
             return .notFound
         }
-        let stamp = "\(revision)/\(district.zone.date(of: now).iso)"
+        let stamp = "\(revision)/\(feedCache.dayText(now, zone: district.zone))"
         if let hit = feedCache.get(token, stamp: stamp) { return .feed(hit) }
         let sessions = try await store.read { tx in try await tx.sessions(district: self.district.id) }
         let requests = try await store.read { tx in try await tx.requests(district: self.district.id) }

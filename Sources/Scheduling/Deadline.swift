@@ -11,4 +11,10 @@ struct Deadline {
     }
 
     var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= end }
+
+    /// Seconds left, 0 once passed.
+    var remaining: Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return now >= end ? 0 : Double(end - now) / 1e9
+    }
 }

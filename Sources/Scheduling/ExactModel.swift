@@ -1,0 +1,239 @@
+internal import CCbc
+import Foundation
+
+/// CBC's solver keeps state in globals (its command-line driver, which the C interface runs): one solve at a time.
+private let cbcLock = NSLock()
+
+/// A week, or the part of it left free around a fixed schedule, as a 0–1 integer program solved by CBC (COIN-OR
+/// branch and cut): on district-sized weeks it finds the optimum and proves it, which the local search alone cannot.
+///
+/// Columns, for the free requests only: `y[o]` (option `o` is chosen), `x[o, m]` (member `m`, or none, attends it),
+/// `z[o, t]` (team `t` attends it) and, per member and date, a continuous `e ≥ 0` for the same-day term. Rows:
+/// - each chosen option has exactly one member (or none, where allowed) and one team; each request at most one option;
+/// - every `after` link between free requests: an option may be chosen only with a predecessor's option that ends
+///   by its start; a free predecessor of a fixed, scheduled request must be placed before it;
+/// - per person, the options it may attend that share an instant (a clique: at most one), and each remaining pair
+///   that clashes only through travel time (rule 5); `maxPerDay` per date, less the fixed sessions (rule 7);
+///   `e ≥ sessions − 1` per member and date.
+/// Busy blocks, blocs and `notBefore` are settled by the candidate lists of ``Instance``, the fixed requests
+/// (pins always among them) by dropping every option and person that does not fit around them.
+struct ExactModel {
+    private let instance: Instance
+    /// `(option, member or -1)` of each `x` column and `(option, team)` of each `z` column, by column index.
+    private var memberColumns: [(option: Int, member: Int, column: Int)] = []
+    private var teamColumns: [(option: Int, team: Int, column: Int)] = []
+    /// The `y` column of each global option, -1 when the option cannot be chosen at all.
+    private var optionColumn: [Int]
+    /// The requests the model places; all others stay as in the fixed schedule.
+    let free: [Bool]
+    private var columnCount = 0
+    private var lower: [Double] = []
+    private var upper: [Double] = []
+    private var objective: [Double] = []
+    private var isInteger: [Bool] = []
+    private var rows: [(entries: [(column: Int, value: Double)], lower: Double, upper: Double)] = []
+
+    /// The model of the `free` requests (none pinned) around `fixed`, in which every other request is as it will
+    /// stay and the free ones are unscheduled; `nil` when it would have more than `columnLimit` columns.
+    init?(_ instance: Instance, around fixed: Schedule, free: [Bool], columnLimit: Int) {
+        self.instance = instance
+        self.free = free
+        optionColumn = Array(repeating: -1, count: instance.optionStart.count)
+        var estimate = 0
+        for r in 0..<instance.requestCount where free[r] {
+            for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
+                estimate += 1 + instance.memberCandidates[o].count + instance.teamCandidates[o].count
+            }
+        }
+        guard estimate <= columnLimit else { return nil }
+        build(fixed)
+    }
+
+    private mutating func addColumn(cost: Int, upper: Double = 1, integer: Bool = true) -> Int {
+        lower.append(0)
+        self.upper.append(upper)
+        objective.append(Double(cost))
+        isInteger.append(integer)
+        columnCount += 1
+        return columnCount - 1
+    }
+
+    /// Whether option `o` of free request `r` keeps the order with its fixed neighbours.
+    private func orderAllows(_ r: Int, _ o: Int, _ fixed: Schedule) -> Bool {
+        for p in instance.predecessors[r] where !free[p] {
+            let po = fixed.option[p]
+            guard po >= 0, instance.optionEnd[po] <= instance.optionStart[o] else { return false }
+        }
+        for q in instance.successors[r] where !free[q] {
+            let qo = fixed.option[q]
+            if qo >= 0 && instance.optionEnd[o] > instance.optionStart[qo] { return false }
+        }
+        return true
+    }
+
+    private mutating func build(_ fixed: Schedule) {
+        let weights = instance.weights
+        // Person → the (option, column) pairs it may take.
+        var byPerson = [[(option: Int, column: Int)]](repeating: [], count: instance.personCount)
+        for r in 0..<instance.requestCount where free[r] {
+            var chosenColumns: [Int] = []
+            for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] && orderAllows(r, o, fixed) {
+                let teams = instance.teamCandidates[o].filter { fixed.fits($0, o, instance) }
+                var members = instance.memberCandidates[o].filter { fixed.fits($0, o, instance) }
+                if !instance.needsMember[r] { members.append(-1) }
+                guard !teams.isEmpty, !members.isEmpty else { continue }
+                let rank = weights.rank * (o - instance.optionBase[r])
+                let y = addColumn(cost: rank - instance.unscheduledCost[r])
+                optionColumn[o] = y
+                chosenColumns.append(y)
+                var memberRow = [(column: y, value: -1.0)]
+                for m in members {
+                    // A member who already has a fixed session that date pays the same-day term for this one.
+                    let sameDay = m >= 0 && fixed.count(m, on: instance.optionDay[o], instance) > 0 ? weights.sameDay : 0
+                    let column = addColumn(cost: instance.memberCost(r, m) + sameDay)
+                    memberColumns.append((o, m, column))
+                    memberRow.append((column, 1))
+                    if m >= 0 { byPerson[m].append((o, column)) }
+                }
+                rows.append((memberRow, 0, 0))
+                var teamRow = [(column: y, value: -1.0)]
+                for t in teams {
+                    let column = addColumn(cost: 0)
+                    teamColumns.append((o, t, column))
+                    teamRow.append((column, 1))
+                    byPerson[t].append((o, column))
+                }
+                rows.append((teamRow, 0, 0))
+            }
+            let mustPlace = instance.successors[r].contains { !free[$0] && fixed.option[$0] >= 0 }
+            if chosenColumns.count > 1 || mustPlace { rows.append((chosenColumns.map { ($0, 1) }, mustPlace ? 1 : 0, 1)) }
+        }
+        for r in 0..<instance.requestCount where free[r] {
+            for p in instance.predecessors[r] where free[p] {
+                for o in instance.optionBase[r]..<instance.optionBase[r + 1] where optionColumn[o] >= 0 {
+                    var entries = [(column: optionColumn[o], value: 1.0)]
+                    for q in instance.optionBase[p]..<instance.optionBase[p + 1]
+                    where optionColumn[q] >= 0 && instance.optionEnd[q] <= instance.optionStart[o] {
+                        entries.append((optionColumn[q], -1))
+                    }
+                    rows.append((entries, -.infinity, 0))
+                }
+            }
+        }
+        for person in 0..<instance.personCount { addPersonRows(person, byPerson[person], fixed, weights: weights) }
+    }
+
+    private mutating func addPersonRows(_ person: Int, _ taken: [(option: Int, column: Int)], _ fixed: Schedule, weights: Weights) {
+        guard !taken.isEmpty else { return }
+        let sorted = taken.sorted { (instance.optionStart[$0.option], $0.column) < (instance.optionStart[$1.option], $1.column) }
+        // Options overlapping one instant pairwise clash: one row per distinct set, at each start.
+        var lastClique: [Int] = []
+        for anchor in sorted {
+            let instant = instance.optionStart[anchor.option]
+            let clique = sorted.filter { instance.optionStart[$0.option] <= instant && instant < instance.optionEnd[$0.option] }.map(\.column)
+            if clique.count > 1 && clique != lastClique && !Set(clique).isSubset(of: lastClique) {
+                rows.append((clique.map { ($0, 1) }, -.infinity, 1))
+            }
+            lastClique = clique
+        }
+        // Pairs that do not overlap but leave too little time to travel (other requests only: one option each).
+        for i in sorted.indices {
+            for j in (i + 1)..<sorted.count {
+                let a = sorted[i].option
+                let b = sorted[j].option
+                guard instance.optionRequest[a] != instance.optionRequest[b], instance.optionEnd[a] <= instance.optionStart[b] else { continue }
+                if instance.clash(a, b) { rows.append(([(sorted[i].column, 1), (sorted[j].column, 1)], -.infinity, 1)) }
+            }
+        }
+        var byDay: [Int: [Int]] = [:]
+        for entry in sorted { byDay[instance.optionDay[entry.option], default: []].append(entry.column) }
+        for day in byDay.keys.sorted() {
+            let columns = byDay[day]!
+            let already = fixed.count(person, on: day, instance)
+            let room = instance.maxPerDay[person] - already
+            if columns.count > room { rows.append((columns.map { ($0, 1) }, -.infinity, Double(room))) }
+            if person < instance.memberCount && already == 0 && columns.count > 1 {
+                let extra = addColumn(cost: weights.sameDay, upper: .infinity, integer: false)
+                rows.append((columns.map { ($0, 1) } + [(extra, -1)], -.infinity, 1))
+            }
+        }
+    }
+
+    /// The result of ``solve(seconds:start:)``.
+    struct Outcome {
+        /// `(option, member or -1, team)` of each scheduled request, by request index.
+        var placements: [(option: Int, member: Int, team: Int)?]
+        /// Whether CBC proved the placements optimal.
+        var provenOptimal: Bool
+    }
+
+    /// Solves the model within `seconds`, starting from the complete schedule `start` (a valid incumbent);
+    /// `nil` when CBC found no solution.
+    func solve(seconds: Double, start: Schedule) -> Outcome? {
+        // Nothing left to decide (no free request has a usable option): every free request stays out.
+        if columnCount == 0 { return Outcome(placements: Array(repeating: nil, count: instance.requestCount), provenOptimal: true) }
+        guard let model = Cbc_newModel() else { return nil }
+        defer { Cbc_deleteModel(model) }
+
+        // Column-major sparse matrix, as Cbc_loadProblem takes it.
+        var counts = [Int32](repeating: 0, count: columnCount + 1)
+        for row in rows { for entry in row.entries { counts[entry.column + 1] += 1 } }
+        for c in 0..<columnCount { counts[c + 1] += counts[c] }
+        var next = counts
+        var index = [Int32](repeating: 0, count: Int(counts[columnCount]))
+        var value = [Double](repeating: 0, count: index.count)
+        for (r, row) in rows.enumerated() {
+            for entry in row.entries {
+                let at = Int(next[entry.column])
+                index[at] = Int32(r)
+                value[at] = entry.value
+                next[entry.column] += 1
+            }
+        }
+        var rowLower = rows.map(\.lower)
+        var rowUpper = rows.map(\.upper)
+        var lower = lower
+        var upper = upper
+        var objective = objective
+        Cbc_loadProblem(model, Int32(columnCount), Int32(rows.count), &counts, &index, &value, &lower, &upper, &objective, &rowLower, &rowUpper)
+        for c in 0..<columnCount where isInteger[c] { Cbc_setInteger(model, Int32(c)) }
+        Cbc_setLogLevel(model, 0)
+        Cbc_setMaximumSeconds(model, max(0.05, seconds))
+        // Scores are integers: a gap below one already proves the incumbent optimal.
+        Cbc_setAllowableGap(model, 0.999)
+        Cbc_setParameter(model, "timeMode", "elapsed")
+        // Measured on the public weeks: the LP relaxation is nearly integral, so CBC's presolve and primal heuristics
+        // cost far more than they save (district-100: 0.36 s → 0.07 s; province-500: proven in 2.9 s instead of > 15 s).
+        Cbc_setParameter(model, "preprocess", "off")
+        Cbc_setParameter(model, "heuristicsOnOff", "off")
+
+        var startColumns: [Int32] = []
+        var startValues: [Double] = []
+        for o in optionColumn.indices where optionColumn[o] >= 0 {
+            startColumns.append(Int32(optionColumn[o]))
+            startValues.append(start.option[instance.optionRequest[o]] == o ? 1 : 0)
+        }
+        for (o, m, column) in memberColumns {
+            let r = instance.optionRequest[o]
+            startColumns.append(Int32(column))
+            startValues.append(start.option[r] == o && start.member[r] == m ? 1 : 0)
+        }
+        for (o, t, column) in teamColumns {
+            let r = instance.optionRequest[o]
+            startColumns.append(Int32(column))
+            startValues.append(start.option[r] == o && start.team[r] == t ? 1 : 0)
+        }
+        Cbc_setMIPStartI(model, Int32(startColumns.count), &startColumns, &startValues)
+
+        cbcLock.withLock { _ = Cbc_solve(model) }
+        guard let solution = Cbc_bestSolution(model) else { return nil }
+        var placements = [(option: Int, member: Int, team: Int)?](repeating: nil, count: instance.requestCount)
+        var memberOf: [Int: Int] = [:]
+        for (o, m, column) in memberColumns where solution[column] > 0.5 { memberOf[o] = m }
+        for (o, t, column) in teamColumns where solution[column] > 0.5 {
+            guard solution[optionColumn[o]] > 0.5, let m = memberOf[o] else { continue }
+            placements[instance.optionRequest[o]] = (o, m, t)
+        }
+        return Outcome(placements: placements, provenOptimal: Cbc_isProvenOptimal(model) != 0)
+    }
+}
