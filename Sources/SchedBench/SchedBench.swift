@@ -1,14 +1,16 @@
 import Foundation
 import Scheduling
 
-/// `sched-bench [--time-limit S] [--seed N] [--out DIR] PATH…`: solves each instance (a file, or every `*.json` in a
-/// folder except `*.expected.json`) and prints a Markdown table against the reference in `NAME.expected.json`.
+/// `sched-bench [--time-limit S] [--seed N] [--out DIR] [--bound S] PATH…`: solves each instance (a file, or every
+/// `*.json` in a folder except `*.expected.json`) and prints a Markdown table against the reference in
+/// `NAME.expected.json`; `--bound` adds CBC's lower bound on the score (root relaxation and cuts, at most S seconds).
 @main
 struct SchedBench {
     static func main() {
         var timeLimit = 10.0
         var seed: UInt64 = 1
         var outFolder: String?
+        var boundSeconds: Double?
         var paths: [String] = []
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
@@ -16,17 +18,18 @@ struct SchedBench {
             case "--time-limit": timeLimit = arguments.next().flatMap(Double.init) ?? timeLimit
             case "--seed": seed = arguments.next().flatMap { UInt64($0) } ?? seed
             case "--out": outFolder = arguments.next()
+            case "--bound": boundSeconds = arguments.next().flatMap(Double.init)
             default: paths.append(argument)
             }
         }
         if paths.isEmpty {
-            print("usage: sched-bench [--time-limit S] [--seed N] [--out DIR] INSTANCE.json|FOLDER …")
+            print("usage: sched-bench [--time-limit S] [--seed N] [--out DIR] [--bound S] INSTANCE.json|FOLDER …")
             exit(64)
         }
-        print("| instance | requests | time (s) | score | reference score | reference time (s) | valid |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        print("| instance | requests | time (s) | score | reference score | reference time (s) | valid | lower bound |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         for file in instanceFiles(paths) {
-            run(file, timeLimit: timeLimit, seed: seed, outFolder: outFolder)
+            run(file, timeLimit: timeLimit, seed: seed, outFolder: outFolder, boundSeconds: boundSeconds)
         }
     }
 
@@ -44,7 +47,7 @@ struct SchedBench {
         return files
     }
 
-    static func run(_ file: String, timeLimit: Double, seed: UInt64, outFolder: String?) {
+    static func run(_ file: String, timeLimit: Double, seed: UInt64, outFolder: String?, boundSeconds: Double?) {
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         guard let data = FileManager.default.contents(atPath: file) else {
             print("| \(name) | cannot read \(file) | | | | | |")
@@ -80,8 +83,9 @@ struct SchedBench {
             _ = FileManager.default.createFile(atPath: "\(outFolder)/\(name).solution.json", contents: SolutionWriter.encode(solution))
         }
         let valid = violations.isEmpty ? "yes" : "NO (\(violations.count)): \(violations[0])"
+        let bound = boundSeconds.map { Solver.lowerBound(problem, seconds: $0).map(String.init) ?? "–" } ?? ""
         print(
-            "| \(name) | \(problem.requests.count) | \(String(format: "%.3f", seconds)) | \(solution.score) | \(reference.0) | \(reference.1) | \(valid) |"
+            "| \(name) | \(problem.requests.count) | \(String(format: "%.3f", seconds)) | \(solution.score) | \(reference.0) | \(reference.1) | \(valid) | \(bound) |"
         )
     }
 }

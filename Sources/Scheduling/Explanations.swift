@@ -85,36 +85,38 @@ struct Explanations {
         let bloc = problem.requests[r].bloc
         let covering = problem.teams.indices.filter { problem.teams[$0].blocs.contains(bloc) }
         if covering.isEmpty { return "không có tổ công tác nào phụ trách khối '\(bloc)'" }
+        // The candidates left free cover most options at once; words are only made for an option no team can take.
+        if instance.teamCandidates[o].contains(where: { schedule.fits($0, o, instance) }) { return nil }
         var reasons: [String] = []
         for t in covering {
             let why = personBlockers(t + instance.memberCount, o)
             if why.isEmpty { return nil }
-            reasons.append("\(problem.teams[t].name) \(why.joined(separator: ", "))")
+            if reasons.count < Self.namedLimit { reasons.append("\(problem.teams[t].name) \(why.joined(separator: ", "))") }
         }
-        return "không tổ công tác nào của khối '\(bloc)' rảnh (" + Self.listed(reasons, limit: 4, noun: "tổ") + ")"
+        return "không tổ công tác nào của khối '\(bloc)' rảnh (" + Self.listed(reasons, of: covering.count, noun: "tổ") + ")"
     }
 
     private func memberBlocker(_ r: Int, _ o: Int) -> String? {
         guard instance.needsMember[r] else { return nil }
         guard !problem.members.isEmpty else { return "không có đồng chí UVBTV nào trong danh sách" }
-        var freeOthers = false
+        if instance.memberCandidates[o].contains(where: { schedule.fits($0, o, instance) }) { return nil }
         var inChargeReasons: [String] = []
         var otherReasons: [String] = []
+        var others = 0
         let inCharge = Set(instance.inCharge[r])
         for m in problem.members.indices {
-            let why = personBlockers(m, o)
-            if why.isEmpty {
-                if inCharge.contains(m) { return nil }
-                freeOthers = true
-            } else if inCharge.contains(m) {
+            let named = inCharge.contains(m) || otherReasons.count < Self.namedLimit
+            let why = named ? personBlockers(m, o) : []
+            if named && why.isEmpty { return nil }
+            if inCharge.contains(m) {
                 inChargeReasons.append("đồng chí \(problem.members[m].name) (phụ trách) bận — \(why.joined(separator: ", "))")
             } else {
-                otherReasons.append("đồng chí \(problem.members[m].name) \(why.joined(separator: ", "))")
+                others += 1
+                if named { otherReasons.append("đồng chí \(problem.members[m].name) \(why.joined(separator: ", "))") }
             }
         }
-        if freeOthers { return nil }
         if inChargeReasons.isEmpty {
-            return "không đồng chí UVBTV nào rảnh (" + Self.listed(otherReasons, limit: 3, noun: "đồng chí") + ")"
+            return "không đồng chí UVBTV nào rảnh (" + Self.listed(otherReasons, of: others, noun: "đồng chí") + ")"
         }
         return inChargeReasons.joined(separator: ", ") + (otherReasons.isEmpty ? "" : "; các đồng chí UVBTV khác cũng bận")
     }
@@ -170,9 +172,12 @@ struct Explanations {
         return head + " – " + weekdays[last.isoWeekday - 1] + " " + shortDate(end, withTime: false) + " " + clock(end)
     }
 
-    /// The first `limit` items, then how many more.
-    static func listed(_ items: [String], limit: Int, noun: String) -> String {
-        if items.count <= limit { return items.joined(separator: "; ") }
-        return items.prefix(limit).joined(separator: "; ") + "; và \(items.count - limit) \(noun) khác"
+    /// How many blocked teams or members a reason names before it only counts the rest.
+    static let namedLimit = 3
+
+    /// The named `items` of `total`, then how many more.
+    static func listed(_ items: [String], of total: Int, noun: String) -> String {
+        if total <= items.count { return items.joined(separator: "; ") }
+        return items.joined(separator: "; ") + "; và \(total - items.count) \(noun) khác"
     }
 }

@@ -5,7 +5,7 @@ import Dispatch
 /// The method (see docs/solver.md): pins first; then the requests every solution must schedule (predecessors of
 /// pins), by a complete search; a greedy construction; then the whole week as an integer program solved to a proven
 /// optimum by CBC when it is small enough (district weeks), else large neighbourhood search in which CBC re-places a
-/// few hundred requests of one date optimally around all the others, until the time is up.
+/// few dozen requests optimally around all the others, step after step, until the time is up.
 public enum Solver {
     /// The best solution found within `options.timeLimit`.
     ///
@@ -19,16 +19,47 @@ public enum Solver {
         engine.placePins()
         try engine.placeForced(deadline)
         engine.construct()
-        // Weeks small enough for the exact model are solved to a proven optimum; larger ones go on with the exact
-        // model on one date's requests at a time, from the best schedule found.
-        if !engine.solveExactly(until: deadline) { engine.improveExactly(until: deadline) }
+        // Weeks small enough for the exact model are solved to a proven optimum; larger ones, and any whose proof the
+        // time cut short, go on with the exact model on a few dozen requests at a time, from the best schedule found.
+        if !engine.solveExactly(until: deadline) { engine.improveExactly(until: deadline, maxSteps: options.maxSteps) }
         return engine.solution()
+    }
+}
+
+extension Solver {
+    /// A lower bound on the score of every valid solution: the whole week's integer program (pins fixed) relaxed and
+    /// tightened by CBC's cuts at the root, in at most `seconds`; `nil` when that does not finish. Benchmarks use it to
+    /// say how far a week too large to prove is from its optimum.
+    public static func lowerBound(_ problem: Problem, seconds: Double) -> Int? {
+        let deadline = Deadline(seconds: seconds)
+        let instance = Instance(problem)
+        var engine = Engine(instance, seed: 1)
+        engine.placePins()
+        let pinsOnly = engine.schedule
+        // A complete schedule to start CBC from, as in ``solve(_:options:)``.
+        guard (try? engine.placeForced(deadline)) != nil else { return nil }
+        engine.construct()
+        let free = (0..<instance.requestCount).map { instance.pin[$0] == nil }
+        guard let model = ExactModel(instance, around: pinsOnly, free: free, columnLimit: .max),
+            let outcome = model.solve(seconds: deadline.remaining, nodeLimit: 0, start: engine.schedule)
+        else { return nil }
+        // Scores are integers: the bound rounds up.
+        return pinsOnly.cost + Int((outcome.bound - 1e-6).rounded(.up))
     }
 }
 
 /// Up to this many columns the whole week goes to the exact model at once (province-500, 48 000 columns, is proven
 /// optimal in about 5 s); above it, CBC would spend the whole budget on the root relaxation.
 let exactColumnLimit = 100_000
+
+/// Branch-and-bound nodes CBC may spend on one neighbourhood: the neighbourhoods of province-2000 are proven within
+/// a few dozen; one that needs more is too big, and the next is made smaller.
+let lnsNodeLimit = 200
+/// Requests re-placed in one neighbourhood at first: on the province weeks (2,000 requests), 60 gave the best score
+/// in 10 s of the sizes tried from 20 to 250 (docs/solver.md).
+let lnsStartSize = 60
+/// Steps in a row without a better schedule before the neighbourhood grows by a quarter.
+let lnsPatience = 30
 
 /// The search state shared by the solver's phases.
 struct Engine {
@@ -77,41 +108,84 @@ struct Engine {
     }
 
     /// Solves the whole week (pins fixed) with the exact model, from the current schedule, and keeps CBC's schedule
-    /// when it is valid and no worse (optimal unless the deadline cut CBC short); `false` at once when the week is
-    /// too big for the model.
+    /// when it is valid and no worse; returns whether it is proven optimal (`false` at once when the week is too big
+    /// for the model). Two thirds of the time left go to the proof, so that the neighbourhood search still has time to
+    /// improve a week whose proof does not finish.
     mutating func solveExactly(until deadline: Deadline) -> Bool {
         let free = (0..<instance.requestCount).map { instance.pin[$0] == nil }
         guard free.contains(true) else { return true }
         let fixed = schedule(without: free)
         guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: exactColumnLimit) else { return false }
-        reoptimise(model, around: fixed, seconds: deadline.remaining)
-        return true
+        return reoptimise(model, around: fixed, seconds: deadline.remaining * 2 / 3, nodeLimit: nil)
     }
 
-    /// Large neighbourhood search with the exact model, for weeks too big to solve whole: a few hundred requests
-    /// sharing a date are re-placed optimally around all others, the neighbourhood growing while CBC proves its
-    /// optimum quickly and shrinking when it does not.
-    mutating func improveExactly(until deadline: Deadline) {
+    /// Large neighbourhood search with the exact model, for weeks too big to solve whole: a few dozen requests are
+    /// re-placed optimally around all the others, step after step. The neighbourhoods alternate between requests
+    /// with an option on one date and requests that compete for the same team or member; they start small (many
+    /// fast steps improve a large week most, docs/solver.md) and grow when a run of steps finds nothing better.
+    mutating func improveExactly(until deadline: Deadline, maxSteps: Int?) {
         let days = instance.requestsByDay.indices.filter { !instance.requestsByDay[$0].isEmpty }
         guard !days.isEmpty else { return }
-        var size = 200
-        while deadline.remaining > 0.3 {
-            var pool = instance.requestsByDay[days[rng.below(days.count)]].filter { instance.pin[$0] == nil }
-            pool.shuffle(using: &rng)
-            var free = [Bool](repeating: false, count: instance.requestCount)
-            for r in pool.prefix(size) { free[r] = true }
+        var size = lnsStartSize
+        var stalled = 0
+        // CBC checks its clock only between steps, so a step may overrun what it was given: no step starts unless the
+        // longest one so far still fits in what is left.
+        var longest = 0.2
+        var steps = 0
+        while deadline.remaining > longest, steps < maxSteps ?? .max {
+            steps += 1
             let started = DispatchTime.now().uptimeNanoseconds
+            var free = [Bool](repeating: false, count: instance.requestCount)
+            if steps % 2 == 0 {
+                var pool = instance.requestsByDay[days[rng.below(days.count)]].filter { instance.pin[$0] == nil }
+                pool.shuffle(using: &rng)
+                for r in pool.prefix(size) { free[r] = true }
+            } else {
+                relatedNeighbourhood(size: size, into: &free)
+            }
             let fixed = schedule(without: free)
             guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: .max) else { return }
-            // CBC may overrun its limit while it solves the root LP: leave it well inside what is left.
-            let proven = reoptimise(model, around: fixed, seconds: min(1.5, deadline.remaining * 0.6))
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            // Measured on province-2000: 400–500 requests of a date are proven optimal in 0.3–1 s.
-            if proven && elapsed < 0.6 {
+            // CBC may overrun its limit while it solves the root LP: leave it well inside what is left. Outcomes, not
+            // the clock, decide how the neighbourhood grows, so that one seed always takes the same path.
+            let before = schedule.cost
+            let proven = reoptimise(model, around: fixed, seconds: min(1.5, deadline.remaining * 0.5), nodeLimit: lnsNodeLimit)
+            stalled = schedule.cost < before ? 0 : stalled + 1
+            longest = max(longest, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            if !proven {
+                size = max(lnsStartSize / 2, size - size / 4)
+            } else if stalled >= lnsPatience {
                 size = min(size + size / 4, 500)
-            } else if !proven || elapsed > 1.2 {
-                size = max(40, size - size / 4)
+                stalled = 0
             }
+        }
+    }
+
+    /// A neighbourhood of requests that compete with one another: from a random request (an unscheduled one when
+    /// there is one, half the time), the requests of its bloc or with a member in charge in common that have an option
+    /// on one of its dates, then theirs, breadth first.
+    mutating func relatedNeighbourhood(size: Int, into free: inout [Bool]) {
+        let unscheduled = (0..<instance.requestCount).filter { !schedule.isScheduled($0) && instance.pin[$0] == nil }
+        let seed = !unscheduled.isEmpty && rng.below(2) == 0 ? unscheduled[rng.below(unscheduled.count)] : rng.below(instance.requestCount)
+        var queue = [seed]
+        var head = 0
+        var count = 0
+        var seen = Set([seed])
+        while head < queue.count, count < size {
+            let r = queue[head]
+            head += 1
+            if instance.pin[r] == nil { free[r] = true; count += 1 }
+            let bloc = instance.problem.requests[r].bloc
+            let members = Set(instance.inCharge[r])
+            var dates = Set<Int>()
+            for o in instance.optionBase[r]..<instance.optionBase[r + 1] { dates.insert(instance.optionDay[o] - instance.firstDay) }
+            var next: [Int] = []
+            for d in dates.sorted() where d >= 0 && d < instance.requestsByDay.count {
+                for q in instance.requestsByDay[d] where !seen.contains(q) {
+                    if instance.problem.requests[q].bloc == bloc || instance.inCharge[q].contains(where: members.contains) { next.append(q) }
+                }
+            }
+            next.shuffle(using: &rng)
+            for q in next where seen.insert(q).inserted { queue.append(q) }
         }
     }
 
@@ -125,8 +199,8 @@ struct Engine {
     /// Re-places the model's free requests optimally around `fixed` (the schedule without them) with CBC, in at
     /// most `seconds`, keeping the result when it is valid and no worse; returns whether CBC proved it optimal.
     @discardableResult
-    private mutating func reoptimise(_ model: ExactModel, around fixed: Schedule, seconds: Double) -> Bool {
-        guard let outcome = model.solve(seconds: seconds, start: schedule) else { return false }
+    private mutating func reoptimise(_ model: ExactModel, around fixed: Schedule, seconds: Double, nodeLimit: Int?) -> Bool {
+        guard let outcome = model.solve(seconds: seconds, nodeLimit: nodeLimit, start: schedule) else { return false }
         if let candidate = validSchedule(fixed, adding: outcome.placements, free: model.free), candidate.cost <= schedule.cost {
             schedule = candidate
         }

@@ -33,7 +33,14 @@ struct Solve: AsyncParsableCommand {
     @Argument(help: "Tệp bài toán JSON.") var problem: String
     @Option(help: "Ghi lời giải vào tệp này (mặc định: stdout).") var out: String?
     @Option(help: "Giới hạn thời gian (giây).") var timeLimit: Double = 10
-    @Option(help: "Hạt giống ngẫu nhiên.") var seed: UInt64 = 1
+    @Option(help: "Hạt giống ngẫu nhiên: cùng bài toán, cùng hạt giống cho cùng lời giải.") var seed: UInt64 = 1
+    @Option(help: "Tuần lớn (quá cỡ mô hình chính xác): số bước cải thiện tối đa, để kết quả không phụ thuộc tốc độ máy.")
+    var maxSteps: Int?
+
+    func validate() throws {
+        if !(timeLimit > 0) { throw ValidationError("--time-limit phải là số giây lớn hơn 0.") }
+        if let maxSteps, maxSteps < 0 { throw ValidationError("--max-steps không được âm.") }
+    }
 
     func run() async throws {
         let data: Data
@@ -52,7 +59,7 @@ struct Solve: AsyncParsableCommand {
         }
         let solution: Solution
         do {
-            solution = try Solver.solve(p, options: SolverOptions(timeLimit: timeLimit, seed: seed))
+            solution = try Solver.solve(p, options: SolverOptions(timeLimit: timeLimit, seed: seed, maxSteps: maxSteps))
         } catch {
             printError(error.reason)
             throw ExitCode(3)
