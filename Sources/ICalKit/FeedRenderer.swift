@@ -15,17 +15,66 @@ public enum FeedRenderer {
     ///
     /// - Throws: `ICalError.invalidValue` for a bad UID (or a repeated one), an event ending before it starts,
     ///   a negative alarm or sequence, a bad refresh interval; `ICalError.serializationFailed` if libical fails.
+    ///
+    /// The bytes are those of ``makeComponent(_:)`` serialised whole, but each event is built, serialised by libical
+    /// and freed in turn, and spliced into the calendar's own serialisation before its `END:VCALENDAR`: the heap stays
+    /// small and warm, and no buffer of the whole feed is grown inside libical (measured: a third less time for 1,000
+    /// events, most of it glibc consolidating freed blocks; docs/benchmarks.md).
     public static func render(_ calendar: FeedCalendar) throws -> [UInt8] {
-        try makeComponent(calendar).serializeBytes()
+        let interval = try refreshInterval(calendar.refreshInterval)
+        let events = try orderedEvents(calendar.events)
+        let shell = try makeShell(calendar, interval: interval)
+        return try Libical.locked {
+            let head = try serialized(shell.handle)
+            defer { free(head.text) }
+            let ending = Array("END:VCALENDAR\r\n".utf8)
+            guard head.count >= ending.count, Array(head.bytes.suffix(ending.count)) == ending else {
+                throw ICalError.serializationFailed("the calendar does not end with END:VCALENDAR")
+            }
+            var output: [UInt8] = []
+            output.reserveCapacity(head.count + events.count * 900)
+            try LineFolder.refold(UnsafeBufferPointer(rebasing: head.bytes.dropLast(ending.count)), into: &output)
+            for event in events {
+                guard let child = icalcomponent_new(ICAL_VEVENT_COMPONENT) else { throw ICalError.creationFailed("VEVENT") }
+                defer { icalcomponent_free(child) }
+                try fill(child, with: event)
+                let piece = try serialized(child)
+                defer { free(piece.text) }
+                try LineFolder.refold(piece.bytes, into: &output)
+            }
+            output.append(contentsOf: ending)
+            return output
+        }
     }
 
-    /// The calendar as a libical component tree (what `render` serialises).
+    /// libical's serialisation of a component (`free` its `text`). Call with the lock held.
+    private static func serialized(_ component: OpaquePointer) throws -> (text: UnsafeMutablePointer<CChar>, bytes: UnsafeBufferPointer<UInt8>, count: Int) {
+        guard let text = icalcomponent_as_ical_string_r(component) else { throw ICalError.serializationFailed("libical returned no text") }
+        let count = strlen(text)
+        let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        return (text, UnsafeBufferPointer(start: bytes, count: count), count)
+    }
+
+    /// The calendar as one libical component tree; ``render(_:)`` gives the bytes of its serialisation.
     public static func makeComponent(_ calendar: FeedCalendar) throws -> ICalComponent {
         let interval = try refreshInterval(calendar.refreshInterval)
         let events = try orderedEvents(calendar.events)
+        let root = try makeShell(calendar, interval: interval)
+        // One lock for the whole build; the tree is reachable only from `root`, which frees it on any error.
+        try Libical.locked {
+            for event in events {
+                guard let child = icalcomponent_new(ICAL_VEVENT_COMPONENT) else { throw ICalError.creationFailed("VEVENT") }
+                icalcomponent_add_component(root.handle, child)
+                try fill(child, with: event)
+            }
+        }
+        return root
+    }
+
+    /// The VCALENDAR with its own properties and the time zone, without events.
+    private static func makeShell(_ calendar: FeedCalendar, interval: ICalDuration) throws -> ICalComponent {
         let root = try ICalComponent(kind: .vcalendar)
         let zone = try ICalComponent.hoChiMinhTimeZone()
-        // One lock for the whole build; the tree is reachable only from `root`, which frees it on any error.
         try Libical.locked {
             let handle = root.handle
             try add(.version, .text("2.0"), to: handle)
@@ -41,11 +90,6 @@ public enum FeedRenderer {
             icalcomponent_add_property(handle, refresh)
             try add("X-PUBLISHED-TTL", .text(interval.description), to: handle)
             try root.add(zone)
-            for event in events {
-                guard let child = icalcomponent_new(ICAL_VEVENT_COMPONENT) else { throw ICalError.creationFailed("VEVENT") }
-                icalcomponent_add_component(handle, child)
-                try fill(child, with: event)
-            }
         }
         return root
     }

@@ -13,16 +13,24 @@ enum LineFolder {
     /// - Throws: `ICalError.serializationFailed` if a CR or LF is left over that does not end a line, or the text
     ///   does not end with a line break.
     static func refold(_ input: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
+        var output: [UInt8] = []
+        try refold(input, into: &output)
+        return output
+    }
+
+    /// Unfolds `input` (whole lines) and appends it to `output`, folded again correctly.
+    static func refold(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
         let count = input.count
         // Each fold added (3 octets) follows at least 71 content octets (74 less at most 3 octets backed off to a
         // character boundary), and line ends are copied from the input, so this bound holds; it is checked anyway.
         let capacity = count + (count / 71 + 1) * 3 + 16
         var failure: ICalError?
-        let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
-            guard let source = input.baseAddress, let target = buffer.baseAddress else {
-                written = 0
-                return
-            }
+        let start = output.count
+        // Room for the worst case, written in place and cut back to what was written.
+        output.append(contentsOf: repeatElement(0, count: capacity))
+        var written = 0
+        output.withUnsafeMutableBufferPointer { whole in
+            guard let source = input.baseAddress, let target = whole.baseAddress.map({ $0 + start }) else { return }
             var out = 0
             var column = 0
             var index = 0
@@ -89,7 +97,7 @@ enum LineFolder {
             }
             written = out
         }
+        output.removeLast(capacity - written)
         if let failure { throw failure }
-        return output
     }
 }

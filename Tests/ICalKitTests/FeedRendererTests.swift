@@ -102,6 +102,14 @@ import Testing
         #expect(deadline.firstProperty(named: .dtstart)?.parameter("VALUE") == "DATE")
     }
 
+    /// `render` serialises event by event; the bytes must be those of the whole tree serialised at once.
+    @Test(arguments: [0, 1, 2, 300])
+    func renderEqualsTheWholeTreeSerialised(eventCount: Int) throws {
+        let calendar = BenchLikeCalendar.make(events: eventCount)
+        #expect(try FeedRenderer.render(calendar) == FeedRenderer.makeComponent(calendar).serializeBytes())
+        #expect(try FeedRenderer.render(Fixtures.smallCalendar) == FeedRenderer.makeComponent(Fixtures.smallCalendar).serializeBytes())
+    }
+
     @Test func rerenderIsByteIdentical() throws {
         let calendar = BenchLikeCalendar.make(events: 200)
         let first = try FeedRenderer.render(calendar)
