@@ -38,7 +38,14 @@ extension ReviewService {
         do {
             problem = try ProblemReader.read(built.problem.json())
         } catch {
-            throw ServiceFailure(422, "invalid-problem", "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(error.defects.joined(separator: "; "))")
+            // The defects name pins by their index; the office knows them by request id.
+            var defects = error.defects.joined(separator: "; ")
+            for (index, pin) in built.problem.pinned.enumerated().reversed() {
+                defects = defects.replacingOccurrences(of: "pinned[\(index)]", with: "buổi ghim \(pin.request)")
+            }
+            throw ServiceFailure(
+                422, "invalid-problem",
+                "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(defects). Bỏ ghim bằng reviewcal schedule unpin, hoặc cho dời bằng --release.")
         }
         let solution: Solution
         do {
@@ -233,16 +240,33 @@ extension ReviewService {
             if let m = p.placement.member { held["member:\(m)", default: []].append(interval) }
             held["team:\(p.placement.team)", default: []].append(interval)
         }
-        func busyOf(_ key: String) -> [WeekProblem.Interval] {
-            (busy.intervals[key] ?? []).map { WeekProblem.Interval(start: $0.start.iso, end: $0.end.iso) } + (held[key] ?? [])
+        // A published or pinned session keeps its people even when their own calendar now shows them busy then: that
+        // busy time is left out of the problem and the office is told, since only the office moves such a session.
+        let includedById = Dictionary(uniqueKeysWithValues: included.map { ($0.id, $0) })
+        var kept: [String: [(request: String, option: ReviewCore.TimeOption)]] = [:]
+        for pin in pins {
+            guard let option = includedById[pin.request]?.options[pin.option] else { continue }
+            if let m = pin.member { kept["member:\(m)", default: []].append((pin.request, option)) }
+            kept["team:\(pin.team)", default: []].append((pin.request, option))
+        }
+        var warnings = busy.warnings
+        func busyOf(_ key: String, name: String) -> [WeekProblem.Interval] {
+            let own = (busy.intervals[key] ?? []).filter { span in
+                guard let clash = kept[key]?.first(where: { span.start < $0.option.end && $0.option.start < span.end }) else { return true }
+                warnings.append(
+                    "Lịch riêng của \(name) bận \(ReviewCore.TimeOption(start: span.start, end: span.end)), trùng buổi \(clash.request) đã công bố hoặc ghim (\(clash.option)): buổi vẫn giữ nguyên. Nếu cần dời: reviewcal schedule run --week \(week.iso) --release \(clash.request).")
+                return false
+            }
+            return own.map { WeekProblem.Interval(start: $0.start.iso, end: $0.end.iso) } + (held[key] ?? [])
         }
         let problem = WeekProblem(
             timezone: district.zone.identifier, week: week.iso,
-            members: district.members.map { .init(id: $0.id, name: $0.name, blocs: nil, maxPerDay: $0.maxPerDay, busy: busyOf("member:\($0.id)")) },
-            teams: district.teams.map { .init(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: busyOf("team:\($0.id)")) },
+            members: district.members.map {
+                .init(id: $0.id, name: $0.name, blocs: nil, maxPerDay: $0.maxPerDay, busy: busyOf("member:\($0.id)", name: "đồng chí \($0.name)"))
+            },
+            teams: district.teams.map { .init(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: busyOf("team:\($0.id)", name: $0.name)) },
             travelMinutes: .init(default: district.travel.defaultMinutes, pairs: district.travel.pairs.map { .init(a: $0.a, b: $0.b, minutes: $0.minutes) }),
             requests: problemRequests, pinned: pins)
-        return Built(
-            problem: problem, heldOut: heldOut, requests: Dictionary(uniqueKeysWithValues: included.map { ($0.id, $0) }), warnings: busy.warnings)
+        return Built(problem: problem, heldOut: heldOut, requests: includedById, warnings: warnings)
     }
 }

@@ -62,6 +62,41 @@ import Testing
         #expect(try await world.service.sessions(week: w50).first?.proposal?.option == 1)
     }
 
+    /// A member who books a meeting over a published session: the session stays where it was published, the re-run
+    /// still works, and the office is told which session clashes and how to release it.
+    @Test func busyTimeOverAPublishedSessionKeepsItAndWarns() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString).ics")
+        try Self.calendar.replacingOccurrences(of: "BYDAY=TU", with: "BYDAY=MO").write(to: file, atomically: true, encoding: .utf8)
+        let world = try await TestWorld.make(at: "2023-12-07T10:00") { d in
+            d.members[d.members.firstIndex { $0.id == "m04" }!].calendar = file.path
+        }
+        defer { Task { await world.close() } }
+        let input = RegistrationInput(
+            unit: "cb-ban-to-chuc", kind: "cap-uy",
+            options: [.init(start: "2023-12-12T07:30", end: "2023-12-12T11:30"), .init(start: "2023-12-13T07:30", end: "2023-12-13T11:30")],
+            draftSent: "2023-12-07")
+        _ = try await world.service.register(input, by: .office("vp"), idempotencyKey: nil)
+        _ = try await world.service.runSchedule(week: w50, by: "office:vp")
+        try await world.service.publish(week: w50, by: "office:vp")
+        let published = try #require(try await world.service.sessions(week: w50).first?.published?.placement)
+        #expect(published.option == 0)
+        #expect(published.member == "m04")
+        // Now the weekly meeting moves to Tuesday morning, over the published session.
+        try Self.calendar.write(to: file, atomically: true, encoding: .utf8)
+        let run = try await world.service.runSchedule(week: w50, by: "office:vp")
+        #expect(run.scheduled == 1)
+        #expect(run.warnings.count == 1)
+        let warning = try #require(run.warnings.first)
+        #expect(warning.contains("đồng chí"))
+        #expect(warning.contains("--release \(try #require(try await world.service.sessions(week: w50).first?.requestId))"))
+        #expect(try await world.service.sessions(week: w50).first?.proposal == published)
+        // Released, it moves off the member's meeting.
+        let id = try #require(try await world.service.sessions(week: w50).first?.requestId)
+        _ = try await world.service.runSchedule(week: w50, by: "office:vp", release: [id])
+        let moved = try #require(try await world.service.sessions(week: w50).first?.proposal)
+        #expect(moved.option == 1 || moved.member != "m04")
+    }
+
     @Test func unreadableCalendarWithNoCopyIsReported() async throws {
         let world = try await TestWorld.make(at: "2023-12-07T10:00") { d in
             d.teams[0].calendar = "/nonexistent/team.ics"

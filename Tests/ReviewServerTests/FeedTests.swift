@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ICalKit
+import Logging
 import NIOCore
 import ReviewCore
 import ReviewServer
@@ -98,6 +99,32 @@ import Testing
             try await world.service.revokeFeed(kind: .member, subject: "m04", by: "office:vp")
             try await client.execute(uri: rotated.path, method: .get) { r in #expect(r.status == .gone) }
         }
+    }
+
+    /// Every log line of the server at trace level, with its metadata, while feeds and the API are called with secrets.
+    @Test func tokensNeverReachTheLogs() async throws {
+        let (world, _) = try await publishedWorld()
+        defer { Task { await world.close() } }
+        let link = try await memberLink(world)
+        let (_, apiToken) = try await world.service.issueToken(unit: "cb-ban-to-chuc", label: "log test", by: "office:vp")
+        let lines = LogCapture()
+        var logger = Logger(label: "reviewcal.test") { _ in lines }
+        logger.logLevel = .trace
+        let app = Application(router: buildRouter(service: world.service, rehearsalClock: nil), logger: logger)
+        try await app.test(.router) { client in
+            try await client.execute(uri: link.path, method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: link.path, method: .get, headers: [.ifNoneMatch: "\"x\""]) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/v1/requests", method: .get, headers: [.authorization: "Bearer \(apiToken)"]) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/v1/requests", method: .get, headers: [.authorization: "Bearer \(apiToken)x"]) { r in
+                #expect(r.status == .unauthorized)
+            }
+            _ = try await world.service.rotateFeed(kind: .member, subject: "m04", by: "office:vp")
+            try await client.execute(uri: link.path, method: .get) { r in #expect(r.status == .gone) }
+        }
+        let logged = lines.text
+        #expect(logged.contains("/feeds/members/…/\(link.fileName)"), "the requests are logged, redacted: \(logged)")
+        #expect(!logged.contains(link.token))
+        #expect(!logged.contains(apiToken))
     }
 
     func events(_ world: TestWorld, _ link: ReviewService.FeedLink) async throws -> (String, [ICalComponent]) {
@@ -213,4 +240,25 @@ import Testing
         #expect(concurrent.count == links.count)
         #expect(concurrent == serial)
     }
+}
+
+/// Collects every log line with its metadata, as text.
+final class LogCapture: LogHandler, @unchecked Sendable {
+    // @unchecked: `lines` is only touched under `lock`.
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let all = metadata.merging(extra ?? [:]) { _, new in new }
+        lock.withLock { lines.append("\(level) \(message) \(all)") }
+    }
+
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
 }
