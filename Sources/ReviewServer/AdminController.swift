@@ -16,7 +16,8 @@ struct AdminController {
     func register(on routes: Routes) {
         routes.on(.post, "/v1/admin/clock") { request, context in
             await APIResponse.guarded(context) {
-                guard case .office = try await service.authenticate(APIResponse.bearer(request)) else { throw ServiceFailure.officeOnly }
+                let who = try await service.authenticate(APIResponse.bearer(request))
+                guard who.isOffice else { throw ServiceFailure.officeOnly }
                 guard let rehearsalClock else {
                     throw ServiceFailure(
                         403, "clock-locked",
@@ -26,7 +27,7 @@ struct AdminController {
                 guard let instant = LocalClockText.parse(body.now, zone: service.district.zone) else {
                     throw ServiceFailure(400, "invalid-time", "Giờ '\(Text.clip(body.now))' không đúng dạng YYYY-MM-DDTHH:MM:SS (giờ Việt Nam).")
                 }
-                rehearsalClock.set(instant)
+                try await service.setRehearsalClock(rehearsalClock, to: instant, by: who.actor)
                 context.logger.notice("rehearsal clock set to \(body.now)")
                 return APIResponse.json(service.whoAmI(.office("clock")))
             }

@@ -114,6 +114,18 @@ public final class ReviewService: Sendable {
             entity: entity, entityId: id, before: before, after: after)
     }
 
+    /// Moves a rehearsal server's clock (the server was started with one on purpose), recorded in the audit trail
+    /// with the time before and after.
+    public func setRehearsalClock(_ rehearsal: AdjustableClock, to instant: Date, by actor: String) async throws {
+        let before = Timestamp.string(rehearsal.now())
+        rehearsal.set(instant)
+        feedCache.invalidate()
+        try await store.write { tx in
+            try await tx.audit(self.auditEntry(
+                actor: actor, action: "clock.set", entity: "clock", id: "rehearsal", before: "\"\(before)\"", after: "\"\(Timestamp.string(instant))\""))
+        }
+    }
+
     /// The audit trail, of one request or all.
     public func auditTrail(entityId: String? = nil) async throws -> [AuditEntry] {
         try await store.read { tx in try await tx.auditTrail(district: self.district.id, entityId: entityId) }

@@ -177,12 +177,9 @@ public struct StoreTransaction: Sendable {
     /// Sets the extra open requests the office allows.
     public func setAllowance(district: String, campaign: String, unit: String, kind: ReviewKind, extra: Int) async throws {
         try await db.raw("""
-            DELETE FROM allowances WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
-            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
-            """).run()
-        try await db.raw("""
             INSERT INTO allowances (district_id, campaign_id, unit_id, kind, extra)
             VALUES (\(bind: district), \(bind: campaign), \(bind: unit), \(bind: kind.rawValue), \(bind: extra))
+            ON CONFLICT (district_id, campaign_id, unit_id, kind) DO UPDATE SET extra = excluded.extra
             """).run()
     }
 
@@ -212,12 +209,12 @@ public struct StoreTransaction: Sendable {
 
     // MARK: Sessions
 
-    /// Stores or replaces a session.
+    /// Stores a session, or updates the stored one of the same request (its history is in the audit trail).
     public func saveSession(_ s: Session) async throws {
-        try await db.raw("DELETE FROM sessions WHERE request_id = \(bind: s.requestId) AND district_id = \(bind: s.districtId)").run()
         try await db.raw("""
             INSERT INTO sessions (request_id, district_id, week, data)
             VALUES (\(bind: s.requestId), \(bind: s.districtId), \(bind: s.week.iso), \(bind: Self.json(s)))
+            ON CONFLICT (request_id) DO UPDATE SET week = excluded.week, data = excluded.data
             """).run()
     }
 
@@ -280,10 +277,10 @@ public struct StoreTransaction: Sendable {
 
     /// Keeps a good copy of an owner's calendar.
     public func saveCalendarCopy(district: String, owner: String, source: String, fetchedAt: Date, body: String) async throws {
-        try await db.raw("DELETE FROM calendar_copies WHERE district_id = \(bind: district) AND owner = \(bind: owner)").run()
         try await db.raw("""
             INSERT INTO calendar_copies (district_id, owner, source, fetched_at, body)
             VALUES (\(bind: district), \(bind: owner), \(bind: source), \(bind: Timestamp.string(fetchedAt)), \(bind: body))
+            ON CONFLICT (district_id, owner) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at, body = excluded.body
             """).run()
     }
 

@@ -75,6 +75,49 @@ import Testing
         #expect(try await count(world) == (accepted ? 1 : 0))
     }
 
+    /// The clock override: refused on a server with the real clock; on a rehearsal server, office only, and recorded.
+    @Test func rehearsalClockOnlyWhenStartedWithOne() async throws {
+        let (world, unitToken, plain) = try await setUp("2023-12-07T10:00")
+        defer { Task { await world.close() } }
+        let (_, officeToken) = try await world.service.issueToken(unit: nil, label: "vp", by: "office:test")
+        let move = ByteBuffer(string: "{\"now\":\"2023-12-07T14:59:59\"}")
+        try await plain.test(.router) { client in
+            try await client.execute(uri: "/v1/admin/clock", method: .post, headers: headers(officeToken), body: move) { r in
+                #expect(r.status == .forbidden)
+                #expect(error(r.body).code == "clock-locked")
+            }
+        }
+        let rehearsal = AdjustableClock(startingAt: world.service.clock.now(), base: FrozenClock())
+        let service = try await ReviewService(district: world.service.district, store: world.service.store, clock: rehearsal)
+        let app = Application(router: buildRouter(service: service, rehearsalClock: rehearsal))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/admin/clock", method: .post, headers: headers(unitToken), body: move) { r in
+                #expect(r.status == .forbidden)
+            }
+            try await client.execute(uri: "/v1/admin/clock", method: .post, headers: headers(officeToken), body: ByteBuffer(string: "{\"now\":\"hôm qua\"}")) { r in
+                #expect(r.status == .badRequest)
+                #expect(error(r.body).code == "invalid-time")
+            }
+            try await client.execute(uri: "/v1/admin/clock", method: .post, headers: headers(officeToken), body: move) { r in
+                #expect(r.status == .ok)
+            }
+            // The rules read the moved clock: one second before the cutoff W50 is still open, at it the first open week is W51.
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: headers(unitToken)) { r in
+                #expect(String(buffer: r.body).contains("\"firstOpenWeek\":\"2023-W50\""))
+            }
+            try await client.execute(
+                uri: "/v1/admin/clock", method: .post, headers: headers(officeToken), body: ByteBuffer(string: "{\"now\":\"2023-12-07T15:00:00\"}")
+            ) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: headers(unitToken)) { r in
+                #expect(String(buffer: r.body).contains("\"firstOpenWeek\":\"2023-W51\""))
+            }
+        }
+        let trail = try await world.service.auditTrail(entityId: "rehearsal")
+        #expect(trail.map(\.action) == ["clock.set", "clock.set"])
+        #expect(trail.first?.actor == "office:vp")
+        #expect(trail.last?.after == "\"2023-12-07T08:00:00.000Z\"")
+    }
+
     @Test func officeAdmitsLateAndItIsRecorded() async throws {
         let (world, _, app) = try await setUp("2023-12-08T09:00")
         defer { Task { await world.close() } }
