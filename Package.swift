@@ -82,6 +82,7 @@ let package = Package(
         .executableTarget(name: "ICalBench", dependencies: ["ICalKit"]),
         .executableTarget(name: "LoadBench", dependencies: ["ReviewClient", "ReviewCore"]),
         .testTarget(name: "ICalKitTests", dependencies: ["ICalKit"]),
+        .testTarget(name: "ReviewClientTests", dependencies: ["ReviewClient"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
         .testTarget(

@@ -27,16 +27,39 @@ public struct ClientSettings: Codable, Sendable, Equatable {
         return try? JSONDecoder().decode(ClientSettings.self, from: data)
     }
 
-    /// Saves settings with mode 0600 in a 0700 folder.
-    public func save(to url: URL) throws {
+    /// Saves settings with mode 0600 in a 0700 folder, replacing any earlier file at once (never half written).
+    ///
+    /// - Throws: ``ClientSettingsError`` naming the file and why, in Vietnamese.
+    public func save(to url: URL) throws(ClientSettingsError) {
         let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ClientSettingsError(path: folder.path, reason: "không tạo được thư mục (\(error.localizedDescription))")
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try e.encode(self)
-        let temp = folder.appendingPathComponent(".login.json.tmp")
-        FileManager.default.createFile(atPath: temp.path, contents: data, attributes: [.posixPermissions: 0o600])
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        // Two strings always encode.
+        let data = try! e.encode(self)
+        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temp.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ClientSettingsError(path: temp.path, reason: "không ghi được tệp")
+        }
+        // rename(2) replaces the old file atomically, and works whether or not there was one.
+        guard rename(temp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temp)
+            throw ClientSettingsError(path: url.path, reason: "không ghi được tệp (\(reason))")
+        }
     }
+}
+
+/// Why the saved login could not be written.
+public struct ClientSettingsError: Error, CustomStringConvertible {
+    /// The file or folder.
+    public var path: String
+    /// What went wrong, in Vietnamese.
+    public var reason: String
+
+    public var description: String { "Không lưu được thông tin đăng nhập vào \(path): \(reason)." }
 }

@@ -77,7 +77,12 @@ struct Login: AsyncParsableCommand {
         let client = try RemoteOptions(server: server, token: token).client()
         let who = try await remote { () async throws(ClientError) in try await client.whoAmI() }
         let path = ClientSettings.defaultPath()
-        try ClientSettings(server: server, token: token).save(to: path)
+        do {
+            try ClientSettings(server: server, token: token).save(to: path)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
         print("Đã đăng nhập: \(who.name) (\(who.district)). Thông tin lưu tại \(path.path) (chỉ bạn đọc được).")
     }
 }

@@ -130,7 +130,9 @@ public struct APIErrorBody: Sendable, Hashable, Codable, Error, CustomStringConv
         self.details = details
     }
     public var description: String {
-        ([message] + details.map { "  - \($0.message)" }).joined(separator: "\n")
+        // A single detail that only repeats the message is not printed twice.
+        let listed = details.count == 1 && details[0].message == message ? [] : details
+        return ([message] + listed.map { "  - \($0.message)" }).joined(separator: "\n")
     }
 }
 
