@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
-# Builds once (sources and tests), then runs the whole suite; the time rules run again under two process time zones.
+# Builds once (sources and tests), then runs the whole suite; the time rules run again under two process time zones,
+# and the storage and server tests again on PostgreSQL when its server programs are installed (.ci/run installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
 swift build --build-tests
 TZ=UTC swift test --skip-build
 TZ=America/New_York swift test --skip-build --filter 'CutoffTests|RegistrationTests'
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$PGBIN" ]; then
+  echo "PostgreSQL is not installed: the PostgreSQL runs are skipped (apt-get install postgresql to add them)."
+  exit 0
+fi
+PGPORT=${REVIEWCAL_PG_PORT:-54329}
+PGDATA=$(mktemp -d)
+if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown postgres:postgres "$PGDATA"; else AS=(); fi
+stop_postgres() { "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$PGDATA"; }
+trap stop_postgres EXIT
+"${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --no-sync >/dev/null
+"${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
+  -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+echo "== the storage and server tests on PostgreSQL ($("$PGBIN/postgres" --version), port $PGPORT)"
+REVIEWCAL_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PGPORT/postgres" TZ=UTC swift test --skip-build --filter 'ReviewServerTests'

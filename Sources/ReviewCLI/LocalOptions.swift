@@ -13,6 +13,9 @@ struct LocalOptions: ParsableArguments {
     @Option(name: .long, help: "Thư mục dữ liệu (chứa tệp SQLite reviewcal.sqlite), tạo khi chưa có.")
     var data: String = "data"
 
+    @Option(name: .long, help: "Cơ sở dữ liệu PostgreSQL dùng chung khi chạy nhiều máy chủ (postgres://người-dùng:mật-khẩu@máy:cổng/tên), hoặc biến môi trường REVIEWCAL_DATABASE; mặc định là tệp SQLite trong --data.")
+    var database: String?
+
     @Option(name: .long, help: "Người thực hiện, ghi vào nhật ký thao tác.")
     var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "van-phong"
 
@@ -28,12 +31,24 @@ struct LocalOptions: ParsableArguments {
         }
     }
 
-    /// Opens the service over the SQLite store.
+    /// The store's URL: `--database`, else `$REVIEWCAL_DATABASE`, else the SQLite file in `--data`.
+    var storeURL: String {
+        database ?? ProcessInfo.processInfo.environment["REVIEWCAL_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: data).appendingPathComponent("reviewcal.sqlite").path
+    }
+
+    /// Opens the service over the store.
     func openService(clock: any WallClock = SystemClock()) async throws -> ReviewService {
         let district = try district()
         var logger = Logger(label: "reviewcal")
         logger.logLevel = .warning
-        let store = try await ReviewStore.openSQLite(path: URL(fileURLWithPath: data).appendingPathComponent("reviewcal.sqlite").path, logger: logger)
+        let store: ReviewStore
+        do {
+            store = try await ReviewStore.open(storeURL, logger: logger)
+        } catch let e as StoreError {
+            printError("Lỗi lưu trữ: \(e)")
+            throw ExitCode(1)
+        }
         return try await ReviewService(district: district, store: store, clock: clock, logger: logger)
     }
 }

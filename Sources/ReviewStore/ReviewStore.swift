@@ -2,25 +2,48 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresKit
 import SQLKit
 import SQLiteKit
 
-/// The one storage implementation: SQL through SQLKit, on SQLite by default.
+/// The one storage implementation: SQL through SQLKit, on SQLite by default and on PostgreSQL when the service runs
+/// as several instances.
 ///
-/// All SQL is written once and runs on every dialect SQLKit supports; rows keep the district id so
-/// that many districts share one database. SQLite has a single writer, so its one connection lets
-/// one transaction through at a time.
+/// All SQL is written once and runs on both; rows keep the district id so that many districts share one database.
+/// Each store holds one connection and lets one transaction through it at a time. On SQLite, `BEGIN IMMEDIATE`
+/// makes writers of other processes wait their turn. On PostgreSQL, every write runs at the serializable level and
+/// is retried when a concurrent instance made it fail (a serialization failure or a unique key taken meanwhile), so
+/// instances behind a proxy never interleave half-done writes.
 public final class ReviewStore: Sendable {
-    private let database: any SQLDatabase
-    private let gate = AsyncGate()
-    private let closeConnection: @Sendable () async throws -> Void
-    /// Where the data lives, for messages.
-    public let location: String
+    /// The database behind a store.
+    public enum Dialect: String, Sendable {
+        /// One SQLite file (the default: nothing to install).
+        case sqlite
+        /// A PostgreSQL server, shared by several instances.
+        case postgres
+    }
 
-    private init(database: any SQLDatabase, location: String, close: @escaping @Sendable () async throws -> Void) {
-        self.database = database
+    private let connection: Connection
+    private let gate = AsyncGate()
+    /// Where the data lives, for messages (a file path, or the server without its password).
+    public let location: String
+    /// Which database.
+    public let dialect: Dialect
+    /// Attempts for a PostgreSQL write that a concurrent instance made fail.
+    static let writeAttempts = 8
+
+    private init(connection: Connection, location: String, dialect: Dialect) {
+        self.connection = connection
         self.location = location
-        self.closeConnection = close
+        self.dialect = dialect
+    }
+
+    /// Opens the store named by `url`: `postgres://user:password@host:port/database` (or `postgresql://`), else a
+    /// path to an SQLite file.
+    public static func open(_ url: String, logger: Logger = Logger(label: "reviewcal.store")) async throws -> ReviewStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return try await openPostgres(url: url, logger: logger) }
+        guard !url.contains("://") else { throw StoreError.unsupportedURL(url) }
+        return try await openSQLite(path: url, logger: logger)
     }
 
     /// Opens (creating when absent) the SQLite database at `path` and brings its schema up to date.
@@ -40,58 +63,101 @@ public final class ReviewStore: Sendable {
             throw StoreError.cannotOpen(path, underlying: "\(error)")
         }
         let db = connection.sql()
-        // WAL lets readers run beside the writer; FULL sync makes every acknowledged commit survive a crash.
-        try await db.raw("PRAGMA journal_mode = WAL").run()
-        try await db.raw("PRAGMA synchronous = FULL").run()
-        try await db.raw("PRAGMA busy_timeout = 10000").run()
-        try await db.raw("PRAGMA foreign_keys = ON").run()
-        let store = ReviewStore(database: db, location: path) { try await connection.close() }
-        try await store.migrate()
+        do {
+            // WAL lets readers run beside the writer; FULL sync makes every acknowledged commit survive a crash.
+            try await db.raw("PRAGMA journal_mode = WAL").run()
+            try await db.raw("PRAGMA synchronous = FULL").run()
+            try await db.raw("PRAGMA busy_timeout = 10000").run()
+            try await db.raw("PRAGMA foreign_keys = ON").run()
+        } catch {
+            // Not an SQLite database, or unreadable: closed before the error goes up.
+            try? await connection.close()
+            throw StoreError.cannotOpen(path, underlying: "\(error)")
+        }
+        let store = ReviewStore(connection: .sqlite(db, close: { try await connection.close() }), location: path, dialect: .sqlite)
+        try await store.migrateOrClose()
         return store
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings its schema up to date (one instance at a time).
+    public static func openPostgres(url: String, logger: Logger = Logger(label: "reviewcal.store")) async throws -> ReviewStore {
+        let configuration: SQLPostgresConfiguration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StoreError.unsupportedURL(Self.redacted(url))
+        }
+        let postgres = try PostgresLink(configuration: configuration.coreConfiguration, logger: logger, location: Self.redacted(url))
+        _ = try await postgres.database()
+        let store = ReviewStore(connection: .postgres(postgres), location: Self.redacted(url), dialect: .postgres)
+        try await store.migrateOrClose()
+        return store
+    }
+
+    /// `url` without its password, for messages and logs.
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "…"
+        return parts.string ?? "postgres://…"
     }
 
     /// Closes the connection.
     public func close() async throws {
-        try await closeConnection()
+        switch connection {
+        case .sqlite(_, let close): try await close()
+        case .postgres(let link): try await link.close()
+        }
     }
 
     /// The schema version this program writes.
     public static var schemaVersion: Int { Migrations.steps.count }
 
+    private var begin: SQLQueryString {
+        switch dialect {
+        case .sqlite: "BEGIN IMMEDIATE"
+        case .postgres: "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        }
+    }
+
+    private func database() async throws -> any SQLDatabase {
+        switch connection {
+        case .sqlite(let db, _): db
+        case .postgres(let link): try await link.database()
+        }
+    }
+
+    /// Brings the schema up to date; on failure the connection is closed before the error goes up.
+    private func migrateOrClose() async throws {
+        do {
+            try await migrate()
+        } catch {
+            try? await close()
+            throw error
+        }
+    }
+
     private func migrate() async throws {
         try await gate.run {
-            try await database.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)").run()
-            let rows = try await database.raw("SELECT MAX(version) AS v FROM schema_migrations").all()
-            let current = try rows.first?.decodeNil(column: "v") == false ? try rows[0].decode(column: "v", as: Int.self) : 0
-            if current > Migrations.steps.count {
-                throw StoreError.newerSchema(found: current, known: Migrations.steps.count)
-            }
-            for (index, step) in Migrations.steps.enumerated() where index + 1 > current {
-                try await database.raw("BEGIN IMMEDIATE").run()
-                do {
+            let database = try await database()
+            try await database.raw(begin).run()
+            do {
+                // Instances starting together take turns; the lock ends with the transaction.
+                if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(727201)").run() }
+                try await database.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)").run()
+                let rows = try await database.raw("SELECT MAX(version) AS v FROM schema_migrations").all()
+                let current = try rows.first?.decodeNil(column: "v") == false ? try rows[0].decode(column: "v", as: Int.self) : 0
+                if current > Migrations.steps.count {
+                    throw StoreError.newerSchema(found: current, known: Migrations.steps.count)
+                }
+                for (index, step) in Migrations.steps.enumerated() where index + 1 > current {
                     for statement in step {
                         try await database.raw(SQLQueryString(statement)).run()
                     }
                     let version = index + 1
                     let now = Timestamp.string(Date())
                     try await database.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: version), \(bind: now))").run()
-                    try await database.raw("COMMIT").run()
-                } catch {
-                    try? await database.raw("ROLLBACK").run()
-                    throw error
                 }
-            }
-        }
-    }
-
-    /// Runs `body` in one transaction: everything it writes is stored, or nothing is.
-    public func write<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
-        try await gate.run {
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(StoreTransaction(db: database))
                 try await database.raw("COMMIT").run()
-                return result
             } catch {
                 try? await database.raw("ROLLBACK").run()
                 throw error
@@ -99,10 +165,39 @@ public final class ReviewStore: Sendable {
         }
     }
 
+    /// Runs `body` in one transaction: everything it writes is stored, or nothing is. On PostgreSQL `body` may run
+    /// again when a concurrent instance made the transaction fail, so it must not act outside the store.
+    public func write<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
+        try await gate.run {
+            var attempt = 1
+            while true {
+                let database = try await database()
+                try await database.raw(begin).run()
+                do {
+                    let result = try await body(StoreTransaction(db: database))
+                    try await database.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await database.raw("ROLLBACK").run()
+                    guard dialect == .postgres, attempt < Self.writeAttempts, PostgresLink.isRetryable(error) else { throw error }
+                    // Back off a little, more each time, so that the instances do not collide again at once.
+                    try await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000 + UInt64.random(in: 0..<2_000_000))
+                    attempt += 1
+                }
+            }
+        }
+    }
+
     /// Runs read-only `body`.
     public func read<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
-        try await gate.run { try await body(StoreTransaction(db: database)) }
+        try await gate.run { try await body(StoreTransaction(db: try await database())) }
     }
+}
+
+/// The store's connection, per database.
+private enum Connection: Sendable {
+    case sqlite(any SQLDatabase, close: @Sendable () async throws -> Void)
+    case postgres(PostgresLink)
 }
 
 /// Formats instants for text columns: ISO 8601 in UTC with milliseconds, which sorts as text.

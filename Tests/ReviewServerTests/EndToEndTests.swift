@@ -19,6 +19,8 @@ import FoundationNetworking
         let world = try await TestWorld.make(at: "2023-12-07T10:00")
         defer { Task { await world.close() } }
         let service = world.service
+        // The suite runs on PostgreSQL when a server is given (scripts/test.sh), else on SQLite.
+        #expect(service.store.dialect == (TestDatabase.postgresServer == nil ? .sqlite : .postgres))
         let (_, token) = try await service.issueToken(unit: "cb-ban-to-chuc", label: "test", by: "office:test")
         let app = buildApplication(service: service, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
         try await app.test(.live) { client in

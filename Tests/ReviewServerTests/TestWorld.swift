@@ -9,6 +9,8 @@ struct TestWorld {
     let directory: URL
     let service: ReviewService
     let clock: AdjustableClock
+    /// The store's URL (a new SQLite file, or a new PostgreSQL database: ``TestDatabase``).
+    let storeURL: String
 
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -25,10 +27,11 @@ struct TestWorld {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let store = try await ReviewStore.openSQLite(path: directory.appendingPathComponent("data/reviewcal.sqlite").path, logger: logger)
+        let storeURL = try await TestDatabase.makeURL(in: directory)
+        let store = try await ReviewStore.open(storeURL, logger: logger)
         let clock = AdjustableClock(startingAt: district.zone.instant(LocalDateTime(iso: local)!, second: second), base: FrozenClock())
         let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger)
-        return TestWorld(directory: directory, service: service, clock: clock)
+        return TestWorld(directory: directory, service: service, clock: clock, storeURL: storeURL)
     }
 
     /// Moves the clock to a Vietnam wall-clock time.
@@ -38,6 +41,7 @@ struct TestWorld {
 
     func close() async {
         try? await service.store.close()
+        await TestDatabase.drop(storeURL)
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -182,7 +182,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         try await local.withService { service in
             let files = try await runOffice { try await service.exportFeeds(to: URL(fileURLWithPath: out)) }
-            print("Đã ghi \(files.count) lịch vào \(out)/.")
+            print("Đã ghi \(files.count) lịch vào \(out.hasSuffix("/") ? out : out + "/").")
         }
     }
 }

@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "reviewcal")
         logger.logLevel = .info
         let app = buildApplication(service: service, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal), logger: logger)
-        say("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(local.data)/reviewcal.sqlite)\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
+        say("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(service.store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
         try await app.runService()
     }
 }

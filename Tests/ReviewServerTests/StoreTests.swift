@@ -1,0 +1,217 @@
+import Foundation
+import ReviewCore
+import SQLKit
+import Testing
+
+@testable import ReviewStore
+
+/// The storage contract, on SQLite always and on PostgreSQL when a server is given (``TestDatabase``): migrations,
+/// all-or-nothing transactions, the unique rules, updates in place, the audit order, and two instances writing to
+/// one database at once.
+@Suite struct StoreTests {
+    let district = "huyen-thu"
+
+    /// A new empty database of `backend`, its URL, and a folder to remove afterwards.
+    func fresh(_ backend: String) async throws -> (url: String, folder: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return (try await TestDatabase.makeURL(backend, in: folder), folder)
+    }
+
+    func cleanUp(_ url: String, _ folder: URL) async {
+        await TestDatabase.drop(url)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func request(_ id: String, unit: String = "cb-a", status: RequestStatus = .open) -> ReviewRequest {
+        let start = LocalDateTime(iso: "2023-12-12T07:30")!
+        return ReviewRequest(
+            id: id, districtId: district, campaignId: "2023", unitId: unit, kind: .partyCollective, week: ISOWeek(iso: "2023-W50")!,
+            options: [TimeOption(start: start, end: start.adding(minutes: 240))], location: "huyen-uy", draftSent: nil, contactName: "Lê Văn Tâm",
+            contactPhone: nil, note: "ghi chú; có dấu, \"ngoặc\"", after: [], status: status, admittedLate: false,
+            createdAt: Date(timeIntervalSince1970: 1_701_900_000), updatedAt: Date(timeIntervalSince1970: 1_701_900_000), version: 1)
+    }
+
+    func audit(_ n: Int, actor: String = "office:vp") -> AuditEntry {
+        AuditEntry(
+            id: "a-\(UUID().uuidString)", districtId: district, at: Date(), actor: actor, action: "test.\(n)", entity: "test", entityId: "\(n)",
+            before: nil, after: "{\"n\":\(n)}")
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func migrationsRunOnceAndDataSurvivesReopening(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url)
+        #expect(store.dialect.rawValue == backend)
+        try await store.write { tx in
+            try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+            try await tx.insertRequest(request("r-1"), slot: 0)
+            try await tx.bumpRevision(district: district)
+        }
+        try await store.close()
+        let again = try await ReviewStore.open(url)
+        let (stored, revision) = try await again.read { tx in
+            (try await tx.request(id: "r-1", district: district), try await tx.revision(district: district))
+        }
+        #expect(stored == request("r-1"))
+        #expect(revision == 1)
+        try await again.close()
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func aSchemaFromANewerProgramIsRefused(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url)
+        let newer = ReviewStore.schemaVersion + 5
+        try await store.write { tx in
+            try await tx.db.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: newer), 'later')").run()
+        }
+        try await store.close()
+        await #expect {
+            _ = try await ReviewStore.open(url)
+        } throws: { error in
+            guard case .newerSchema(let found, let known) = error as? StoreError else { return false }
+            return found == ReviewStore.schemaVersion + 5 && known == ReviewStore.schemaVersion
+        }
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func aFailedTransactionLeavesNothing(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url)
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.write { tx in
+                try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+                try await tx.insertRequest(request("r-1"), slot: 0)
+                try await tx.audit(audit(1))
+                throw Refused()
+            }
+        }
+        let (requests, trail) = try await store.read { tx in
+            (try await tx.requests(district: district), try await tx.auditTrail(district: district))
+        }
+        #expect(requests.isEmpty)
+        #expect(trail.isEmpty)
+        try await store.close()
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func oneOpenRequestPerUnitKindAndSlot(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url)
+        try await store.write { tx in
+            try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+            try await tx.insertRequest(request("r-1"), slot: 0)
+        }
+        await #expect(throws: (any Error).self) {
+            try await store.write { tx in try await tx.insertRequest(request("r-2"), slot: 0) }
+        }
+        // A second slot (the office's allowance), a withdrawn one, another unit: all allowed.
+        try await store.write { tx in
+            try await tx.insertRequest(request("r-3"), slot: 1)
+            try await tx.insertRequest(request("r-4", status: .withdrawn), slot: 0)
+            try await tx.insertRequest(request("r-5", unit: "cb-b"), slot: 0)
+        }
+        let ids = try await store.read { tx in try await tx.requests(district: district).map(\.id) }
+        #expect(ids.sorted() == ["r-1", "r-3", "r-4", "r-5"])
+        try await store.close()
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func rowsAreUpdatedInPlace(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url)
+        let start = LocalDateTime(iso: "2023-12-12T07:30")!
+        var session = Session(
+            requestId: "r-1", districtId: district, week: ISOWeek(iso: "2023-W50")!,
+            proposal: Placement(option: 0, start: start, end: start.adding(minutes: 240), member: "m01", team: "to-01"), reason: nil,
+            pinned: false, published: nil)
+        try await store.write { tx in
+            try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+            try await tx.insertRequest(request("r-1"), slot: 0)
+            try await tx.saveSession(session)
+            try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 1)
+            try await tx.saveCalendarCopy(district: district, owner: "member:m01", source: "a.ics", fetchedAt: Date(), body: "A")
+        }
+        session.pinned = true
+        session.proposal?.member = nil
+        try await store.write { tx in
+            try await tx.saveSession(session)
+            try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 3)
+            try await tx.saveCalendarCopy(district: district, owner: "member:m01", source: "b.ics", fetchedAt: Date(), body: "B")
+        }
+        let (sessions, extra, copy) = try await store.read { tx in
+            (
+                try await tx.sessions(district: district),
+                try await tx.allowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective),
+                try await tx.calendarCopy(district: district, owner: "member:m01")
+            )
+        }
+        #expect(sessions == [session])
+        #expect(extra == 3)
+        #expect(copy?.source == "b.ics" && copy?.body == "B")
+        try await store.close()
+    }
+
+    @Test func aFileThatIsNotADatabaseIsReportedAndLeftAlone() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("reviewcal.sqlite")
+        let text = String(repeating: "Đây không phải cơ sở dữ liệu.\n", count: 200)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        await #expect {
+            _ = try await ReviewStore.open(file.path)
+        } throws: { error in
+            guard case .cannotOpen(let path, _) = error as? StoreError else { return false }
+            return path == file.path && (error as? StoreError)?.description.hasPrefix("không mở được cơ sở dữ liệu") == true
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8) == text)
+        await #expect {
+            _ = try await ReviewStore.open("mysql://localhost/reviewcal")
+        } throws: { error in
+            if case .unsupportedURL = error as? StoreError { return true }
+            return false
+        }
+    }
+
+    /// Two instances of the service on one database (two stores, as two servers behind a proxy would hold): every
+    /// write of both is kept, the audit trail is numbered without a gap or a repeat, and no update is lost.
+    @Test(arguments: TestDatabase.backends)
+    func twoInstancesWriteToOneDatabaseAtOnce(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let first = try await ReviewStore.open(url)
+        let second = try await ReviewStore.open(url)
+        try await first.write { tx in try await tx.ensureDistrict(id: district, name: "Huyện Thử") }
+        let perInstance = 40
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in [first, second].enumerated() {
+                for n in 0..<perInstance {
+                    group.addTask {
+                        try await store.write { tx in
+                            try await tx.audit(audit(index * perInstance + n, actor: "office:instance-\(index)"))
+                            try await tx.bumpRevision(district: district)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (trail, revision) = try await first.read { tx in
+            (try await tx.auditTrail(district: district), try await tx.revision(district: district))
+        }
+        #expect(trail.count == 2 * perInstance)
+        #expect(Set(trail.map(\.entityId)).count == 2 * perInstance)
+        #expect(revision == 2 * perInstance)
+        #expect(trail.filter { $0.actor == "office:instance-1" }.count == perInstance)
+        try await first.close()
+        try await second.close()
+    }
+}
