@@ -127,6 +127,38 @@ import Testing
         #expect(!logged.contains(apiToken))
     }
 
+    /// Names with `;` `,` `\` and even line breaks (which the configuration check refuses, set here directly): the
+    /// feed escapes them, keeps them out of X-WR-CALNAME's separators, and stays well formed line by line.
+    @Test func separatorsAndLineBreaksInUnitAndMemberNames() async throws {
+        let world = try await TestWorld.make(at: "2023-12-07T10:00") { d in
+            d.units[d.units.firstIndex { $0.id == "cb-ban-to-chuc" }!].name = "Chi bộ; Ban, Tổ\\chức\r\nHuyện ủy"
+            d.members[d.members.firstIndex { $0.id == "m04" }!].name = "Nguyễn\nVăn; An, B"
+        }
+        defer { Task { await world.close() } }
+        let input = RegistrationInput(
+            unit: "cb-ban-to-chuc", kind: "cap-uy", options: [.init(start: "2023-12-12T07:30", end: "2023-12-12T11:30")], draftSent: "2023-12-07")
+        _ = try await world.service.register(input, by: .office("vp"), idempotencyKey: nil)
+        _ = try await world.service.runSchedule(week: w50, by: "office:vp")
+        try await world.service.publish(week: w50, by: "office:vp")
+        let (text, evs) = try await events(world, try await memberLink(world))
+        #expect(text.contains("\r\nSUMMARY:Kiểm điểm: Chi bộ\\; Ban\\, Tổ\\\\chức Huyện ủy\r\n"))
+        #expect(text.contains("\r\nX-WR-CALNAME:Lịch kiểm điểm – Nguyễn Văn An B\r\n"))
+        #expect(text.contains("\r\nNAME:Lịch kiểm điểm – Nguyễn Văn\\; An\\, B\r\n"))
+        let event = try #require(evs.first)
+        #expect(event.value(of: "SUMMARY") == .text("Kiểm điểm: Chi bộ; Ban, Tổ\\chức Huyện ủy"))
+        let bytes = Array(text.utf8)
+        var lineStart = 0
+        for (i, byte) in bytes.enumerated() {
+            if byte == 0x0A {
+                #expect(i > 0 && bytes[i - 1] == 0x0D, "LF without CR at \(i)")
+                #expect(i - 1 - lineStart <= 75, "line longer than 75 octets at \(lineStart)")
+                lineStart = i + 1
+            } else if byte == 0x0D {
+                #expect(i + 1 < bytes.count && bytes[i + 1] == 0x0A, "CR without LF at \(i)")
+            }
+        }
+    }
+
     func events(_ world: TestWorld, _ link: ReviewService.FeedLink) async throws -> (String, [ICalComponent]) {
         guard case .feed(let feed) = try await world.service.feed(token: link.token) else {
             Issue.record("no feed")
