@@ -11,7 +11,8 @@ public struct ReviewClient: Sendable {
     public let server: URL
     /// The bearer token.
     public let token: String
-    /// Attempts for a call that could not reach the server (retries reuse the idempotency key).
+    /// Attempts for a call that could not reach the server, or that it asked to send again (503); retries reuse the
+    /// idempotency key.
     public var attempts = 3
 
     /// Creates a client.
@@ -92,6 +93,11 @@ public struct ReviewClient: Sendable {
                 continue
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            // 503: the server stored nothing and asks to be asked again; safe for the same calls as above.
+            if status == 503, method == "GET" || key != nil, attempt < attempts {
+                try? await Task.sleep(nanoseconds: UInt64(attempt) * 500_000_000)
+                continue
+            }
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             if (200..<300).contains(status) {

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import ReviewCore
 import ReviewService
+import ReviewStore
 
 /// Helpers that turn service answers and failures into HTTP responses.
 enum APIResponse {
@@ -34,6 +35,10 @@ enum APIResponse {
             return try await body()
         } catch let f as ServiceFailure {
             return failure(f)
+        } catch StoreError.busy {
+            var response = failure(ServiceFailure(503, "busy", "Máy chủ đang bận, yêu cầu chưa được lưu. Gửi lại sau giây lát (reviewcal tự gửi lại)."))
+            response.headers[.retryAfter] = "1"
+            return response
         } catch {
             context.logger.error("unexpected error: \(error)")
             return failure(ServiceFailure(500, "internal", "Lỗi máy chủ; dữ liệu đã lưu không bị ảnh hưởng. Thử lại sau ít phút hoặc báo Văn phòng Huyện ủy."))

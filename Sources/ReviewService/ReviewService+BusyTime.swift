@@ -26,7 +26,7 @@ extension ReviewService {
                 let fetched = try await calendarFetcher.fetch(owner.source)
                 _ = try BusyTimeReader.busyIntervals(icsText: fetched, from: from, to: to)
                 text = fetched
-                try await store.write { tx in
+                try await store.write(serializedOn: district.id) { tx in
                     try await tx.saveCalendarCopy(district: self.district.id, owner: owner.key, source: owner.source, fetchedAt: self.clock.now(), body: fetched)
                 }
             } catch {

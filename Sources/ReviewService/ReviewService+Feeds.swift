@@ -38,7 +38,7 @@ extension ReviewService {
     /// Issues a token for every member, team and unit feed and the district feed that has none.
     public func ensureFeedTokens(by actor: String) async throws -> [FeedLink] {
         let now = clock.now()
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             let live = Set(try await tx.liveFeedTokens(district: self.district.id).map { "\($0.kind.rawValue)/\($0.subject)" })
             for (kind, subject) in self.feedSubjects() where !live.contains("\(kind.rawValue)/\(subject)") {
                 try await tx.insertFeedToken(FeedToken(
@@ -65,7 +65,7 @@ extension ReviewService {
         }
         let now = clock.now()
         let token = Secrets.token(prefix: "", bits: 160)
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             _ = try await tx.revokeFeedTokens(district: self.district.id, kind: kind, subject: subject, at: now)
             try await tx.insertFeedToken(FeedToken(token: token, districtId: self.district.id, kind: kind, subject: subject, createdAt: now, revokedAt: nil))
             try await tx.audit(self.auditEntry(actor: actor, action: "feed.rotate", entity: "feed", id: "\(kind.rawValue)/\(subject)", before: nil, after: nil))
@@ -78,7 +78,7 @@ extension ReviewService {
     /// Revokes a feed's URL without a new one.
     public func revokeFeed(kind: FeedToken.Kind, subject: String, by actor: String) async throws {
         let now = clock.now()
-        let n = try await store.write { tx in
+        let n = try await store.write(serializedOn: district.id) { tx in
             let n = try await tx.revokeFeedTokens(district: self.district.id, kind: kind, subject: subject, at: now)
             if n > 0 {
                 try await tx.audit(self.auditEntry(actor: actor, action: "feed.revoke", entity: "feed", id: "\(kind.rawValue)/\(subject)", before: nil, after: nil))

@@ -96,7 +96,7 @@ extension ReviewService {
     public func withdraw(id: String, by principal: Principal) async throws -> RequestView {
         let now = clock.now()
         defer { feedCache.invalidate() }
-        return try await store.write { tx in
+        return try await store.write(serializedOn: district.id) { tx in
             let old = try await self.visibleRequest(id, principal: principal, tx: tx)
             guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút từ trước.") }
             var new = old
@@ -141,7 +141,7 @@ extension ReviewService {
     public func allowExtra(unit: String, kind: ReviewKind, campaign: String, extra: Int, by actor: String) async throws {
         guard district.unit(unit) != nil else { throw ServiceFailure(404, "unknown-unit", "Không có đơn vị '\(Text.clip(unit))'.") }
         guard district.campaign(campaign) != nil else { throw ServiceFailure(404, "unknown-campaign", "Không có đợt '\(Text.clip(campaign))'.") }
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             try await tx.setAllowance(district: self.district.id, campaign: campaign, unit: unit, kind: kind, extra: max(0, extra))
             try await tx.audit(self.auditEntry(actor: actor, action: "request.allow-extra", entity: "unit", id: unit, before: nil, after: "{\"kind\":\"\(kind.rawValue)\",\"extra\":\(extra)}"))
         }
@@ -171,7 +171,7 @@ extension ReviewService {
             throw ServiceFailure(400, "invalid-idempotency-key", "Khóa chống trùng (Idempotency-Key) phải là 1–100 ký tự ASCII, không có dấu cách.")
         }
         let print = Secrets.sha256(fingerprint)
-        return try await store.write { tx in
+        return try await store.write(serializedOn: district.id) { tx in
             if let key, let stored = try await tx.storedResponse(district: self.district.id, principal: principal.actor, key: key) {
                 guard stored.fingerprint == print else {
                     throw ServiceFailure(422, "idempotency-key-reused", "Khóa chống trùng '\(key)' đã dùng cho một yêu cầu khác. Mỗi lần gửi mới cần một khóa mới.")

@@ -54,7 +54,7 @@ extension ReviewService {
             throw ServiceFailure(422, "infeasible", "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (reviewcal schedule unpin).")
         }
         let now = clock.now()
-        return try await store.write { tx in
+        return try await store.write(serializedOn: district.id) { tx in
             var unscheduled: [(String, String)] = []
             let existing = Dictionary(uniqueKeysWithValues: try await tx.sessions(district: self.district.id, week: week).map { ($0.requestId, $0) })
             for a in solution.assignments {
@@ -88,7 +88,7 @@ extension ReviewService {
     public func publish(week: ISOWeek, by actor: String) async throws -> Int {
         let now = clock.now()
         defer { feedCache.invalidate() }
-        return try await store.write { tx in
+        return try await store.write(serializedOn: district.id) { tx in
             var changed = 0
             for var s in try await tx.sessions(district: self.district.id, week: week) {
                 let before = s.published
@@ -115,7 +115,7 @@ extension ReviewService {
 
     /// Pins a session: the next runs keep it exactly as proposed now, or at the given option, member and team.
     public func pin(request: String, option: Int?, member: String??, team: String?, by actor: String) async throws {
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             guard let r = try await tx.request(id: request, district: self.district.id) else { throw ServiceFailure.requestNotFound(request) }
             var s = try await tx.session(request: request, district: self.district.id)
                 ?? Session(requestId: request, districtId: self.district.id, week: r.week, proposal: nil, reason: nil, pinned: false, published: nil)
@@ -147,7 +147,7 @@ extension ReviewService {
 
     /// Unpins a session: the next run may move it (a published one only when also released).
     public func unpin(request: String, by actor: String) async throws {
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             guard var s = try await tx.session(request: request, district: self.district.id), s.pinned else {
                 throw ServiceFailure(404, "not-pinned", "Buổi \(request) không được ghim.")
             }

@@ -28,7 +28,7 @@ public final class ReviewService: Sendable {
         self.clock = clock
         self.logger = logger
         self.calendarFetcher = calendarFetcher
-        try await store.write { tx in try await tx.ensureDistrict(id: district.id, name: district.name) }
+        try await store.write(serializedOn: district.id) { tx in try await tx.ensureDistrict(id: district.id, name: district.name) }
     }
 
     /// The registration rules of the district.
@@ -45,7 +45,7 @@ public final class ReviewService: Sendable {
         let record = APIToken(
             id: Secrets.identifier(prefix: "tk-", length: 8), districtId: district.id, role: unit == nil ? .office : .unit,
             subject: unit ?? label, label: label, createdAt: clock.now(), createdBy: actor, revokedAt: nil)
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             try await tx.insertToken(record, hash: Secrets.sha256(secret))
             try await tx.audit(self.auditEntry(actor: actor, action: "token.issue", entity: "token", id: record.id, before: nil, after: StoreTransaction.json(record)))
         }
@@ -55,7 +55,7 @@ public final class ReviewService: Sendable {
     /// Revokes a token by its id.
     public func revokeToken(id: String, by actor: String) async throws {
         let now = clock.now()
-        let done = try await store.write { tx in
+        let done = try await store.write(serializedOn: district.id) { tx in
             guard try await tx.revokeToken(id: id, district: self.district.id, at: now) else { return false }
             try await tx.audit(self.auditEntry(actor: actor, action: "token.revoke", entity: "token", id: id, before: nil, after: nil))
             return true
@@ -120,7 +120,7 @@ public final class ReviewService: Sendable {
         let before = Timestamp.string(rehearsal.now())
         rehearsal.set(instant)
         feedCache.invalidate()
-        try await store.write { tx in
+        try await store.write(serializedOn: district.id) { tx in
             try await tx.audit(self.auditEntry(
                 actor: actor, action: "clock.set", entity: "clock", id: "rehearsal", before: "\"\(before)\"", after: "\"\(Timestamp.string(instant))\""))
         }

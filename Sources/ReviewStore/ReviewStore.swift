@@ -10,10 +10,11 @@ import SQLiteKit
 /// as several instances.
 ///
 /// All SQL is written once and runs on both; rows keep the district id so that many districts share one database.
-/// Each store holds one connection and lets one transaction through it at a time. On SQLite, `BEGIN IMMEDIATE`
-/// makes writers of other processes wait their turn. On PostgreSQL, every write runs at the serializable level and
-/// is retried when a concurrent instance made it fail (a serialization failure or a unique key taken meanwhile), so
-/// instances behind a proxy never interleave half-done writes.
+/// Each store holds one connection and lets one transaction through it at a time. Writes of one district never
+/// interleave, whichever instance makes them: on SQLite, `BEGIN IMMEDIATE` makes writers of other processes wait
+/// their turn; on PostgreSQL, a write first takes a transaction lock named after its district, so every statement
+/// after it sees what the previous writer committed, and different districts write in parallel. A write that fails
+/// because of another one all the same (a deadlock, a unique key taken meanwhile) is retried.
 public final class ReviewStore: Sendable {
     /// The database behind a store.
     public enum Dialect: String, Sendable {
@@ -115,8 +116,19 @@ public final class ReviewStore: Sendable {
     private var begin: SQLQueryString {
         switch dialect {
         case .sqlite: "BEGIN IMMEDIATE"
-        case .postgres: "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        case .postgres: "BEGIN ISOLATION LEVEL READ COMMITTED"
         }
+    }
+
+    /// The transaction lock of writes serialised on `key`, as PostgreSQL's 64-bit advisory lock number (FNV-1a of the
+    /// key's UTF-8, stable across processes and versions).
+    static func lockNumber(_ key: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
     }
 
     private func database() async throws -> any SQLDatabase {
@@ -165,21 +177,26 @@ public final class ReviewStore: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction: everything it writes is stored, or nothing is. On PostgreSQL `body` may run
-    /// again when a concurrent instance made the transaction fail, so it must not act outside the store.
-    public func write<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: everything it writes is stored, or nothing is. Writes with the same `key`
+    /// (reviewcal uses the district's id) run one after another across every instance on the database. On PostgreSQL
+    /// `body` may run again when a concurrent write made the transaction fail, so it must not act outside the store.
+    ///
+    /// - Throws: ``StoreError/busy`` when concurrent writes kept failing it, or what `body` throws.
+    public func write<T: Sendable>(serializedOn key: String = "", _ body: (StoreTransaction) async throws -> T) async throws -> T {
         try await gate.run {
             var attempt = 1
             while true {
                 let database = try await database()
                 try await database.raw(begin).run()
                 do {
+                    if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockNumber(key)))").run() }
                     let result = try await body(StoreTransaction(db: database))
                     try await database.raw("COMMIT").run()
                     return result
                 } catch {
                     try? await database.raw("ROLLBACK").run()
-                    guard dialect == .postgres, attempt < Self.writeAttempts, PostgresLink.isRetryable(error) else { throw error }
+                    guard dialect == .postgres, PostgresLink.isRetryable(error) else { throw error }
+                    guard attempt < Self.writeAttempts else { throw StoreError.busy }
                     // Back off a little, more each time, so that the instances do not collide again at once.
                     try await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000 + UInt64.random(in: 0..<2_000_000))
                     attempt += 1

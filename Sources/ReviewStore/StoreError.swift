@@ -10,6 +10,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case conflict(String)
     /// The storage URL is not understood.
     case unsupportedURL(String)
+    /// Concurrent writes kept making this one fail; nothing of it was stored, and it may be sent again.
+    case busy
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StoreError: Error, CustomStringConvertible {
         case .corruptRow(let table, let id): "dòng \(id) của bảng \(table) không đọc được"
         case .conflict(let what): "trùng lặp: \(what)"
         case .unsupportedURL(let url): "không hiểu địa chỉ lưu trữ '\(url)' (dùng đường dẫn tệp SQLite hoặc postgres://…)"
+        case .busy: "cơ sở dữ liệu đang bận, chưa lưu được; gửi lại sau giây lát"
         }
     }
 }

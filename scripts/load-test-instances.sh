@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The Thursday rush on two servers sharing one PostgreSQL database, run by hand on loopback (docs/benchmarks.md):
+# a throwaway PostgreSQL server, two `reviewcal serve --database …` instances with rehearsal clocks, 100 concurrent
+# clients on each. 2 × 500 registrations from Thursday 14:59:30 (all accepted, all stored, none twice), 2 × 250 at
+# 15:00:00 (all refused as late, nothing stored). Needs PostgreSQL's server programs (apt-get install postgresql).
+# CONFIG=release (default) or debug; PGOPTIONS_EXTRA="-c name=value …" passes settings to the PostgreSQL server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONFIG=${CONFIG:-release}
+PORT=${PORT:-18281}
+PGPORT=${REVIEWCAL_PG_PORT:-54339}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+[ -n "$PGBIN" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)." >&2; exit 1; }
+swift build -c "$CONFIG" --product reviewcal >/dev/null 2>&1
+swift build -c "$CONFIG" --product LoadBench >/dev/null 2>&1
+BIN=$(swift build -c "$CONFIG" --show-bin-path)
+WORK=$(mktemp -d)
+PGDATA=$WORK/pg
+mkdir -p "$PGDATA"
+chmod a+x "$WORK"
+if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown postgres:postgres "$PGDATA"; else AS=(); fi
+cleanup() {
+  kill -9 $(jobs -p) 2>/dev/null || true
+  "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+"${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust >/dev/null
+"${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 ${PGOPTIONS_EXTRA:-}" start >/dev/null
+export REVIEWCAL_DATABASE="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+
+"$BIN/reviewcal" admin token issue --all-units --config config >"$WORK/tokens.tsv"
+OFFICE=$("$BIN/reviewcal" admin token issue --office --config config | tail -1)
+"$BIN/reviewcal" admin allow-extra --unit all --kind cap-uy --campaign 2026 --extra 60 --config config >/dev/null
+URLS=()
+for i in 0 1; do
+  "$BIN/reviewcal" serve --config config --port $((PORT + i)) --rehearsal-clock 2026-12-03T14:59:00 >>"$WORK/server-$i.log" 2>&1 &
+  URLS+=("http://127.0.0.1:$((PORT + i))")
+done
+for url in "${URLS[@]}"; do
+  for _ in $(seq 100); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
+done
+set_clocks() {
+  for url in "${URLS[@]}"; do
+    curl -sf -X POST -H "Authorization: Bearer $OFFICE" -H 'Content-Type: application/json' -d "{\"now\":\"$1\"}" "$url/v1/admin/clock" >/dev/null
+  done
+}
+
+echo "== two servers, one PostgreSQL database ($("$PGBIN/postgres" --version))"
+echo "== 2 × 500 from 14:59:30, 100 clients on each server (week 2026-W50 closes Thursday 2026-12-03 15:00)"
+set_clocks 2026-12-03T14:59:30
+"$BIN/LoadBench" register "${URLS[0]}" "$WORK/tokens.tsv" 2026-W50 500 100 a "$WORK/acked-a.txt" &
+A=$!
+"$BIN/LoadBench" register "${URLS[1]}" "$WORK/tokens.tsv" 2026-W50 500 100 b "$WORK/acked-b.txt" &
+B=$!
+wait $A $B
+echo "== 2 × 250 at 15:00:00"
+set_clocks 2026-12-03T15:00:00
+"$BIN/LoadBench" register "${URLS[0]}" "$WORK/tokens.tsv" 2026-W50 250 100 c "$WORK/acked-c.txt" &
+A=$!
+"$BIN/LoadBench" register "${URLS[1]}" "$WORK/tokens.tsv" 2026-W50 250 100 d "$WORK/acked-d.txt" &
+B=$!
+wait $A $B
+echo "== each server sees what the other stored"
+"$BIN/LoadBench" verify "${URLS[1]}" "$OFFICE" 2026-W50 a "$WORK/acked-a.txt" 500
+"$BIN/LoadBench" verify "${URLS[0]}" "$OFFICE" 2026-W50 b "$WORK/acked-b.txt" 500
+"$BIN/LoadBench" verify "${URLS[0]}" "$OFFICE" 2026-W50 c "$WORK/acked-c.txt" 0
+"$BIN/LoadBench" verify "${URLS[1]}" "$OFFICE" 2026-W50 d "$WORK/acked-d.txt" 0
