@@ -46,20 +46,19 @@ set_clocks() {
 }
 
 echo "== two servers, one PostgreSQL database ($("$PGBIN/postgres" --version))"
+# COUNT registrations from CLIENTS clients on each server at once, with key prefixes A (server 0) and B (server 1).
+rush() {
+  "$BIN/LoadBench" register "${URLS[0]}" "$WORK/tokens.tsv" 2026-W50 "$1" "$2" "$3" "$WORK/acked-$3.txt" &
+  local first=$!
+  "$BIN/LoadBench" register "${URLS[1]}" "$WORK/tokens.tsv" 2026-W50 "$1" "$2" "$4" "$WORK/acked-$4.txt" &
+  wait $first $!
+}
 echo "== 2 × 500 from 14:59:30, 100 clients on each server (week 2026-W50 closes Thursday 2026-12-03 15:00)"
 set_clocks 2026-12-03T14:59:30
-"$BIN/LoadBench" register "${URLS[0]}" "$WORK/tokens.tsv" 2026-W50 500 100 a "$WORK/acked-a.txt" &
-A=$!
-"$BIN/LoadBench" register "${URLS[1]}" "$WORK/tokens.tsv" 2026-W50 500 100 b "$WORK/acked-b.txt" &
-B=$!
-wait $A $B
+rush 500 100 a b
 echo "== 2 × 250 at 15:00:00"
 set_clocks 2026-12-03T15:00:00
-"$BIN/LoadBench" register "${URLS[0]}" "$WORK/tokens.tsv" 2026-W50 250 100 c "$WORK/acked-c.txt" &
-A=$!
-"$BIN/LoadBench" register "${URLS[1]}" "$WORK/tokens.tsv" 2026-W50 250 100 d "$WORK/acked-d.txt" &
-B=$!
-wait $A $B
+rush 250 100 c d
 echo "== each server sees what the other stored"
 "$BIN/LoadBench" verify "${URLS[1]}" "$OFFICE" 2026-W50 a "$WORK/acked-a.txt" 500
 "$BIN/LoadBench" verify "${URLS[0]}" "$OFFICE" 2026-W50 b "$WORK/acked-b.txt" 500

@@ -33,18 +33,25 @@ import Testing
 
         """
 
-    @Test func memberCalendarBlocksTheSlotAndTheLastGoodCopyIsUsed() async throws {
+    /// A world in which member m04 (in charge of the Organisation Committee's cell) has `calendar` as his own
+    /// calendar file, and the cell has registered Tuesday or Wednesday morning of 2023-W50.
+    func worldWithMemberCalendar(_ calendar: String) async throws -> (TestWorld, URL) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString).ics")
-        try Self.calendar.write(to: file, atomically: true, encoding: .utf8)
+        try calendar.write(to: file, atomically: true, encoding: .utf8)
         let world = try await TestWorld.make(at: "2023-12-07T10:00") { d in
             d.members[d.members.firstIndex { $0.id == "m04" }!].calendar = file.path
         }
-        defer { Task { await world.close() } }
         let input = RegistrationInput(
             unit: "cb-ban-to-chuc", kind: "cap-uy",
             options: [.init(start: "2023-12-12T07:30", end: "2023-12-12T11:30"), .init(start: "2023-12-13T07:30", end: "2023-12-13T11:30")],
             draftSent: "2023-12-07")
         _ = try await world.service.register(input, by: .office("vp"), idempotencyKey: nil)
+        return (world, file)
+    }
+
+    @Test func memberCalendarBlocksTheSlotAndTheLastGoodCopyIsUsed() async throws {
+        let (world, file) = try await worldWithMemberCalendar(Self.calendar)
+        defer { Task { await world.close() } }
         let problem = String(decoding: try await world.service.exportProblem(week: w50), as: UTF8.self)
         #expect(problem.contains("\"start\" : \"2023-12-12T07:00\""))
         #expect(!problem.contains("2023-12-13T07:00"))
@@ -65,17 +72,8 @@ import Testing
     /// A member who books a meeting over a published session: the session stays where it was published, the re-run
     /// still works, and the office is told which session clashes and how to release it.
     @Test func busyTimeOverAPublishedSessionKeepsItAndWarns() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString).ics")
-        try Self.calendar.replacingOccurrences(of: "BYDAY=TU", with: "BYDAY=MO").write(to: file, atomically: true, encoding: .utf8)
-        let world = try await TestWorld.make(at: "2023-12-07T10:00") { d in
-            d.members[d.members.firstIndex { $0.id == "m04" }!].calendar = file.path
-        }
+        let (world, file) = try await worldWithMemberCalendar(Self.calendar.replacingOccurrences(of: "BYDAY=TU", with: "BYDAY=MO"))
         defer { Task { await world.close() } }
-        let input = RegistrationInput(
-            unit: "cb-ban-to-chuc", kind: "cap-uy",
-            options: [.init(start: "2023-12-12T07:30", end: "2023-12-12T11:30"), .init(start: "2023-12-13T07:30", end: "2023-12-13T11:30")],
-            draftSent: "2023-12-07")
-        _ = try await world.service.register(input, by: .office("vp"), idempotencyKey: nil)
         _ = try await world.service.runSchedule(week: w50, by: "office:vp")
         try await world.service.publish(week: w50, by: "office:vp")
         let published = try #require(try await world.service.sessions(week: w50).first?.published?.placement)
