@@ -49,7 +49,7 @@ extension Solver {
 }
 
 /// Up to this many columns the whole week goes to the exact model at once (province-500, 48 000 columns, is proven
-/// optimal in about 5 s); above it, CBC would spend the whole budget on the root relaxation.
+/// optimal in 2.4–3.3 s); above it, CBC would spend the whole budget on the root relaxation.
 let exactColumnLimit = 100_000
 
 /// Branch-and-bound nodes CBC may spend on one neighbourhood: the neighbourhoods of province-2000 are proven within

@@ -34,7 +34,7 @@ import Testing
     }
 
     /// province-500 must be valid and, in an optimised build, within 1 % of its optimum (85410: the exact model
-    /// proves it in about 5 s on this project's machine, docs/solver.md). A debug build is far slower: within 50 % there.
+    /// proves it in 2.4–3.3 s on this project's machine, docs/benchmarks.md). A debug build is far slower: within 50 % there.
     @Test func provinceFiveHundredIsValidAndClose() throws {
         let problem = try Fixtures.instance("province-500")
         let expected = try Fixtures.expected("province-500")
