@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ReviewCore
 import ReviewServer
 import ReviewService
@@ -41,7 +42,19 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .info
         let app = buildApplication(service: service, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal), logger: logger)
         say("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(service.store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
-        try await app.runService()
+        // The store is closed however the server stops: a signal, or a port it could not open.
+        do {
+            try await app.runService()
+            try await service.store.close()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
+            try? await service.store.close()
+            let why = error.errnoCode == EADDRINUSE ? "cổng đang được một chương trình khác dùng" : "không có quyền mở cổng này (cổng dưới 1024 cần quyền quản trị)"
+            printError("Không mở được http://\(host):\(port): \(why). Chọn cổng khác bằng --port.")
+            throw ExitCode(1)
+        } catch {
+            try? await service.store.close()
+            throw error
+        }
     }
 }
 
