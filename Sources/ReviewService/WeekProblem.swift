@@ -1,7 +1,7 @@
 import Foundation
 import ReviewCore
 
-/// The week's problem in the JSON shape of the scheduling contract (spec/weekly-scheduling.md, version 1),
+/// The week's problem in the JSON shape of the scheduling contract (docs/weekly-scheduling.md, version 1),
 /// built from the stored requests and the configuration.
 struct WeekProblem: Encodable {
     struct Interval: Encodable, Hashable {

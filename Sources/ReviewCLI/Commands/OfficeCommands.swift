@@ -29,7 +29,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
 /// `reviewcal solve`.
 struct Solve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Giải một bài toán xếp lịch tuần (JSON theo spec/weekly-scheduling.md).")
+    static let configuration = CommandConfiguration(abstract: "Giải một bài toán xếp lịch tuần (JSON theo docs/weekly-scheduling.md).")
     @Argument(help: "Tệp bài toán JSON.") var problem: String
     @Option(help: "Ghi lời giải vào tệp này (mặc định: stdout).") var out: String?
     @Option(help: "Giới hạn thời gian (giây).") var timeLimit: Double = 10
@@ -161,11 +161,13 @@ struct ScheduleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Xem lịch dự kiến và đã công bố của tuần.")
         @OptionGroup var local: LocalOptions
         @Option(help: "Tuần, ví dụ 2023-W50.") var week: String
+        @Flag(help: "In kết quả dạng JSON.") var json = false
 
         func run() async throws {
             let w = try parseWeek(week)
             try await local.withService { service in
                 let views = try await runOffice { try await service.list(for: .office(local.actor), week: w, includeWithdrawn: false) }
+                if json { return printJSON(views) }
                 for v in views { print(describe(v)) }
                 if views.isEmpty { print("Chưa có đăng ký nào cho \(w.vietnamese).") }
             }
@@ -196,11 +198,15 @@ struct FeedsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cấp (khi chưa có) và liệt kê đường dẫn lịch.")
         @OptionGroup var local: LocalOptions
         @Option(help: "Địa chỉ công khai của máy chủ.") var baseURL: String = "http://127.0.0.1:8080"
+        @Flag(help: "In kết quả dạng JSON.") var json = false
 
         func run() async throws {
             try await local.withService { service in
                 let links = try await runOffice { try await service.ensureFeedTokens(by: local.officeActor) }
                 let webcal = baseURL.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://")
+                if json {
+                    return printJSON(links.map { FeedLinkView(kind: $0.kind.rawValue, subject: $0.subject, name: $0.ownerName, https: baseURL + $0.path, webcal: webcal + $0.path) })
+                }
                 for l in links {
                     print("\(l.kind.rawValue)\t\(l.subject)\t\(l.ownerName)\n\t\(baseURL)\(l.path)\n\t\(webcal)\(l.path)")
                 }
@@ -282,9 +288,11 @@ struct Admin: AsyncParsableCommand {
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Liệt kê mã truy cập (không hiện mã bí mật).")
             @OptionGroup var local: LocalOptions
+            @Flag(help: "In kết quả dạng JSON.") var json = false
 
             func run() async throws {
                 try await local.withService { service in
+                    if json { return printJSON(try await service.tokens()) }
                     for t in try await service.tokens() {
                         let state = t.revokedAt.map { "đã thu hồi \(Timestamp.string($0))" } ?? "hiệu lực"
                         print("\(t.id)\t\(t.role.rawValue)\t\(t.subject)\t\(t.label)\t\(state)")
@@ -330,13 +338,24 @@ struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Xem nhật ký thao tác (ai, làm gì, khi nào).")
         @OptionGroup var local: LocalOptions
         @Option(help: "Chỉ của đăng ký hoặc đối tượng này.") var id: String?
+        @Flag(help: "In kết quả dạng JSON (kèm trạng thái trước và sau).") var json = false
 
         func run() async throws {
             try await local.withService { service in
+                if json { return printJSON(try await service.auditTrail(entityId: id)) }
                 for e in try await service.auditTrail(entityId: id) {
                     print("\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)")
                 }
             }
         }
     }
+}
+
+/// One feed link as `feeds list --json` prints it.
+struct FeedLinkView: Encodable {
+    var kind: String
+    var subject: String
+    var name: String
+    var https: String
+    var webcal: String
 }
