@@ -53,7 +53,10 @@ struct LoadBench {
             let fields = line.split(separator: "\t")
             if fields.count == 2 { tokens.append((String(fields[0]), String(fields[1]))) }
         }
-        FileManager.default.createFile(atPath: ackedFile, contents: nil)
+        guard FileManager.default.createFile(atPath: ackedFile, contents: nil) else {
+            FileHandle.standardError.write(Data("cannot create \(ackedFile)\n".utf8))
+            exit(1)
+        }
         let tally = Tally(acked: try FileHandle(forWritingTo: URL(fileURLWithPath: ackedFile)))
         let days = (0..<5).map { week.monday.adding(days: $0) }
         let units = tokens

@@ -13,7 +13,7 @@ final class PostgresLink: @unchecked Sendable {
     private let logger: Logger
     private let location: String
 
-    init(configuration: PostgresConnection.Configuration, logger: Logger, location: String) throws {
+    init(configuration: PostgresConnection.Configuration, logger: Logger, location: String) {
         self.configuration = configuration
         self.logger = logger
         self.location = location

@@ -88,7 +88,7 @@ public final class ReviewStore: Sendable {
         } catch {
             throw StoreError.unsupportedURL(Self.redacted(url))
         }
-        let postgres = try PostgresLink(configuration: configuration.coreConfiguration, logger: logger, location: Self.redacted(url))
+        let postgres = PostgresLink(configuration: configuration.coreConfiguration, logger: logger, location: Self.redacted(url))
         _ = try await postgres.database()
         let store = ReviewStore(connection: .postgres(postgres), location: Self.redacted(url), dialect: .postgres)
         try await store.migrateOrClose()

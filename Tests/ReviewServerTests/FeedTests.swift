@@ -287,9 +287,9 @@ final class LogCapture: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let all = metadata.merging(extra ?? [:]) { _, new in new }
-        lock.withLock { lines.append("\(level) \(message) \(all)") }
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        lock.withLock { lines.append("\(event.level) \(event.message) \(all)") }
     }
 
     var text: String { lock.withLock { lines.joined(separator: "\n") } }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The body of `POST /v1/requests` and `PUT /v1/requests/{id}`: what a cell submits, as text, so that
 /// every malformed field gets its own message instead of a decoding failure.
