@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Feed serving benchmark, run by hand on loopback (docs/benchmarks.md): one member's feed from reviewcal and
-# the same bytes from nginx (with ETag), full GET and conditional GET, 64 connections each; then every feed of
+# the same bytes from nginx (with ETag), full GET and conditional GET, 64 connections each, in alternating rounds
+# (ROUNDS=3, DURATION=10s); then every feed of
 # the sample district once, and the server's peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,11 +52,28 @@ NGINX_ETAG=$(curl -sI "$NGINX_URL" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag
 echo "feed: $BEST events, $(wc -c <"$WORK/www/feed.ics") bytes; reviewcal ETag $ETAG, nginx ETag $NGINX_ETAG"
 curl -s -o /dev/null -w "reviewcal conditional GET: %{http_code}\n" -H "If-None-Match: $ETAG" "$URL"
 curl -s -o /dev/null -w "nginx conditional GET: %{http_code}\n" -H "If-None-Match: $NGINX_ETAG" "$NGINX_URL"
-bench() { echo "== $1"; shift; wrk -t2 -c64 -d"$DURATION" --latency "$@" | grep -E 'Requests/sec|99%|50%|Non-2xx|Socket errors'; }
-bench "reviewcal full GET" "$URL"
-bench "nginx full GET" "$NGINX_URL"
-bench "reviewcal conditional GET" -H "If-None-Match: $ETAG" "$URL"
-bench "nginx conditional GET" -H "If-None-Match: $NGINX_ETAG" "$NGINX_URL"
+# Each case runs ROUNDS times, reviewcal and nginx in turn, so that a noisy moment of the shared machine falls on
+# both; the medians are compared.
+ROUNDS=${ROUNDS:-3}
+bench() { wrk -t2 -c64 -d"$DURATION" --latency "$@" | awk '/Requests\/sec/ {rps=$2} $1=="99%" {p99=$2} END {print rps, p99}'; }
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+for kind in full conditional; do
+  : >"$WORK/$kind-reviewcal.txt"; : >"$WORK/$kind-nginx.txt"
+  for round in $(seq "$ROUNDS"); do
+    if [ "$kind" = full ]; then
+      bench "$URL" >>"$WORK/$kind-reviewcal.txt"
+      bench "$NGINX_URL" >>"$WORK/$kind-nginx.txt"
+    else
+      bench -H "If-None-Match: $ETAG" "$URL" >>"$WORK/$kind-reviewcal.txt"
+      bench -H "If-None-Match: $NGINX_ETAG" "$NGINX_URL" >>"$WORK/$kind-nginx.txt"
+    fi
+  done
+  for server in reviewcal nginx; do
+    echo "== $server $kind GET, $ROUNDS rounds of $DURATION (requests/s p99): $(tr '\n' ';' <"$WORK/$kind-$server.txt")"
+  done
+  r=$(median <"$WORK/$kind-reviewcal.txt"); n=$(median <"$WORK/$kind-nginx.txt")
+  echo "   median requests/s: reviewcal $r, nginx $n: $(awk -v r="$r" -v n="$n" 'BEGIN {printf "%.0f", 100 * r / n}') % of nginx"
+done
 for u in $(cat "$WORK/urls.txt"); do curl -sf -o /dev/null "$u"; done
 echo "served every feed of the sample district ($(wc -l <"$WORK/urls.txt") URLs)"
 grep -E 'VmHWM|VmRSS' "/proc/$SERVER/status"
