@@ -23,6 +23,21 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Runs `body` on a store over a new empty database of `backend`; the store is closed, even when `body` throws,
+    /// and the database dropped.
+    func withFreshStore(_ backend: String, _ body: (ReviewStore) async throws -> Void) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url)
+        do {
+            try await body(store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
     func request(_ id: String, unit: String = "cb-a", status: RequestStatus = .open) -> ReviewRequest {
         let start = LocalDateTime(iso: "2023-12-12T07:30")!
         return ReviewRequest(
@@ -79,84 +94,78 @@ import Testing
 
     @Test(arguments: TestDatabase.backends)
     func aFailedTransactionLeavesNothing(_ backend: String) async throws {
-        let (url, folder) = try await fresh(backend)
-        defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url)
-        struct Refused: Error {}
-        await #expect(throws: Refused.self) {
-            try await store.write { tx in
-                try await tx.ensureDistrict(id: district, name: "Huyện Thử")
-                try await tx.insertRequest(request("r-1"), slot: 0)
-                try await tx.audit(audit(1))
-                throw Refused()
+        try await withFreshStore(backend) { store in
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await store.write { tx in
+                    try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+                    try await tx.insertRequest(request("r-1"), slot: 0)
+                    try await tx.audit(audit(1))
+                    throw Refused()
+                }
             }
+            let (requests, trail) = try await store.read { tx in
+                (try await tx.requests(district: district), try await tx.auditTrail(district: district))
+            }
+            #expect(requests.isEmpty)
+            #expect(trail.isEmpty)
         }
-        let (requests, trail) = try await store.read { tx in
-            (try await tx.requests(district: district), try await tx.auditTrail(district: district))
-        }
-        #expect(requests.isEmpty)
-        #expect(trail.isEmpty)
-        try await store.close()
     }
 
     @Test(arguments: TestDatabase.backends)
     func oneOpenRequestPerUnitKindAndSlot(_ backend: String) async throws {
-        let (url, folder) = try await fresh(backend)
-        defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url)
-        try await store.write { tx in
-            try await tx.ensureDistrict(id: district, name: "Huyện Thử")
-            try await tx.insertRequest(request("r-1"), slot: 0)
+        try await withFreshStore(backend) { store in
+            try await store.write { tx in
+                try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+                try await tx.insertRequest(request("r-1"), slot: 0)
+            }
+            await #expect(throws: (any Error).self) {
+                try await store.write { tx in try await tx.insertRequest(request("r-2"), slot: 0) }
+            }
+            // A second slot (the office's allowance), a withdrawn one, another unit: all allowed.
+            try await store.write { tx in
+                try await tx.insertRequest(request("r-3"), slot: 1)
+                try await tx.insertRequest(request("r-4", status: .withdrawn), slot: 0)
+                try await tx.insertRequest(request("r-5", unit: "cb-b"), slot: 0)
+            }
+            let ids = try await store.read { tx in try await tx.requests(district: district).map(\.id) }
+            #expect(ids.sorted() == ["r-1", "r-3", "r-4", "r-5"])
         }
-        await #expect(throws: (any Error).self) {
-            try await store.write { tx in try await tx.insertRequest(request("r-2"), slot: 0) }
-        }
-        // A second slot (the office's allowance), a withdrawn one, another unit: all allowed.
-        try await store.write { tx in
-            try await tx.insertRequest(request("r-3"), slot: 1)
-            try await tx.insertRequest(request("r-4", status: .withdrawn), slot: 0)
-            try await tx.insertRequest(request("r-5", unit: "cb-b"), slot: 0)
-        }
-        let ids = try await store.read { tx in try await tx.requests(district: district).map(\.id) }
-        #expect(ids.sorted() == ["r-1", "r-3", "r-4", "r-5"])
-        try await store.close()
     }
 
     @Test(arguments: TestDatabase.backends)
     func rowsAreUpdatedInPlace(_ backend: String) async throws {
-        let (url, folder) = try await fresh(backend)
-        defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url)
-        let start = LocalDateTime(iso: "2023-12-12T07:30")!
-        var session = Session(
-            requestId: "r-1", districtId: district, week: ISOWeek(iso: "2023-W50")!,
-            proposal: Placement(option: 0, start: start, end: start.adding(minutes: 240), member: "m01", team: "to-01"), reason: nil,
-            pinned: false, published: nil)
-        try await store.write { tx in
-            try await tx.ensureDistrict(id: district, name: "Huyện Thử")
-            try await tx.insertRequest(request("r-1"), slot: 0)
-            try await tx.saveSession(session)
-            try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 1)
-            try await tx.saveCalendarCopy(district: district, owner: "member:m01", source: "a.ics", fetchedAt: Date(), body: "A")
+        try await withFreshStore(backend) { store in
+            let start = LocalDateTime(iso: "2023-12-12T07:30")!
+            var session = Session(
+                requestId: "r-1", districtId: district, week: ISOWeek(iso: "2023-W50")!,
+                proposal: Placement(option: 0, start: start, end: start.adding(minutes: 240), member: "m01", team: "to-01"), reason: nil,
+                pinned: false, published: nil)
+            try await store.write { tx in
+                try await tx.ensureDistrict(id: district, name: "Huyện Thử")
+                try await tx.insertRequest(request("r-1"), slot: 0)
+                try await tx.saveSession(session)
+                try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 1)
+                try await tx.saveCalendarCopy(district: district, owner: "member:m01", source: "a.ics", fetchedAt: Date(), body: "A")
+            }
+            session.pinned = true
+            session.proposal?.member = nil
+            try await store.write { tx in
+                try await tx.saveSession(session)
+                try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 3)
+                try await tx.saveCalendarCopy(district: district, owner: "member:m01", source: "b.ics", fetchedAt: Date(), body: "B")
+            }
+            let (sessions, extra, copy) = try await store.read { tx in
+                (
+                    try await tx.sessions(district: district),
+                    try await tx.allowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective),
+                    try await tx.calendarCopy(district: district, owner: "member:m01")
+                )
+            }
+            #expect(sessions == [session])
+            #expect(extra == 3)
+            #expect(copy?.source == "b.ics" && copy?.body == "B")
         }
-        session.pinned = true
-        session.proposal?.member = nil
-        try await store.write { tx in
-            try await tx.saveSession(session)
-            try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 3)
-            try await tx.saveCalendarCopy(district: district, owner: "member:m01", source: "b.ics", fetchedAt: Date(), body: "B")
-        }
-        let (sessions, extra, copy) = try await store.read { tx in
-            (
-                try await tx.sessions(district: district),
-                try await tx.allowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective),
-                try await tx.calendarCopy(district: district, owner: "member:m01")
-            )
-        }
-        #expect(sessions == [session])
-        #expect(extra == 3)
-        #expect(copy?.source == "b.ics" && copy?.body == "B")
-        try await store.close()
     }
 
     @Test func aFileThatIsNotADatabaseIsReportedAndLeftAlone() async throws {
