@@ -4,6 +4,9 @@ import ReviewService
 
 /// The sample week that `serve --demo` registers, schedules and publishes on an empty database.
 enum Demo {
+    /// The demo office account's login.
+    static let demoLogin = "van-phong"
+
     static func seed(_ service: ReviewService, actor: String, baseURL: String) async throws {
         let office = Principal.office("demo")
         let existing = try await service.list(for: office)
@@ -39,6 +42,14 @@ enum Demo {
         }
         let (_, officeToken) = try await service.issueToken(unit: nil, label: "demo", by: actor)
         say("Mã truy cập Văn phòng (demo): \(officeToken)")
+        // A fresh password on every start: the demo account is for trying the pages, never kept.
+        let password = Secrets.token(prefix: "", bits: 60)
+        if try await service.user(demoLogin) == nil {
+            _ = try await service.addUser(login: demoLogin, name: "Văn phòng (tài khoản mẫu)", role: .office, password: password, by: actor)
+        } else {
+            try await service.setPassword(demoLogin, password: password, by: actor)
+        }
+        say("Trang Văn phòng: \(baseURL)/office — đăng nhập mẫu: \(demoLogin) / \(password)")
         for link in links.filter({ $0.kind == .member }).prefix(3) + links.filter({ $0.kind == .district }) {
             say("Lịch của \(link.ownerName): \(baseURL)\(link.path)")
         }

@@ -8,11 +8,13 @@ struct ReviewCal: AsyncParsableCommand {
         abstract: "Đăng ký, xếp lịch và công bố lịch kiểm điểm, đánh giá, xếp loại chất lượng của Huyện ủy.",
         discussion: """
             Các chi, đảng bộ cơ sở, cơ quan, đơn vị: login, register, list, show, change, withdraw, status.
-            Văn phòng Huyện ủy: serve, config check, schedule …, solve, export, feeds …, admin ….
+            Văn phòng Huyện ủy: serve (kèm trang làm việc trên trình duyệt tại /office), config check, schedule …, progress …, solve,
+            export, feeds …, admin ….
             """,
         subcommands: [
             Login.self, Status.self, Register.self, ListRequests.self, Show.self, Change.self, Withdraw.self,
-            Serve.self, DemoCommand.self, ConfigCommand.self, Solve.self, ScheduleCommand.self, Export.self, FeedsCommand.self, Admin.self,
+            Serve.self, DemoCommand.self, ConfigCommand.self, Solve.self, ScheduleCommand.self, ProgressCommand.self, Export.self, FeedsCommand.self,
+            Admin.self,
         ]
     )
 }

@@ -12,18 +12,22 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The clock the office can set for a rehearsal, when the server was started with one on purpose.
     public var rehearsalClock: AdjustableClock?
+    /// The office's web workspace.
+    public var office: OfficeConfiguration
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 8080, rehearsalClock: AdjustableClock? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, rehearsalClock: AdjustableClock? = nil, office: OfficeConfiguration? = nil) {
         self.host = host
         self.port = port
         self.rehearsalClock = rehearsalClock
+        self.office = office ?? OfficeConfiguration(publicURL: "http://\(host):\(port)")
     }
 }
 
-/// Builds the Hummingbird application over a service: the JSON API, the feeds and the API document.
+/// Builds the Hummingbird application over a service: the JSON API, the feeds, the API document and the office's
+/// workspace.
 public func buildApplication(service: ReviewService, configuration: ServerConfiguration, logger: Logger? = nil) -> some ApplicationProtocol {
     let logger = logger ?? service.logger
-    let router = buildRouter(service: service, rehearsalClock: configuration.rehearsalClock)
+    let router = buildRouter(service: service, rehearsalClock: configuration.rehearsalClock, office: configuration.office)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reviewcal"),
@@ -31,8 +35,10 @@ public func buildApplication(service: ReviewService, configuration: ServerConfig
 }
 
 /// The routes, shared by the server and the tests.
-public func buildRouter(service: ReviewService, rehearsalClock: AdjustableClock?) -> Router<BasicRequestContext> {
-    buildRoutes(service: service, rehearsalClock: rehearsalClock).router
+public func buildRouter(service: ReviewService, rehearsalClock: AdjustableClock?, office: OfficeConfiguration = .init()) -> Router<BasicRequestContext> {
+    let router = buildRoutes(service: service, rehearsalClock: rehearsalClock).router
+    addOfficeWorkspace(to: router, service: service, office: office)
+    return router
 }
 
 /// Every route the server answers, as `method /path/{param}`, for checking the API document.

@@ -12,7 +12,8 @@ extension ReviewService {
 
     /// Reads every member's and team's own calendar for the week: fetched now when possible (and kept as the
     /// last good copy), else the last good copy, with a warning either way when the fetch or the parse failed.
-    func readBusyTime(week: ISOWeek) async throws -> BusyTime {
+    /// With `fetch` false only the last good copies are read (a move checked while the clerk waits).
+    func readBusyTime(week: ISOWeek, fetch: Bool = true) async throws -> BusyTime {
         var result = BusyTime()
         let owners: [(key: String, name: String, source: String)] =
             district.members.compactMap { m in m.calendar.map { ("member:\(m.id)", "đồng chí \(m.name)", $0) } }
@@ -23,6 +24,7 @@ extension ReviewService {
             var text: String?
             var problem: String?
             do {
+                guard fetch else { throw CopyOnly() }
                 let fetched = try await calendarFetcher.fetch(owner.source)
                 _ = try BusyTimeReader.busyIntervals(icsText: fetched, from: from, to: to)
                 text = fetched
@@ -53,4 +55,9 @@ extension ReviewService {
         }
         return result
     }
+}
+
+/// Thrown inside ``ReviewService/readBusyTime(week:fetch:)`` when only the stored copies are read.
+private struct CopyOnly: Error, CustomStringConvertible {
+    var description: String { "chỉ đọc bản đã lưu" }
 }

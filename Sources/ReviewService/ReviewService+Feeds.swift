@@ -58,6 +58,14 @@ extension ReviewService {
         }
     }
 
+    /// Every feed of the district (members, teams, units, then the district) with its live link, if it has one.
+    public func feedDirectory() async throws -> [(kind: FeedToken.Kind, subject: String, ownerName: String, link: FeedLink?)] {
+        let links = Dictionary(try await feedLinks().map { ("\($0.kind.rawValue)/\($0.subject)", $0) }, uniquingKeysWith: { a, _ in a })
+        return feedSubjects().map { kind, subject in
+            (kind, subject, ownerName(kind: kind, subject: subject), links["\(kind.rawValue)/\(subject)"])
+        }
+    }
+
     /// Rotates a feed's URL: the old token answers 410 from now on; returns the new link.
     public func rotateFeed(kind: FeedToken.Kind, subject: String, by actor: String) async throws -> FeedLink {
         guard feedSubjects().contains(where: { $0 == (kind, subject) }) else {
@@ -232,6 +240,7 @@ extension ReviewService {
         lines.append(r.draftSent.map { "Dự thảo báo cáo: đã gửi ngày \($0.vietnamese)" } ?? "Dự thảo báo cáo: chưa gửi")
         let contact = [r.contactName, r.contactPhone].compactMap { $0 }.joined(separator: " – ")
         if !contact.isEmpty { lines.append("Liên hệ đơn vị: \(contact)") }
+        if let why = p.reason { lines.insert(p.cancelled ? "Lý do hủy: \(why)" : "Văn phòng đã đổi lịch. Lý do: \(why)", at: 0) }
         if p.cancelled { lines.insert("BUỔI KIỂM ĐIỂM ĐÃ HỦY.", at: 0) }
         let location = district.location(r.location).map { l in [l.name, l.address].compactMap { $0 }.joined(separator: ", ") } ?? r.location
         let title = "Kiểm điểm: \(unitName)"

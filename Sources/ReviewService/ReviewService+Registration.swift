@@ -196,11 +196,11 @@ extension ReviewService {
         if r.status == .withdrawn {
             state = ("da-rut", "Đã rút đăng ký")
         } else if let p = session?.published, p.cancelled {
-            state = ("da-huy", "Buổi kiểm điểm đã bị hủy")
+            state = ("da-huy", session?.cancellation != nil ? "Văn phòng đã hủy buổi kiểm điểm" : "Buổi kiểm điểm đã bị hủy")
             placement = p.placement
             published = true
         } else if let p = session?.published {
-            state = ("da-cong-bo", "Đã xếp lịch và công bố")
+            state = ("da-cong-bo", p.reason != nil ? "Đã xếp lịch và công bố (Văn phòng đã đổi lịch)" : "Đã xếp lịch và công bố")
             placement = p.placement
             published = true
         } else if let s = session, let proposal = s.proposal {
@@ -221,6 +221,6 @@ extension ReviewService {
         }
         return RequestView(
             request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1, placement: pv, reason: reason,
-            warnings: warnings)
+            warnings: warnings, changeReason: session?.published?.reason)
     }
 }

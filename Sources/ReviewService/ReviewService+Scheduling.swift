@@ -32,7 +32,10 @@ extension ReviewService {
     }
 
     /// Solves the week and stores the proposal. Published and pinned sessions keep their placement unless listed in `release`.
-    public func runSchedule(week: ISOWeek, by actor: String, release: Set<String> = [], options: SolverOptions = .init(timeLimit: 5)) async throws -> RunResult {
+    /// `expectedVersion` (from ``WeekBoard/version``) refuses the run when the week changed since the caller looked.
+    public func runSchedule(
+        week: ISOWeek, by actor: String, release: Set<String> = [], options: SolverOptions = .init(timeLimit: 5), expectedVersion: String? = nil
+    ) async throws -> RunResult {
         let built = try await buildProblem(week: week, release: release)
         let problem: Problem
         do {
@@ -55,6 +58,7 @@ extension ReviewService {
         }
         let now = clock.now()
         return try await store.write(serializedOn: district.id) { tx in
+            try await self.checkVersion(expectedVersion, week: week, tx: tx)
             var unscheduled: [(String, String)] = []
             let existing = Dictionary(uniqueKeysWithValues: try await tx.sessions(district: self.district.id, week: week).map { ($0.requestId, $0) })
             for a in solution.assignments {
@@ -85,10 +89,11 @@ extension ReviewService {
     /// Publishes the week's proposal: members, teams and units see it in their calendars. Changed sessions raise their
     /// SEQUENCE; sessions no longer scheduled are cancelled. Returns how many sessions changed.
     @discardableResult
-    public func publish(week: ISOWeek, by actor: String) async throws -> Int {
+    public func publish(week: ISOWeek, by actor: String, expectedVersion: String? = nil) async throws -> Int {
         let now = clock.now()
         defer { feedCache.invalidate() }
         return try await store.write(serializedOn: district.id) { tx in
+            try await self.checkVersion(expectedVersion, week: week, tx: tx)
             var changed = 0
             for var s in try await tx.sessions(district: self.district.id, week: week) {
                 let before = s.published
@@ -114,9 +119,10 @@ extension ReviewService {
     }
 
     /// Pins a session: the next runs keep it exactly as proposed now, or at the given option, member and team.
-    public func pin(request: String, option: Int?, member: String??, team: String?, by actor: String) async throws {
+    public func pin(request: String, option: Int?, member: String??, team: String?, by actor: String, expectedVersion: String? = nil) async throws {
         try await store.write(serializedOn: district.id) { tx in
             guard let r = try await tx.request(id: request, district: self.district.id) else { throw ServiceFailure.requestNotFound(request) }
+            try await self.checkVersion(expectedVersion, week: r.week, tx: tx)
             var s = try await tx.session(request: request, district: self.district.id)
                 ?? Session(requestId: request, districtId: self.district.id, week: r.week, proposal: nil, reason: nil, pinned: false, published: nil)
             let before = StoreTransaction.json(s)
@@ -146,11 +152,12 @@ extension ReviewService {
     }
 
     /// Unpins a session: the next run may move it (a published one only when also released).
-    public func unpin(request: String, by actor: String) async throws {
+    public func unpin(request: String, by actor: String, expectedVersion: String? = nil) async throws {
         try await store.write(serializedOn: district.id) { tx in
             guard var s = try await tx.session(request: request, district: self.district.id), s.pinned else {
                 throw ServiceFailure(404, "not-pinned", "Buổi \(request) không được ghim.")
             }
+            try await self.checkVersion(expectedVersion, week: s.week, tx: tx)
             let before = StoreTransaction.json(s)
             s.pinned = false
             try await tx.saveSession(s)
@@ -163,8 +170,8 @@ extension ReviewService {
         try await store.read { tx in try await tx.sessions(district: self.district.id, week: week) }
     }
 
-    func buildProblem(week: ISOWeek, release: Set<String>) async throws -> Built {
-        let busy = try await readBusyTime(week: week)
+    func buildProblem(week: ISOWeek, release: Set<String>, fetchCalendars: Bool = true) async throws -> Built {
+        let busy = try await readBusyTime(week: week, fetch: fetchCalendars)
         let (requests, sessions, earlier) = try await store.read { tx in
             let open = try await tx.requests(district: self.district.id, week: week, status: .open)
             let sessions = try await tx.sessions(district: self.district.id, week: week)
@@ -180,7 +187,9 @@ extension ReviewService {
         var heldOut: [String: String] = [:]
         var included: [ReviewRequest] = []
         for r in requests {
-            if r.draftSent == nil {
+            if let why = sessionByRequest[r.id]?.cancellation, !release.contains(r.id) {
+                heldOut[r.id] = "Văn phòng đã hủy buổi này (lý do: \(why)). Muốn tổ chức lại: đổi lịch buổi này trên trang tuần, hoặc reviewcal schedule reschedule \(r.id)."
+            } else if r.draftSent == nil {
                 heldOut[r.id] = "Chưa xếp lịch: đơn vị chưa khai báo ngày gửi dự thảo báo cáo kiểm điểm (cần gửi trước ít nhất \(leadDays) ngày). Đơn vị khai báo bằng: reviewcal change \(r.id) --draft-sent YYYY-MM-DD."
             } else if district.unit(r.unitId) == nil {
                 heldOut[r.id] = "Chưa xếp lịch: đơn vị '\(r.unitId)' không còn trong cấu hình của huyện."

@@ -16,13 +16,16 @@ public final class ReviewService: Sendable {
     public let logger: Logger
     /// Reads members' and teams' own calendars.
     public let calendarFetcher: any CalendarFetcher
+    /// bcrypt's cost for office passwords (log2 of its rounds).
+    public let passwordCost: UInt8
     let feedCache = FeedCache()
 
     /// Creates the service and records the district in the store.
     public init(
         district: District, store: ReviewStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "reviewcal"),
-        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher()
+        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher(), passwordCost: UInt8 = 12
     ) async throws {
+        self.passwordCost = min(31, max(4, passwordCost))
         self.district = district
         self.store = store
         self.clock = clock

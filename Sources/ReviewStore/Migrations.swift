@@ -112,6 +112,53 @@ enum Migrations {
                 PRIMARY KEY (district_id, campaign_id, unit_id, kind)
             )
             """,
-        ]
+        ],
+        [
+            """
+            CREATE TABLE office_users (
+                district_id TEXT NOT NULL REFERENCES districts(id),
+                login TEXT NOT NULL,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                password_changed_at TEXT NOT NULL,
+                disabled_at TEXT,
+                PRIMARY KEY (district_id, login)
+            )
+            """,
+            """
+            CREATE TABLE sign_in_failures (
+                district_id TEXT NOT NULL,
+                login TEXT NOT NULL,
+                failures BIGINT NOT NULL,
+                first_at TEXT NOT NULL,
+                locked_until TEXT,
+                PRIMARY KEY (district_id, login)
+            )
+            """,
+            """
+            CREATE TABLE web_sessions (
+                key_hash TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL,
+                value TEXT NOT NULL,
+                expires_at TEXT
+            )
+            """,
+            "CREATE INDEX web_sessions_by_expiry ON web_sessions(district_id, expires_at)",
+            """
+            CREATE TABLE unit_notes (
+                id TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL,
+                campaign_id TEXT NOT NULL,
+                unit_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                author TEXT NOT NULL,
+                text TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX unit_notes_by_unit ON unit_notes(district_id, campaign_id, unit_id)",
+        ],
     ]
 }

@@ -58,7 +58,8 @@ func describe(_ v: RequestView) -> String {
         lines.append("  Lịch: \(TimeOption(start: p.start, end: p.end))")
         lines.append("  UVBTV dự: \(p.memberName ?? "chưa phân công"); tổ công tác: \(p.teamName)")
     }
-    if let r = v.reason { lines.append("  Lý do: \(r)") }
+    if let r = v.changeReason { lines.append("  Lý do Văn phòng \(v.state == "da-huy" ? "hủy" : "đổi lịch"): \(r)") }
+    if let r = v.reason, v.changeReason == nil { lines.append("  Lý do: \(r)") }
     for w in v.warnings { lines.append("  Lưu ý: \(w)") }
     return lines.joined(separator: "\n")
 }

@@ -77,7 +77,9 @@ struct Solve: AsyncParsableCommand {
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "Xếp lịch tuần: xuất bài toán, chạy, ghim, công bố.",
-        subcommands: [ExportProblem.self, Run.self, Publish.self, Pin.self, Unpin.self, Show.self])
+        subcommands: [
+            ExportProblem.self, Run.self, Publish.self, Pin.self, Unpin.self, Move.self, Reschedule.self, Cancel.self, Show.self, Print.self,
+        ])
 
     struct ExportProblem: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "In bài toán xếp lịch của tuần (JSON).")
@@ -248,7 +250,8 @@ struct FeedsCommand: AsyncParsableCommand {
 /// `reviewcal admin …`.
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Quản trị của Văn phòng: mã truy cập, cho phép thêm đăng ký, nhật ký.", subcommands: [Token.self, AllowExtra.self, Audit.self])
+        abstract: "Quản trị của Văn phòng: tài khoản, mã truy cập, cho phép thêm đăng ký, nhật ký.",
+        subcommands: [UserCommand.self, Token.self, AllowExtra.self, Audit.self])
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cấp, liệt kê, thu hồi mã truy cập.", subcommands: [Issue.self, List.self, Revoke.self])
@@ -338,12 +341,19 @@ struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Xem nhật ký thao tác (ai, làm gì, khi nào).")
         @OptionGroup var local: LocalOptions
         @Option(help: "Chỉ của đăng ký hoặc đối tượng này.") var id: String?
+        @Option(help: "Chỉ của đơn vị này (mã).") var unit: String?
+        @Option(help: "Chỉ của tuần này (YYYY-Www).") var week: String?
+        @Option(help: "Chỉ của người này (tên đăng nhập, office:tên hoặc unit:mã).") var user: String?
+        @Option(help: "Chỉ thao tác này (ví dụ session.move) hoặc nhóm (session).") var action: String?
         @Flag(help: "In kết quả dạng JSON (kèm trạng thái trước và sau).") var json = false
 
         func run() async throws {
+            let w = try week.map(parseWeek)
             try await local.withService { service in
-                if json { return printJSON(try await service.auditTrail(entityId: id)) }
-                for e in try await service.auditTrail(entityId: id) {
+                var entries = try await service.auditTrail(filter: AuditFilter(unit: unit, week: w, user: user, action: action)).reversed() as [AuditEntry]
+                if let id { entries = entries.filter { $0.entityId == id } }
+                if json { return printJSON(entries) }
+                for e in entries {
                     print("\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)")
                 }
             }

@@ -25,6 +25,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Diễn tập: chạy máy chủ với đồng hồ bắt đầu từ giờ này (giờ Việt Nam, YYYY-MM-DDTHH:MM:SS); cho phép Văn phòng đặt lại giờ qua API.")
     var rehearsalClock: String?
 
+    @Option(help: "Địa chỉ mọi người dùng để vào máy chủ, ví dụ https://lich.example.vn (đường dẫn lịch dựng trên địa chỉ này; https thì cookie đăng nhập chỉ gửi qua https). Mặc định http://HOST:PORT.")
+    var publicURL: String?
+
+    @Option(help: "Phút không thao tác trước khi phiên đăng nhập trang Văn phòng hết hạn.")
+    var idleMinutes: Int = 30
+
+    func validate() throws {
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) || URL(string: publicURL)?.host == nil {
+            throw ValidationError("--public-url '\(publicURL)' không hợp lệ: cần dạng https://tên-máy hoặc http://tên-máy:cổng.")
+        }
+        if idleMinutes < 1 || idleMinutes > 24 * 60 { throw ValidationError("--idle-minutes từ 1 đến 1440.") }
+    }
+
     func run() async throws {
         var rehearsal: AdjustableClock?
         let district = try local.district()
@@ -35,13 +48,18 @@ struct Serve: AsyncParsableCommand {
             rehearsal = AdjustableClock(startingAt: start)
         }
         let service = try await local.openService(clock: rehearsal ?? SystemClock())
+        let base = publicURL ?? "http://\(host):\(port)"
         if demo {
-            try await Demo.seed(service, actor: local.officeActor, baseURL: "http://\(host):\(port)")
+            try await Demo.seed(service, actor: local.officeActor, baseURL: base)
         }
         var logger = Logger(label: "reviewcal")
         logger.logLevel = .info
-        let app = buildApplication(service: service, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal), logger: logger)
+        let office = OfficeConfiguration(
+            publicURL: base, idleTimeout: TimeInterval(idleMinutes * 60), configDirectory: URL(fileURLWithPath: local.config).standardizedFileURL)
+        let app = buildApplication(
+            service: service, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, office: office), logger: logger)
         say("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(service.store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
+        say("Trang làm việc của Văn phòng: \(office.publicURL)/office")
         // The store is closed however the server stops: a signal, or a port it could not open.
         do {
             try await app.runService()

@@ -68,11 +68,13 @@ public struct RequestView: Sendable, Hashable, Codable {
     public var reason: String?
     /// Warnings given at registration (e.g. draft report not sent yet).
     public var warnings: [String]
+    /// The office's reason for rescheduling or cancelling the published session, when it gave one.
+    public var changeReason: String?
 
     /// Creates a view.
     public init(
         request: ReviewRequest, unitName: String, state: String, stateText: String, placement: PlacementView?, reason: String?,
-        warnings: [String]
+        warnings: [String], changeReason: String? = nil
     ) {
         self.request = request
         self.unitName = unitName
@@ -81,6 +83,7 @@ public struct RequestView: Sendable, Hashable, Codable {
         self.placement = placement
         self.reason = reason
         self.warnings = warnings
+        self.changeReason = changeReason
     }
 }
 

@@ -55,7 +55,7 @@ extension ConfigParser {
         var declared: [String: ConfigPosition] = [:]
         var complete = true
         for (index, item) in items.enumerated() {
-            let fields = ["id", "title", "date", "appliesTo"]
+            let fields = ["id", "title", "date", "appliesTo", "tracks"]
             guard let d = FieldReader(item, file: r.file, noun: "hạn", index: index + 1, fields: fields, log: log) else {
                 complete = false
                 continue
@@ -82,11 +82,19 @@ extension ConfigParser {
                 date = nil
             }
             let kinds = reviewKinds(d)
-            guard let id, let title, let date, let kinds else {
+            var tracks: Deadline.Tracks? = Deadline.Tracks.none
+            if let text = d.text("tracks", required: false) {
+                tracks = Deadline.Tracks(rawValue: text)
+                if tracks == nil {
+                    let known = Deadline.Tracks.allCases.map(\.rawValue).filter { !$0.isEmpty }
+                    d.report(d.position(of: "tracks"), "'\(Text.clip(text))' không hợp lệ\(Suggestion.hint(for: text, among: known)); dùng \(known.joined(separator: ", ")) hoặc bỏ trống")
+                }
+            }
+            guard let id, let title, let date, let kinds, let tracks else {
                 complete = false
                 continue
             }
-            deadlines.append(Deadline(id: id, title: title, date: date, appliesTo: kinds))
+            deadlines.append(Deadline(id: id, title: title, date: date, appliesTo: kinds, tracks: tracks))
         }
         return complete ? deadlines : nil
     }

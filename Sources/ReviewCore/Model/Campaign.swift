@@ -59,12 +59,23 @@ public struct Deadline: Sendable, Hashable {
     public var date: LocalDate
     /// The review kinds whose sessions it limits (empty: a milestone that limits no session).
     public var appliesTo: [ReviewKind]
+    /// What else the office follows against it on the campaign page.
+    public var tracks: Tracks
     /// Creates a deadline.
-    public init(id: String, title: String, date: LocalDate, appliesTo: [ReviewKind]) {
+    public init(id: String, title: String, date: LocalDate, appliesTo: [ReviewKind], tracks: Tracks = .none) {
         self.id = id
         self.title = title
         self.date = date
         self.appliesTo = appliesTo
+        self.tracks = tracks
+    }
+
+    /// What a deadline's `tracks` field says the office follows.
+    public enum Tracks: String, Sendable, Hashable, CaseIterable {
+        /// Nothing beyond its review kinds.
+        case none = ""
+        /// Every unit's dossier received by the office (`ho-so`).
+        case dossiers = "ho-so"
     }
 }
 

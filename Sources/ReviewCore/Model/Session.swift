@@ -16,11 +16,18 @@ public struct Session: Sendable, Hashable, Codable {
     public var pinned: Bool
     /// What members, teams and the unit see in their calendars; nil until first published.
     public var published: PublishedSession?
+    /// Why the office cancelled the published session, when it did: runs then leave the request out until the office
+    /// reschedules it.
+    public var cancellation: String?
+    /// The day the session took place, as the office recorded it.
+    public var held: ProgressMark?
+    /// The day the office received the session's dossier (biên bản, báo cáo), as recorded.
+    public var dossier: ProgressMark?
 
     /// Creates a session.
     public init(
         requestId: String, districtId: String, week: ISOWeek, proposal: Placement?, reason: String?, pinned: Bool,
-        published: PublishedSession?
+        published: PublishedSession?, cancellation: String? = nil, held: ProgressMark? = nil, dossier: ProgressMark? = nil
     ) {
         self.requestId = requestId
         self.districtId = districtId
@@ -29,6 +36,25 @@ public struct Session: Sendable, Hashable, Codable {
         self.reason = reason
         self.pinned = pinned
         self.published = published
+        self.cancellation = cancellation
+        self.held = held
+        self.dossier = dossier
+    }
+}
+
+/// A step of a unit's progress the office recorded: on which day, by whom, when.
+public struct ProgressMark: Sendable, Hashable, Codable {
+    /// The day it happened (local).
+    public var date: LocalDate
+    /// Who recorded it (`office:<name>`).
+    public var by: String
+    /// When it was recorded.
+    public var at: Date
+    /// Creates a mark.
+    public init(date: LocalDate, by: String, at: Date) {
+        self.date = date
+        self.by = by
+        self.at = at
     }
 }
 
@@ -64,11 +90,14 @@ public struct PublishedSession: Sendable, Hashable, Codable {
     public var sequence: Int
     /// When it last changed (UTC instant).
     public var lastModified: Date
+    /// The office's reason for the last reschedule or the cancellation, shown to the unit and in the feeds.
+    public var reason: String?
     /// Creates a published state.
-    public init(placement: Placement, cancelled: Bool, sequence: Int, lastModified: Date) {
+    public init(placement: Placement, cancelled: Bool, sequence: Int, lastModified: Date, reason: String? = nil) {
         self.placement = placement
         self.cancelled = cancelled
         self.sequence = sequence
         self.lastModified = lastModified
+        self.reason = reason
     }
 }

@@ -1,0 +1,208 @@
+import Foundation
+import Hummingbird
+import ReviewCore
+import ReviewService
+import ReviewStore
+
+/// `/office/campaign`: the campaign's progress per unit, the deadlines at risk, counts per bloc and team; marking a
+/// session held, its dossier received, and notes.
+struct CampaignPageController {
+    let kit: OfficeKit
+    var service: ReviewService { kit.service }
+    var district: District { kit.service.district }
+
+    struct CampaignPage {
+        var chrome: Chrome
+        var canChange: Bool
+        var csrf: String
+        var heading: String
+        var todayText: String
+        var query: String
+        var filters: Filters
+        var deadlines: [DeadlineRow]
+        var blocs: [TallyRow]
+        var teams: [TallyRow]
+        var notRegistered: [UnitLink]
+        var units: [UnitRow]
+        var shown: Int
+        var total: Int
+    }
+    struct Filters {
+        var blocs: [WeekPageController.Choice]
+        var teams: [WeekPageController.Choice]
+        var members: [WeekPageController.Choice]
+        var stages: [WeekPageController.Choice]
+        var active: Bool
+    }
+    struct DeadlineRow {
+        var id: String
+        var title: String
+        var date: String
+        var left: String
+        var expects: String
+        var behindCount: Int
+        var concerned: Int
+        var atRisk: Bool
+        var passed: Bool
+        var behind: [UnitLink]
+    }
+    struct TallyRow {
+        var name: String
+        var units: Int
+        var registered: Int
+        var scheduled: Int
+        var held: Int
+        var dossiers: Int
+    }
+    struct UnitLink {
+        var id: String
+        var name: String
+        var stage: String
+    }
+    struct UnitRow {
+        var id: String
+        var anchor: String
+        var name: String
+        var bloc: String
+        var inCharge: String
+        var stage: String
+        var stageCode: String
+        var sessions: [SessionCell]
+        var notes: [String]
+    }
+    struct SessionCell {
+        var id: String
+        var kind: String
+        var when: String
+        var href: String
+        var published: Bool
+        var held: String?
+        var dossier: String?
+        var heldDefault: String
+        var today: String
+    }
+
+    struct HeldForm: Decodable {
+        var date: String?
+        var clear: String?
+        var back: String?
+    }
+    struct NoteForm: Decodable {
+        var text: String
+        var back: String?
+    }
+
+    func register(on group: RouterGroup<OfficeRequestContext>) {
+        group.get("campaign") { request, context in
+            await kit.guarded(context) {
+                kit.pages.page("campaign", try await page(context, request: request))
+            } onRefusal: { f in
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tiến độ", message: f.body.message)
+            }
+        }
+        group.post("campaign/sessions/:id/held") { _, context in
+            await progressAction(context) { id, actor in
+                let form = try kit.form(HeldForm.self, context)
+                let clear = form.clear == "1"
+                try await service.setHeld(request: id, on: try Self.date(form.date), clear: clear, by: actor)
+                return (clear ? "Đã bỏ ghi nhận buổi \(id) đã kiểm điểm." : "Đã ghi nhận buổi \(id) đã kiểm điểm.", form.back)
+            }
+        }
+        group.post("campaign/sessions/:id/dossier") { _, context in
+            await progressAction(context) { id, actor in
+                let form = try kit.form(HeldForm.self, context)
+                let clear = form.clear == "1"
+                try await service.setDossier(request: id, receivedOn: try Self.date(form.date), clear: clear, by: actor)
+                return (clear ? "Đã bỏ ghi nhận hồ sơ của buổi \(id)." : "Đã ghi nhận hồ sơ của buổi \(id).", form.back)
+            }
+        }
+        group.post("campaign/units/:id/notes") { _, context in
+            await progressAction(context) { id, actor in
+                let form = try kit.form(NoteForm.self, context)
+                try await service.addNote(unit: id, text: form.text, by: actor)
+                return ("Đã thêm ghi chú cho \(district.unit(id)?.name ?? id).", form.back)
+            }
+        }
+    }
+
+    /// Runs a progress action and goes back to the campaign page (with its filters) at the unit; a refusal shows the
+    /// page with the reason.
+    func progressAction(_ context: OfficeRequestContext, _ act: @escaping (String, String) async throws -> (String, String?)) async -> Response {
+        let id = context.parameters.get("id") ?? ""
+        return await kit.guarded(context) {
+            let (message, back) = try await act(id, context.identity!.actor)
+            let query = back.flatMap { $0.hasPrefix("?") && !$0.contains("\n") ? $0 : nil } ?? ""
+            return kit.redirect("/office/campaign\(query)", flash: message, context)
+        } onRefusal: { f in
+            kit.pages.page("campaign", try await page(context, request: nil, error: OfficeKit.errorBox(f)), status: OfficeKit.status(f))
+        }
+    }
+
+    static func date(_ text: String?) throws -> LocalDate? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let d = LocalDate(iso: text) else { throw ServiceFailure(422, "invalid-date", "Ngày '\(Text.clip(text))' không hợp lệ (YYYY-MM-DD).") }
+        return d
+    }
+
+    func page(_ context: OfficeRequestContext, request: Request?, error: Chrome.ErrorBox? = nil) async throws -> CampaignPage {
+        let progress = try await service.campaignProgress(campaign: request?.uri.queryParameters.get("dot").map { String($0) })
+        let params = request?.uri.queryParameters
+        func param(_ key: String) -> String? { params?.get(key).flatMap { $0.isEmpty ? nil : String($0) } }
+        return build(progress, context: context, bloc: param("khoi"), team: param("to"), member: param("uvbtv"), stage: param("tinh-trang"), error: error)
+    }
+
+    /// The page of a progress (separate from the reading so that the benchmark times each).
+    func build(
+        _ progress: CampaignProgress, context: OfficeRequestContext, bloc: String?, team: String?, member: String?, stage: String?,
+        error: Chrome.ErrorBox? = nil
+    ) -> CampaignPage {
+        let units = progress.filtered(bloc: bloc, team: team, member: member, stage: stage.flatMap(CampaignProgress.Stage.init(code:)), district: district)
+        var query: [String] = []
+        if let bloc { query.append("khoi=\(bloc)") }
+        if let team { query.append("to=\(team)") }
+        if let member { query.append("uvbtv=\(member)") }
+        if let stage { query.append("tinh-trang=\(stage)") }
+        let today = progress.today
+        func link(_ u: CampaignProgress.UnitProgress) -> UnitLink {
+            let when = u.sessions.compactMap(\.placement).map { "\($0.start.date.vietnamese)" }.joined(separator: ", ")
+            return UnitLink(id: u.unit.id, name: u.unit.name, stage: u.stage.vietnamese + (when.isEmpty ? "" : " (\(when))"))
+        }
+        let identity = context.identity
+        return CampaignPage(
+            chrome: kit.chrome(context, title: "Tiến độ chiến dịch", section: .campaign, error: error), canChange: identity?.canChange == true,
+            csrf: identity?.csrf ?? "", heading: progress.campaign.name,
+            todayText: "Hôm nay \(today.vietnameseWeekday.lowercased()) \(today.vietnamese).", query: query.isEmpty ? "" : "?" + query.joined(separator: "&"),
+            filters: Filters(
+                blocs: district.blocs.map { .init(value: $0.id, label: $0.name, selected: $0.id == bloc) },
+                teams: district.teams.map { .init(value: $0.id, label: $0.name, selected: $0.id == team) },
+                members: district.members.map { .init(value: $0.id, label: $0.name, selected: $0.id == member) },
+                stages: CampaignProgress.Stage.allCases.map { .init(value: $0.code, label: $0.vietnamese, selected: $0.code == stage) },
+                active: !query.isEmpty),
+            deadlines: progress.deadlines.map { d in
+                DeadlineRow(
+                    id: d.deadline.id, title: d.deadline.title, date: "\(d.deadline.date.vietnameseWeekday) \(d.deadline.date.vietnamese)",
+                    left: d.daysLeft > 0 ? "còn \(d.daysLeft) ngày" : d.daysLeft == 0 ? "hôm nay" : "đã qua \(-d.daysLeft) ngày", expects: d.expects,
+                    behindCount: d.behind.count, concerned: d.concerned, atRisk: d.atRisk, passed: d.daysLeft < 0, behind: d.behind.map(link))
+            },
+            blocs: progress.blocs.map { TallyRow(name: $0.name, units: $0.units, registered: $0.registered, scheduled: $0.scheduled, held: $0.held, dossiers: $0.dossiers) },
+            teams: progress.teams.map { TallyRow(name: $0.name, units: $0.units, registered: $0.registered, scheduled: $0.scheduled, held: $0.held, dossiers: $0.dossiers) },
+            notRegistered: progress.units.filter { $0.sessions.isEmpty }.map(link),
+            units: units.map { u in
+                UnitRow(
+                    id: u.unit.id, anchor: "don-vi-\(u.unit.id)", name: u.unit.name, bloc: u.blocName,
+                    inCharge: u.unit.inCharge.compactMap { district.member($0)?.name }.joined(separator: ", "), stage: u.stage.vietnamese,
+                    stageCode: u.stage.code,
+                    sessions: u.sessions.map { s in
+                        let p = s.placement
+                        return SessionCell(
+                            id: s.request.id, kind: s.request.kind.vietnamese,
+                            when: p.map { "\($0.start.date.vietnameseWeekday) \($0.start.date.vietnamese) \($0.start.time)–\($0.end.time)" }
+                                ?? "chưa có lịch công bố (\(s.request.week.vietnamese))",
+                            href: "/office/weeks/\(s.request.week.iso)/sessions/\(s.request.id)", published: p != nil,
+                            held: s.session?.held.map { $0.date.vietnamese }, dossier: s.session?.dossier.map { $0.date.vietnamese },
+                            heldDefault: min(p?.start.date ?? today, today).iso, today: today.iso)
+                    },
+                    notes: u.notes.map { "\(district.zone.local($0.at).dateTime.date.vietnamese) (\($0.author.replacingOccurrences(of: "office:", with: ""))): \($0.text)" })
+            }, shown: units.count, total: progress.units.count)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+import ReviewCore
+import ReviewService
+import ReviewStore
+
+/// What every office page controller shares: the service, the templates, the configuration, and the helpers that
+/// build the page around a controller's content and turn refusals into pages.
+struct OfficeKit: Sendable {
+    let service: ReviewService
+    let pages: Pages
+    let office: OfficeConfiguration
+
+    /// The navigation's entries.
+    enum Section {
+        case week, campaign, feeds, audit, district, none
+    }
+
+    /// The chrome of a page for the request's user, taking the one-time message out of the session.
+    func chrome(_ context: OfficeRequestContext, title: String, section: Section, error: Chrome.ErrorBox? = nil) -> Chrome {
+        var flash: String?
+        context.sessions.withLockedSession { data in
+            if let message = data?.flash {
+                flash = message
+                data?.flash = nil
+            }
+        }
+        let week = currentWeek().iso
+        let nav: [Chrome.NavItem] = [
+            .init(label: "Lịch tuần", href: "/office/weeks/\(week)", current: section == .week),
+            .init(label: "Tiến độ chiến dịch", href: "/office/campaign", current: section == .campaign),
+            .init(label: "Đường dẫn lịch", href: "/office/feeds", current: section == .feeds),
+            .init(label: "Nhật ký thao tác", href: "/office/audit", current: section == .audit),
+            .init(label: "Cấu hình huyện", href: "/office/district", current: section == .district),
+        ]
+        let user = context.identity.map { id in
+            Chrome.UserBox(name: id.user.name, login: id.user.login, roleText: id.user.role.vietnamese, csrf: id.csrf, canChange: id.canChange)
+        }
+        return Chrome(districtName: service.district.name, title: title, nav: user == nil ? [] : nav, user: user, flash: flash, error: error)
+    }
+
+    /// The week the office works on now: the first one still taking registrations is next week's batch, so the one
+    /// before it (the week being scheduled and held).
+    func currentWeek() -> ISOWeek {
+        let now = service.clock.now()
+        let window = service.district.campaign(covering: service.district.zone.date(of: now))?.cutoff ?? service.district.campaigns.last?.cutoff
+        guard let window else { return ISOWeek(containing: service.district.zone.date(of: now)) }
+        return window.firstOpenWeek(at: now).adding(weeks: -1)
+    }
+
+    /// A 303 to `location`, leaving `flash` to show on the next page.
+    func redirect(_ location: String, flash: String?, _ context: OfficeRequestContext) -> Response {
+        if let flash {
+            context.sessions.withLockedSession { data in data?.flash = flash }
+        }
+        return Self.redirect(location)
+    }
+
+    /// A 303 to `location`.
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// Decodes the submitted form into `T`.
+    func form<T: Decodable>(_ type: T.Type, _ context: OfficeRequestContext) throws -> T {
+        do {
+            return try URLEncodedFormDecoder().decode(type, from: context.formText)
+        } catch {
+            throw ServiceFailure(400, "invalid-form", "Biểu mẫu thiếu trường hoặc có giá trị không đọc được. Tải lại trang rồi điền lại.")
+        }
+    }
+
+    /// The error box of a refusal.
+    static func errorBox(_ f: ServiceFailure, reload: String? = nil) -> Chrome.ErrorBox {
+        let details = f.body.details.count > 1 || (f.body.details.first.map { $0.message != f.body.message } ?? false) ? f.body.details.map(\.message) : []
+        return Chrome.ErrorBox(
+            title: f.body.code == "week-changed" ? "Tuần đã thay đổi" : "Chưa thực hiện được", message: f.body.message, details: details,
+            reload: f.body.code == "week-changed" ? reload : nil)
+    }
+
+    /// The HTTP status of a refusal.
+    static func status(_ f: ServiceFailure) -> HTTPResponse.Status { .init(code: f.status) }
+
+    /// A page with only a title and a message (errors, refusals outside a page).
+    static func plainPage(
+        _ pages: Pages, _ service: ReviewService, _ context: OfficeRequestContext, status: HTTPResponse.Status, title: String, message: String,
+        reload: String? = nil
+    ) -> Response {
+        let kit = OfficeKit(service: service, pages: pages, office: OfficeConfiguration())
+        let chrome = kit.chrome(context, title: title, section: .none, error: .init(title: title, message: message, details: [], reload: reload))
+        return pages.page("message", MessagePage(chrome: chrome), status: status)
+    }
+
+    /// Runs a page's handler: refusals become the page the handler builds with the error, anything unexpected a 500.
+    func guarded(_ context: OfficeRequestContext, _ body: () async throws -> Response, onRefusal: (ServiceFailure) async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let f as ServiceFailure {
+            do {
+                return try await onRefusal(f)
+            } catch {
+                return failure(context, error)
+            }
+        } catch {
+            return failure(context, error)
+        }
+    }
+
+    /// The page of an error no handler expected.
+    func failure(_ context: OfficeRequestContext, _ error: any Error) -> Response {
+        if let f = error as? ServiceFailure {
+            return Self.plainPage(pages, service, context, status: Self.status(f), title: "Chưa thực hiện được", message: f.body.message)
+        }
+        if case StoreError.busy = error {
+            return Self.plainPage(pages, service, context, status: .serviceUnavailable, title: "Máy chủ đang bận", message: "Chưa lưu được. Thử lại sau giây lát.")
+        }
+        context.logger.error("office page failed: \(error)")
+        return Self.plainPage(
+            pages, service, context, status: .internalServerError, title: "Lỗi máy chủ",
+            message: "Lỗi máy chủ; dữ liệu đã lưu không bị ảnh hưởng. Thử lại sau ít phút hoặc báo người quản trị.")
+    }
+
+    /// The `week` route parameter.
+    func week(_ context: OfficeRequestContext) throws -> ISOWeek {
+        let text = context.parameters.get("week") ?? ""
+        guard let w = ISOWeek(iso: text) else {
+            throw ServiceFailure(404, "invalid-week", "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2026-W50).")
+        }
+        return w
+    }
+
+    /// A member's, team's or location's display name.
+    func memberName(_ id: String?) -> String { id.flatMap { service.district.member($0)?.name } ?? "chưa phân công" }
+    func teamName(_ id: String) -> String { service.district.team(id)?.name ?? id }
+    func locationName(_ id: String) -> String { service.district.location(id)?.name ?? id }
+}
+
+/// A page with only the chrome (its message in the error box).
+struct MessagePage {
+    var chrome: Chrome
+}

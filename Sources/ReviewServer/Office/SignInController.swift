@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import ReviewCore
+import ReviewService
+
+/// `/office/sign-in`, `/office/sign-out`, `/office`: opening and closing a session.
+struct SignInController {
+    let kit: OfficeKit
+
+    struct SignInPage {
+        var chrome: Chrome
+        var csrf: String
+        var next: String
+        var login: String
+        var notice: String?
+    }
+
+    struct SignInForm: Decodable {
+        var login: String
+        var password: String
+        var next: String?
+    }
+
+    func register(on group: RouterGroup<OfficeRequestContext>) {
+        group.get("") { _, context in
+            context.identity == nil ? OfficeKit.redirect("/office/sign-in") : OfficeKit.redirect("/office/weeks/\(kit.currentWeek().iso)")
+        }
+        group.get("sign-in") { request, context in
+            let next = Self.safeNext(request.uri.queryParameters.get("next"))
+            if context.identity != nil { return OfficeKit.redirect(next ?? "/office") }
+            let notice: String? =
+                switch request.uri.queryParameters.get("ly-do") {
+                case "het-han": "Phiên làm việc đã hết hạn hoặc không còn hiệu lực. Xin đăng nhập lại."
+                case "dang-xuat": "Đã đăng xuất."
+                default: nil
+                }
+            return signInPage(context, next: next, login: "", notice: notice, error: nil, status: .ok)
+        }
+        group.post("sign-in") { request, context in
+            let form: SignInForm
+            do {
+                form = try kit.form(SignInForm.self, context)
+            } catch let f as ServiceFailure {
+                return signInPage(context, next: nil, login: "", notice: nil, error: OfficeKit.errorBox(f), status: .badRequest)
+            }
+            let next = Self.safeNext(form.next)
+            do {
+                let user = try await kit.service.signIn(login: form.login, password: form.password)
+                let session = OfficeSession(
+                    login: user.login, district: kit.service.district.id, csrf: Secrets.token(prefix: "", bits: 160), issuedAt: kit.service.clock.now(),
+                    flash: "Xin chào \(user.name).")
+                context.sessions.createSession(session, expiresIn: .seconds(Int64(kit.office.idleTimeout)))
+                var response = OfficeKit.redirect(next ?? "/office")
+                response.setCookie(Cookie(name: OfficeAuthMiddleware.signInCookie, value: "", maxAge: 0, path: "/office", secure: kit.office.secure, sameSite: .lax))
+                return response
+            } catch let f as ServiceFailure {
+                return signInPage(
+                    context, next: next, login: String(form.login.prefix(64)), notice: nil, error: .init(title: "Chưa đăng nhập được", message: f.body.message, details: [], reload: nil),
+                    status: OfficeKit.status(f))
+            } catch {
+                return kit.failure(context, error)
+            }
+        }
+        group.post("sign-out") { _, context in
+            context.sessions.clearSession()
+            return OfficeKit.redirect("/office/sign-in?ly-do=dang-xuat")
+        }
+    }
+
+    /// The sign-in page, with a fresh form token in its cookie.
+    func signInPage(
+        _ context: OfficeRequestContext, next: String?, login: String, notice: String?, error: Chrome.ErrorBox?, status: HTTPResponse.Status
+    ) -> Response {
+        let token = Secrets.token(prefix: "", bits: 128)
+        let page = SignInPage(
+            chrome: kit.chrome(context, title: "Đăng nhập", section: .none, error: error), csrf: token, next: next ?? "", login: login, notice: notice)
+        var response = kit.pages.page("sign-in", page, status: status)
+        response.setCookie(Cookie(name: OfficeAuthMiddleware.signInCookie, value: token, path: "/office", secure: kit.office.secure, sameSite: .lax))
+        return response
+    }
+
+    /// Where to go after signing in: only an office page of this server.
+    static func safeNext(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("/office/"), !text.hasPrefix("//"), !text.contains("\\"), !text.contains("\n"), !text.contains("\r") else {
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,423 @@
+import Foundation
+import Hummingbird
+import ReviewCore
+import ReviewService
+import ReviewStore
+import Scheduling
+
+/// `/office/weeks/{week}…`: the week board, one session's page, and every action on them (run, move, pin, unpin,
+/// admit a late request, publish, reschedule, cancel), each calling the same service method as the command line.
+struct WeekPageController {
+    let kit: OfficeKit
+    var service: ReviewService { kit.service }
+    var district: District { kit.service.district }
+
+    // MARK: View models
+
+    struct WeekPage {
+        var chrome: Chrome
+        var canChange: Bool
+        var csrf: String
+        var week: String
+        var heading: String
+        var previous: String
+        var next: String
+        var version: String
+        var cutoffText: String
+        var counts: Counts
+        var hasChanges: Bool
+        var lastRun: String?
+        var lastPublish: String?
+        var days: [DayBlock]
+        var unscheduled: [UnscheduledRow]
+        var changes: [ChangeRow]
+        var requests: [RequestRow]
+        var admit: AdmitForm
+    }
+    struct Counts {
+        var requests: Int
+        var late: Int?
+        var withdrawn: Int?
+        var proposed: Int
+        var unscheduled: Int
+        var changes: Int
+        var published: Int
+    }
+    struct DayBlock {
+        var id: String
+        var title: String
+        var halves: [HalfBlock]
+    }
+    struct HalfBlock {
+        var id: String
+        var caption: String
+        var sessions: [SessionRow]
+    }
+    struct SessionRow {
+        var id: String
+        var href: String
+        var time: String
+        var unit: String
+        var kind: String
+        var location: String
+        var option: String
+        var member: String
+        var team: String
+        var status: String
+        var pinned: Bool
+        var late: Bool
+    }
+    struct UnscheduledRow {
+        var id: String
+        var href: String
+        var unit: String
+        var kind: String
+        var reason: String
+    }
+    struct ChangeRow {
+        var id: String
+        var href: String
+        var unit: String
+        var what: String
+        var before: String
+        var after: String
+    }
+    struct RequestRow {
+        var id: String
+        var href: String
+        var unit: String
+        var kind: String
+        var options: [String]
+        var draft: String
+        var contact: String
+        var status: String
+        var late: Bool
+        var withdrawn: Bool
+    }
+    struct AdmitForm {
+        var units: [Choice]
+        var kinds: [Choice]
+        var monday: String
+        var sunday: String
+        var values: AdmitValues
+    }
+    struct Choice {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct SessionPage {
+        var chrome: Chrome
+        var canChange: Bool
+        var csrf: String
+        var week: String
+        var weekHeading: String
+        var version: String
+        var id: String
+        var unit: String
+        var kind: String
+        var location: String
+        var draft: String
+        var contact: String
+        var note: String?
+        var status: String
+        var late: Bool
+        var withdrawn: Bool
+        var pinned: Bool
+        var proposal: String?
+        var published: String?
+        var publishedCancelled: Bool
+        var changeReason: String?
+        var reason: String?
+        var isPublished: Bool
+        var isLive: Bool
+        var options: [Choice]
+        var members: [Choice]
+        var teams: [Choice]
+        var reasonText: String
+    }
+
+    // MARK: Forms
+
+    struct VersionForm: Decodable {
+        var version: String?
+    }
+    struct PlacementForm: Decodable {
+        var version: String?
+        var option: Int
+        var member: String
+        var team: String
+        var reason: String?
+    }
+    struct ReasonForm: Decodable {
+        var version: String?
+        var reason: String
+    }
+    struct AdmitValues: Codable {
+        var unit: String = ""
+        var kind: String = ""
+        var day: String = ""
+        var start: String = "07:30"
+        var end: String = "11:30"
+        var draftSent: String = ""
+        var contact: String = ""
+        var phone: String = ""
+    }
+
+    // MARK: Routes
+
+    func register(on group: RouterGroup<OfficeRequestContext>) {
+        group.get("weeks/:week") { _, context in
+            await kit.guarded(context) {
+                kit.pages.page("week", try await weekPage(context, week: try kit.week(context)))
+            } onRefusal: { f in
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.body.message)
+            }
+        }
+        group.post("weeks/:week/run") { _, context in
+            await weekAction(context, success: { r in
+                "Đã xếp lịch: \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count); điểm phạt \(r.score). Xem lại rồi công bố."
+            }) { week, version, actor in
+                try await service.runSchedule(week: week, by: actor, expectedVersion: version)
+            }
+        }
+        group.post("weeks/:week/publish") { _, context in
+            await weekAction(context, success: { n in "Đã công bố: \(n) buổi mới hoặc thay đổi đã lên lịch của các đồng chí, tổ công tác và đơn vị." }) {
+                week, version, actor in
+                try await service.publish(week: week, by: actor, expectedVersion: version)
+            }
+        }
+        group.post("weeks/:week/admit") { _, context in
+            let week: ISOWeek
+            do { week = try kit.week(context) } catch { return kit.failure(context, error) }
+            var values = AdmitValues()
+            return await kit.guarded(context) {
+                values = try kit.form(AdmitValues.self, context)
+                let input = RegistrationInput(
+                    unit: values.unit, kind: values.kind, options: [OptionInput(start: "\(values.day)T\(values.start)", end: "\(values.day)T\(values.end)")],
+                    draftSent: values.draftSent.isEmpty ? nil : values.draftSent, contactName: values.contact, contactPhone: values.phone)
+                let answer = try await service.register(input, by: .office(context.identity!.user.login), idempotencyKey: nil, admitLate: true)
+                let id = (try? JSONDecoder.views.decode(RequestView.self, from: Data(answer.body.utf8)))?.request.id ?? ""
+                let target = ISOWeek(containing: LocalDate(iso: values.day) ?? week.monday)
+                return kit.redirect("/office/weeks/\(target.iso)#dang-ky", flash: "Đã nhận đăng ký \(id) của \(district.unit(values.unit)?.name ?? values.unit).", context)
+            } onRefusal: { f in
+                kit.pages.page("week", try await weekPage(context, week: week, error: OfficeKit.errorBox(f), admit: values), status: OfficeKit.status(f))
+            }
+        }
+        group.get("weeks/:week/sessions/:id") { _, context in
+            await kit.guarded(context) {
+                kit.pages.page("session", try await sessionPage(context, week: try kit.week(context), id: context.parameters.get("id") ?? ""))
+            } onRefusal: { f in
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được buổi", message: f.body.message)
+            }
+        }
+        group.post("weeks/:week/sessions/:id/move") { _, context in
+            await sessionAction(context, form: PlacementForm.self) { id, form, actor in
+                try await service.move(
+                    request: id, to: .init(option: form.option, member: form.member.isEmpty ? nil : form.member, team: form.team),
+                    expectedVersion: form.version, by: actor)
+                return "Đã chuyển và ghim buổi \(id). Nhớ công bố tuần để lịch của mọi người thay đổi."
+            }
+        }
+        group.post("weeks/:week/sessions/:id/reschedule") { _, context in
+            await sessionAction(context, form: PlacementForm.self) { id, form, actor in
+                try await service.reschedule(
+                    request: id, to: .init(option: form.option, member: form.member.isEmpty ? nil : form.member, team: form.team),
+                    reason: form.reason ?? "", expectedVersion: form.version, by: actor)
+                return "Đã đổi lịch buổi \(id): lịch của các đồng chí, tổ công tác và đơn vị đã cập nhật, kèm lý do."
+            }
+        }
+        group.post("weeks/:week/sessions/:id/cancel") { _, context in
+            await sessionAction(context, form: ReasonForm.self) { id, form, actor in
+                try await service.cancel(request: id, reason: form.reason, expectedVersion: form.version, by: actor)
+                return "Đã hủy buổi \(id) trên lịch, kèm lý do."
+            }
+        }
+        group.post("weeks/:week/sessions/:id/pin") { _, context in
+            await sessionAction(context, form: VersionForm.self) { id, form, actor in
+                try await service.pin(request: id, option: nil, member: nil, team: nil, by: actor, expectedVersion: form.version)
+                return "Đã ghim buổi \(id): các lần xếp sau giữ nguyên."
+            }
+        }
+        group.post("weeks/:week/sessions/:id/unpin") { _, context in
+            await sessionAction(context, form: VersionForm.self) { id, form, actor in
+                try await service.unpin(request: id, by: actor, expectedVersion: form.version)
+                return "Đã bỏ ghim buổi \(id)."
+            }
+        }
+    }
+
+    /// A week-wide action: refusals show the board again with the reason.
+    func weekAction<T>(
+        _ context: OfficeRequestContext, success: @escaping (T) -> String, _ act: @escaping (ISOWeek, String?, String) async throws -> T
+    ) async -> Response {
+        let week: ISOWeek
+        do { week = try kit.week(context) } catch { return kit.failure(context, error) }
+        return await kit.guarded(context) {
+            let form = try kit.form(VersionForm.self, context)
+            let result = try await act(week, form.version, context.identity!.actor)
+            return kit.redirect("/office/weeks/\(week.iso)", flash: success(result), context)
+        } onRefusal: { f in
+            kit.pages.page("week", try await weekPage(context, week: week, error: OfficeKit.errorBox(f, reload: "/office/weeks/\(week.iso)")), status: OfficeKit.status(f))
+        }
+    }
+
+    /// An action on one session: refusals show the session's page again with the reason and the values chosen.
+    func sessionAction<F: Decodable>(
+        _ context: OfficeRequestContext, form: F.Type, _ act: @escaping (String, F, String) async throws -> String
+    ) async -> Response {
+        let week: ISOWeek
+        do { week = try kit.week(context) } catch { return kit.failure(context, error) }
+        let id = context.parameters.get("id") ?? ""
+        var chosen: PlacementForm?
+        var reason = ""
+        return await kit.guarded(context) {
+            let values = try kit.form(F.self, context)
+            chosen = values as? PlacementForm
+            reason = (values as? ReasonForm)?.reason ?? chosen?.reason ?? ""
+            let message = try await act(id, values, context.identity!.actor)
+            return kit.redirect("/office/weeks/\(week.iso)/sessions/\(id)", flash: message, context)
+        } onRefusal: { f in
+            let error = OfficeKit.errorBox(f, reload: "/office/weeks/\(week.iso)/sessions/\(id)")
+            return kit.pages.page(
+                "session", try await sessionPage(context, week: week, id: id, error: error, chosen: chosen, reason: reason), status: OfficeKit.status(f))
+        }
+    }
+
+    // MARK: Building pages
+
+    func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) async throws -> WeekPage {
+        let board = try await service.weekBoard(week: week)
+        return build(board, context: context, error: error, admit: admit)
+    }
+
+    /// The board's page (separate from the reading so that the benchmark times each).
+    func build(_ board: WeekBoard, context: OfficeRequestContext, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) -> WeekPage {
+        let week = board.week
+        let base = "/office/weeks/\(week.iso)"
+        var days: [DayBlock] = []
+        for offset in 0..<7 {
+            let date = week.monday.adding(days: offset)
+            let rows = board.proposed.filter { $0.proposal!.start.date == date }
+            guard !rows.isEmpty else { continue }
+            let halves = ["Sáng", "Chiều"].compactMap { half -> HalfBlock? in
+                let list = rows.filter { $0.proposal!.halfDay == half }
+                guard !list.isEmpty else { return nil }
+                return HalfBlock(
+                    id: "\(date.iso)-\(half == "Sáng" ? "sang" : "chieu")", caption: "\(half) \(date.vietnameseWeekday.lowercased()) \(date.vietnamese)",
+                    sessions: list.map { sessionRow($0, base: base) })
+            }
+            days.append(DayBlock(id: date.iso, title: "\(date.vietnameseWeekday) \(date.vietnamese)", halves: halves))
+        }
+        let changes = board.changes.map { row -> ChangeRow in
+            let href = "\(base)/sessions/\(row.request.id)"
+            switch row.change! {
+            case .add(let p): return ChangeRow(id: row.request.id, href: href, unit: row.unitName, what: "Mới", before: "—", after: describe(p))
+            case .move(let a, let b): return ChangeRow(id: row.request.id, href: href, unit: row.unitName, what: "Đổi", before: describe(a), after: describe(b))
+            case .cancel(let p): return ChangeRow(id: row.request.id, href: href, unit: row.unitName, what: "Sẽ hủy", before: describe(p), after: "—")
+            }
+        }
+        let requests = board.rows.map { row in
+            RequestRow(
+                id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
+                options: row.request.options.enumerated().map { "\($0.offset + 1). \($0.element)" },
+                draft: row.request.draftSent.map { "Gửi ngày \($0.vietnamese)" } ?? "Chưa gửi",
+                contact: [row.request.contactName, row.request.contactPhone].compactMap { $0 }.joined(separator: " – "), status: row.statusText,
+                late: row.isLate, withdrawn: row.isWithdrawn)
+        }
+        let values = admit ?? AdmitValues(day: week.monday.iso)
+        let zone = district.zone
+        func when(_ e: AuditEntry?) -> String? {
+            e.map { "\(zone.local($0.at).dateTime.vietnamese), \($0.actor.replacingOccurrences(of: "office:", with: ""))" }
+        }
+        let identity = context.identity
+        return WeekPage(
+            chrome: kit.chrome(context, title: "Lịch \(week.vietnamese)", section: .week, error: error), canChange: identity?.canChange == true,
+            csrf: identity?.csrf ?? "", week: week.iso, heading: week.vietnamese.capitalizedFirst, previous: week.adding(weeks: -1).iso,
+            next: week.adding(weeks: 1).iso, version: board.version,
+            cutoffText: "Hạn đăng ký: \(board.closes.vietnamese) — " + (board.isOpen ? "đang nhận đăng ký" : "đã khóa (Văn phòng vẫn nhận đăng ký muộn)"),
+            counts: Counts(
+                requests: board.rows.count, late: board.rows.filter(\.isLate).count.nonZero, withdrawn: board.rows.filter(\.isWithdrawn).count.nonZero,
+                proposed: board.proposed.count, unscheduled: board.unscheduled.count, changes: changes.count, published: board.publishedSessions.count),
+            hasChanges: !changes.isEmpty, lastRun: when(board.lastRun), lastPublish: when(board.lastPublish), days: days,
+            unscheduled: board.unscheduled.map { row in
+                UnscheduledRow(
+                    id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
+                    reason: row.session?.reason ?? (row.request.draftSent == nil ? "Chưa khai báo ngày gửi dự thảo báo cáo." : "Chưa chạy xếp lịch."))
+            },
+            changes: changes, requests: requests,
+            admit: AdmitForm(
+                units: district.units.map { Choice(value: $0.id, label: $0.name, selected: $0.id == values.unit) },
+                kinds: ReviewKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnamese, selected: $0.rawValue == values.kind) },
+                monday: week.monday.iso, sunday: week.sunday.iso, values: values))
+    }
+
+    func sessionRow(_ row: WeekBoard.Row, base: String) -> SessionRow {
+        let p = row.proposal!
+        return SessionRow(
+            id: row.request.id, href: "\(base)/sessions/\(row.request.id)", time: "\(p.start.time)–\(p.end.time)", unit: row.unitName,
+            kind: row.request.kind.vietnamese, location: kit.locationName(row.request.location), option: "Phương án \(p.option + 1)",
+            member: kit.memberName(p.member), team: kit.teamName(p.team), status: row.statusText, pinned: row.session?.pinned == true, late: row.isLate)
+    }
+
+    func describe(_ p: Placement) -> String {
+        "\(TimeOption(start: p.start, end: p.end)); \(kit.memberName(p.member)); \(kit.teamName(p.team))"
+    }
+
+    func sessionPage(
+        _ context: OfficeRequestContext, week: ISOWeek, id: String, error: Chrome.ErrorBox? = nil, chosen: PlacementForm? = nil, reason: String = ""
+    ) async throws -> SessionPage {
+        let board = try await service.weekBoard(week: week)
+        guard let row = board.rows.first(where: { $0.request.id == id }) else {
+            throw ServiceFailure(404, "not-found", "Không có đăng ký '\(Text.clip(id))' trong \(week.vietnamese).")
+        }
+        let r = row.request
+        let current = row.proposal ?? row.published?.placement
+        let option = chosen?.option ?? current?.option ?? 0
+        let member = chosen.map { $0.member.isEmpty ? nil : $0.member } ?? current?.member ?? row.unit?.inCharge.first
+        let unitBloc = row.unit?.bloc ?? ""
+        let covering = district.teams.filter { $0.blocs.contains(unitBloc) }
+        let team = chosen?.team ?? current?.team ?? covering.first?.id ?? ""
+        let inCharge = Set(row.unit?.inCharge ?? [])
+        let members = district.members.sorted { (inCharge.contains($0.id) ? 0 : 1, $0.id) < (inCharge.contains($1.id) ? 0 : 1, $1.id) }
+        let identity = context.identity
+        return SessionPage(
+            chrome: kit.chrome(context, title: "Buổi kiểm điểm \(row.unitName)", section: .week, error: error), canChange: identity?.canChange == true,
+            csrf: identity?.csrf ?? "", week: week.iso, weekHeading: week.vietnamese.capitalizedFirst, version: board.version, id: r.id, unit: row.unitName,
+            kind: r.kind.vietnamese, location: kit.locationName(r.location), draft: r.draftSent.map { "Đã gửi ngày \($0.vietnamese)" } ?? "Chưa gửi",
+            contact: [r.contactName, r.contactPhone].compactMap { $0 }.joined(separator: " – "), note: r.note, status: row.statusText, late: row.isLate,
+            withdrawn: row.isWithdrawn, pinned: row.session?.pinned == true, proposal: row.proposal.map(describe),
+            published: row.published.map { describe($0.placement) }, publishedCancelled: row.published?.cancelled == true,
+            changeReason: row.published?.reason, reason: row.proposal == nil ? row.session?.reason : nil, isPublished: row.published != nil,
+            isLive: !row.isWithdrawn,
+            options: r.options.enumerated().map { Choice(value: String($0.offset), label: "Phương án \($0.offset + 1): \($0.element)", selected: $0.offset == option) },
+            members: members.map {
+                Choice(value: $0.id, label: "\($0.name) – \($0.title)" + (inCharge.contains($0.id) ? " (phụ trách)" : ""), selected: $0.id == member)
+            },
+            teams: (covering + district.teams.filter { !$0.blocs.contains(unitBloc) }).map {
+                Choice(value: $0.id, label: $0.name + ($0.blocs.contains(unitBloc) ? "" : " (không theo dõi khối này)"), selected: $0.id == team)
+            },
+            reasonText: reason)
+    }
+}
+
+extension JSONDecoder {
+    /// Decodes the service's JSON views (dates in ISO 8601).
+    static let views: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.date(text) ?? ISO8601DateFormatter().date(from: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+            }
+            return date
+        }
+        return d
+    }()
+}
+
+extension String {
+    /// The text with its first letter upper-cased.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

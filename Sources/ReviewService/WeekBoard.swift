@@ -1,0 +1,132 @@
+import Foundation
+import ReviewCore
+import ReviewStore
+
+/// One batch week as the office works on it: the requests, the proposal by day and half-day, what is left out and
+/// why, and what publishing would change. Built by ``ReviewService/weekBoard(week:)``; the week page, the printed
+/// schedule, the CSV export and `reviewcal schedule show` all read it.
+public struct WeekBoard: Sendable {
+    /// The week.
+    public var week: ISOWeek
+    /// A fingerprint of everything stored about the week: a save made with an older one is refused, so that two
+    /// clerks never overwrite each other silently.
+    public var version: String
+    /// When registration for the week closes (local).
+    public var closes: LocalDateTime
+    /// Whether the week still takes registrations now.
+    public var isOpen: Bool
+    /// Every request of the week, open and withdrawn, in registration order.
+    public var rows: [Row]
+    /// When and by whom the scheduler last ran on the week, if it did.
+    public var lastRun: AuditEntry?
+    /// When and by whom the week was last published, if it was.
+    public var lastPublish: AuditEntry?
+
+    /// One request with its session.
+    public struct Row: Sendable {
+        /// The request.
+        public var request: ReviewRequest
+        /// The unit, when still configured.
+        public var unit: ReviewUnit?
+        /// The unit's name (its id when no longer configured).
+        public var unitName: String
+        /// The session, once the office did anything about the request.
+        public var session: Session?
+
+        /// Withdrawn by the unit.
+        public var isWithdrawn: Bool { request.status == .withdrawn }
+        /// Admitted by the office into a week already closed.
+        public var isLate: Bool { request.admittedLate }
+        /// The current proposal, if any.
+        public var proposal: Placement? { session?.proposal }
+        /// What the calendars show, if published.
+        public var published: PublishedSession? { session?.published }
+        /// What publishing now would do to this session.
+        public var change: Change? {
+            guard !isWithdrawn || published.map({ !$0.cancelled }) == true else { return nil }
+            let live = published.flatMap { $0.cancelled ? nil : $0.placement }
+            switch (live, proposal) {
+            case (nil, let p?): return .add(p)
+            case (let old?, let p?) where old != p: return .move(from: old, to: p)
+            case (let old?, nil) where session?.cancellation == nil: return .cancel(old)
+            default: return nil
+            }
+        }
+    }
+
+    /// A difference between the proposal and what is published.
+    public enum Change: Sendable, Hashable {
+        /// Scheduled, not yet in the calendars.
+        case add(Placement)
+        /// Published at one placement, proposed at another.
+        case move(from: Placement, to: Placement)
+        /// Published, no longer proposed: publishing cancels it.
+        case cancel(Placement)
+    }
+
+    /// The open requests with a proposal, by start.
+    public var proposed: [Row] {
+        rows.filter { !$0.isWithdrawn && $0.proposal != nil }.sorted { ($0.proposal!.start, $0.unitName) < ($1.proposal!.start, $1.unitName) }
+    }
+
+    /// The open requests without a proposal.
+    public var unscheduled: [Row] { rows.filter { !$0.isWithdrawn && $0.proposal == nil } }
+
+    /// The rows publishing would change.
+    public var changes: [Row] { rows.filter { $0.change != nil } }
+
+    /// The published, not cancelled sessions, by start: the week's official schedule.
+    public var publishedSessions: [Row] {
+        rows.filter { $0.published.map { !$0.cancelled } == true }.sorted {
+            ($0.published!.placement.start, $0.unitName) < ($1.published!.placement.start, $1.unitName)
+        }
+    }
+}
+
+extension ReviewService {
+    /// The week as the office works on it.
+    public func weekBoard(week: ISOWeek) async throws -> WeekBoard {
+        let now = clock.now()
+        let (requests, sessions, trail) = try await store.read { tx in
+            (
+                try await tx.requests(district: self.district.id, week: week), try await tx.sessions(district: self.district.id, week: week),
+                try await tx.auditTrail(district: self.district.id, entityId: week.iso)
+            )
+        }
+        let byRequest = Dictionary(uniqueKeysWithValues: sessions.map { ($0.requestId, $0) })
+        let window = cutoff(of: week)
+        return WeekBoard(
+            week: week, version: Self.weekVersion(requests, sessions), closes: window.closing(of: week), isOpen: window.isOpen(week, at: now),
+            rows: requests.map { r in
+                WeekBoard.Row(request: r, unit: district.unit(r.unitId), unitName: district.unit(r.unitId)?.name ?? r.unitId, session: byRequest[r.id])
+            },
+            lastRun: trail.last { $0.action == "schedule.run" }, lastPublish: trail.last { $0.action == "schedule.publish" })
+    }
+
+    /// The registration rule of a week: its campaign's, else the current one.
+    func cutoff(of week: ISOWeek) -> RegistrationWindow {
+        district.campaign(covering: week.monday)?.cutoff ?? currentWindow(at: clock.now())
+    }
+
+    /// The fingerprint of a week's stored requests and sessions.
+    static func weekVersion(_ requests: [ReviewRequest], _ sessions: [Session]) -> String {
+        String(Secrets.sha256(StoreTransaction.json(requests) + "\n" + StoreTransaction.json(sessions)).prefix(16))
+    }
+
+    /// Refuses a save made on an older view of the week (`expected` nil: no check, as from the command line).
+    func checkVersion(_ expected: String?, week: ISOWeek, tx: StoreTransaction) async throws {
+        guard let expected else { return }
+        let current = Self.weekVersion(
+            try await tx.requests(district: district.id, week: week), try await tx.sessions(district: district.id, week: week))
+        if current != expected {
+            throw ServiceFailure(
+                409, "week-changed",
+                "\(week.vietnamese.capitalizedFirst) đã thay đổi từ khi bạn mở trang (có người khác vừa xếp lịch, sửa hoặc đăng ký). Thao tác chưa được lưu: hãy tải lại trang, xem lại rồi làm lại.")
+        }
+    }
+}
+
+extension String {
+    /// The text with its first letter upper-cased.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import SQLKit
+
+extension StoreTransaction {
+    // MARK: Office users
+
+    /// Stores a new office user with the bcrypt hash of its password; false when the login is taken in the district.
+    public func insertOfficeUser(_ u: OfficeUser, passwordHash: String) async throws -> Bool {
+        guard try await officeUser(login: u.login, district: u.districtId) == nil else { return false }
+        try await db.raw("""
+            INSERT INTO office_users (district_id, login, name, role, password_hash, created_at, created_by, password_changed_at, disabled_at)
+            VALUES (\(bind: u.districtId), \(bind: u.login), \(bind: u.name), \(bind: u.role.rawValue), \(bind: passwordHash),
+                    \(bind: Timestamp.string(u.createdAt)), \(bind: u.createdBy), \(bind: Timestamp.string(u.passwordChangedAt)), NULL)
+            """).run()
+        return true
+    }
+
+    /// An office user and its password hash.
+    public func officeUserWithHash(login: String, district: String) async throws -> (user: OfficeUser, hash: String)? {
+        let rows = try await db.raw("SELECT * FROM office_users WHERE district_id = \(bind: district) AND login = \(bind: login)").all()
+        return try rows.first.map { (try Self.officeUser(row: $0), try $0.decode(column: "password_hash", as: String.self)) }
+    }
+
+    /// An office user.
+    public func officeUser(login: String, district: String) async throws -> OfficeUser? {
+        try await officeUserWithHash(login: login, district: district)?.user
+    }
+
+    /// The district's office users, by login.
+    public func officeUsers(district: String) async throws -> [OfficeUser] {
+        try await db.raw("SELECT * FROM office_users WHERE district_id = \(bind: district) ORDER BY login").all().map(Self.officeUser(row:))
+    }
+
+    /// Replaces a user's name, role and disabled state (same login).
+    public func updateOfficeUser(_ u: OfficeUser) async throws {
+        try await db.raw("""
+            UPDATE office_users SET name = \(bind: u.name), role = \(bind: u.role.rawValue),
+                   disabled_at = \(bind: u.disabledAt.map(Timestamp.string))
+            WHERE district_id = \(bind: u.districtId) AND login = \(bind: u.login)
+            """).run()
+    }
+
+    /// Sets a user's password hash and the time it changed.
+    public func setOfficePassword(login: String, district: String, hash: String, at: Date) async throws {
+        try await db.raw("""
+            UPDATE office_users SET password_hash = \(bind: hash), password_changed_at = \(bind: Timestamp.string(at))
+            WHERE district_id = \(bind: district) AND login = \(bind: login)
+            """).run()
+    }
+
+    private static func officeUser(row: any SQLRow) throws -> OfficeUser {
+        let login = try row.decode(column: "login", as: String.self)
+        guard let role = OfficeUser.Role(rawValue: try row.decode(column: "role", as: String.self)),
+            let created = Timestamp.date(try row.decode(column: "created_at", as: String.self)),
+            let changed = Timestamp.date(try row.decode(column: "password_changed_at", as: String.self))
+        else { throw StoreError.corruptRow(table: "office_users", id: login) }
+        return OfficeUser(
+            districtId: try row.decode(column: "district_id", as: String.self), login: login, name: try row.decode(column: "name", as: String.self),
+            role: role, createdAt: created, createdBy: try row.decode(column: "created_by", as: String.self), passwordChangedAt: changed,
+            disabledAt: try row.decode(column: "disabled_at", as: String?.self).flatMap(Timestamp.date))
+    }
+
+    // MARK: Sign-in failures
+
+    /// The failures counted for a login name, if any.
+    public func signInFailures(login: String, district: String) async throws -> SignInFailures? {
+        let rows = try await db.raw("SELECT * FROM sign_in_failures WHERE district_id = \(bind: district) AND login = \(bind: login)").all()
+        return try rows.first.flatMap { row in
+            Timestamp.date(try row.decode(column: "first_at", as: String.self)).map { first in
+                SignInFailures(
+                    failures: (try? row.decode(column: "failures", as: Int.self)) ?? 0, firstAt: first,
+                    lockedUntil: (try? row.decode(column: "locked_until", as: String?.self))?.flatMap(Timestamp.date))
+            }
+        }
+    }
+
+    /// Stores the failures counted for a login name.
+    public func setSignInFailures(_ f: SignInFailures, login: String, district: String) async throws {
+        try await db.raw("""
+            INSERT INTO sign_in_failures (district_id, login, failures, first_at, locked_until)
+            VALUES (\(bind: district), \(bind: login), \(bind: f.failures), \(bind: Timestamp.string(f.firstAt)), \(bind: f.lockedUntil.map(Timestamp.string)))
+            ON CONFLICT (district_id, login) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at,
+                   locked_until = excluded.locked_until
+            """).run()
+    }
+
+    /// Forgets the failures of a login name (after a successful sign-in).
+    public func clearSignInFailures(login: String, district: String) async throws {
+        try await db.raw("DELETE FROM sign_in_failures WHERE district_id = \(bind: district) AND login = \(bind: login)").run()
+    }
+
+    // MARK: Web sessions
+
+    /// A stored web session's value (JSON) and expiry, by the hash of its key.
+    public func webSession(keyHash: String, district: String) async throws -> (value: String, expiresAt: Date?)? {
+        let rows = try await db.raw("SELECT value, expires_at FROM web_sessions WHERE key_hash = \(bind: keyHash) AND district_id = \(bind: district)").all()
+        return try rows.first.map { row in
+            (try row.decode(column: "value", as: String.self), try row.decode(column: "expires_at", as: String?.self).flatMap(Timestamp.date))
+        }
+    }
+
+    /// Stores a web session; `keepExpiry` keeps a stored session's expiry when `expiresAt` is nil.
+    public func saveWebSession(keyHash: String, district: String, value: String, expiresAt: Date?, keepExpiry: Bool) async throws {
+        let expires = expiresAt.map(Timestamp.string)
+        if keepExpiry && expiresAt == nil {
+            try await db.raw("""
+                INSERT INTO web_sessions (key_hash, district_id, value, expires_at) VALUES (\(bind: keyHash), \(bind: district), \(bind: value), NULL)
+                ON CONFLICT (key_hash) DO UPDATE SET value = excluded.value
+                """).run()
+        } else {
+            try await db.raw("""
+                INSERT INTO web_sessions (key_hash, district_id, value, expires_at) VALUES (\(bind: keyHash), \(bind: district), \(bind: value), \(bind: expires))
+                ON CONFLICT (key_hash) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+                """).run()
+        }
+    }
+
+    /// Whether a web session with this key hash exists.
+    public func webSessionExists(keyHash: String) async throws -> Bool {
+        try await !db.raw("SELECT key_hash FROM web_sessions WHERE key_hash = \(bind: keyHash)").all().isEmpty
+    }
+
+    /// Removes a web session.
+    public func deleteWebSession(keyHash: String, district: String) async throws {
+        try await db.raw("DELETE FROM web_sessions WHERE key_hash = \(bind: keyHash) AND district_id = \(bind: district)").run()
+    }
+
+    /// Removes the district's web sessions that expired before `now`; returns how many.
+    @discardableResult
+    public func deleteExpiredWebSessions(district: String, now: Date) async throws -> Int {
+        let stamp = Timestamp.string(now)
+        let rows = try await db.raw("SELECT key_hash FROM web_sessions WHERE district_id = \(bind: district) AND expires_at < \(bind: stamp)").all()
+        if !rows.isEmpty {
+            try await db.raw("DELETE FROM web_sessions WHERE district_id = \(bind: district) AND expires_at < \(bind: stamp)").run()
+        }
+        return rows.count
+    }
+
+    // MARK: Unit notes
+
+    /// Stores a note.
+    public func insertUnitNote(_ n: UnitNote) async throws {
+        try await db.raw("""
+            INSERT INTO unit_notes (id, district_id, campaign_id, unit_id, at, author, text)
+            VALUES (\(bind: n.id), \(bind: n.districtId), \(bind: n.campaignId), \(bind: n.unitId), \(bind: Timestamp.string(n.at)),
+                    \(bind: n.author), \(bind: n.text))
+            """).run()
+    }
+
+    /// A campaign's notes, oldest first.
+    public func unitNotes(district: String, campaign: String) async throws -> [UnitNote] {
+        try await db.raw("SELECT * FROM unit_notes WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)").all().map { row in
+            let id = try row.decode(column: "id", as: String.self)
+            guard let at = Timestamp.date(try row.decode(column: "at", as: String.self)) else { throw StoreError.corruptRow(table: "unit_notes", id: id) }
+            return UnitNote(
+                id: id, districtId: district, campaignId: campaign, unitId: try row.decode(column: "unit_id", as: String.self), at: at,
+                author: try row.decode(column: "author", as: String.self), text: try row.decode(column: "text", as: String.self))
+        }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+    }
+}
