@@ -567,3 +567,36 @@ import Testing
         #expect(defects.description == "blocs.yaml: tệp trống\nunits.yaml:3:9: a\nunits.yaml:12:5: b\nCấu hình có 3 lỗi.")
     }
 }
+
+/// `ConfigReport` places each finding beside the entry it concerns, for the office's district page.
+@Suite struct ConfigReportTests {
+    @Test func findingsSitBesideTheirEntries() throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-report-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: source, to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clean = ConfigReport.check(directory: folder)
+        #expect(clean.defects.isEmpty)
+        #expect(clean.district?.units.count == 54)
+        #expect(clean.entries["units.yaml"]?.count == 54)
+        #expect(clean.entries["campaigns/2026.yaml"]?.map(\.id).contains("nop-ho-so") == true)
+
+        let teams = folder.appendingPathComponent("teams.yaml")
+        let text = try String(contentsOf: teams, encoding: .utf8).replacingOccurrences(of: "  leaderPhone: 0900 000 102\n", with: "  leaderPhone: 0900 000 102\n  maxPerDay: nhieu\n")
+        try text.write(to: teams, atomically: true, encoding: .utf8)
+        let campaign = folder.appendingPathComponent("campaigns/2026.yaml")
+        let c = try String(contentsOf: campaign, encoding: .utf8).replacingOccurrences(of: "    tracks: ho-so", with: "    tracks: hoso")
+        try c.write(to: campaign, atomically: true, encoding: .utf8)
+        let broken = ConfigReport.check(directory: folder)
+        #expect(broken.district == nil)
+        #expect(broken.defects.count == 2)
+        #expect(broken.defects(file: "teams.yaml", id: "to-02").count == 1)
+        #expect(broken.defects(file: "teams.yaml", id: "to-01").isEmpty)
+        #expect(broken.defects(file: "teams.yaml", id: "to-03").isEmpty)
+        let tracks = broken.defects(file: "campaigns/2026.yaml", id: "nop-ho-so")
+        #expect(tracks.count == 1)
+        #expect(tracks.first?.message.contains("có phải 'ho-so'") == true || tracks.first?.message.contains("ho-so") == true)
+        #expect(broken.defects(outsideEntriesOf: "campaigns/2026.yaml").isEmpty)
+    }
+}

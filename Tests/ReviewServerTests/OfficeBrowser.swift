@@ -65,11 +65,13 @@ final class OfficeBrowser: @unchecked Sendable {
         }
         last = response
         html = String(buffer: response.body)
+        if let token = value(ofHidden: "_csrf") { lastToken = token }
         return response
     }
 
-    /// The value of `name="_csrf"` on the last page.
-    var formToken: String { value(ofHidden: "_csrf") ?? "" }
+    /// The form token of the last page that had one (a redirect has none).
+    var formToken: String { value(ofHidden: "_csrf") ?? lastToken }
+    private var lastToken = ""
 
     /// The value of the first hidden input `name` on the last page.
     func value(ofHidden name: String) -> String? {
