@@ -90,6 +90,16 @@ let package = Package(
         ),
         .executableTarget(name: "ICalBench", dependencies: ["ICalKit"]),
         .executableTarget(name: "LoadBench", dependencies: ["ReviewClient", "ReviewCore"]),
+        .executableTarget(
+            name: "OfficeBench",
+            dependencies: [
+                "ReviewCore", "ReviewServer", "ReviewService", "ReviewStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ICalKitTests", dependencies: ["ICalKit"]),
         .testTarget(name: "ReviewClientTests", dependencies: ["ReviewClient"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),

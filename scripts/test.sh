@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Builds once (sources and tests), then runs the whole suite; the time rules run again under two process time zones,
-# and the storage and server tests again on PostgreSQL when its server programs are installed (.ci/run installs them).
+# Builds once (sources and tests), then runs the whole suite; the time rules run again under two process time zones;
+# the office workspace's browser test (Chromium, Selenium, axe) runs against a real server when Chromium and the
+# Python modules are installed; and the storage and server tests run again on PostgreSQL when its server programs are
+# installed (.ci/run installs both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
 swift build --build-tests
 TZ=UTC swift test --skip-build
 TZ=America/New_York swift test --skip-build --filter 'CutoffTests|RegistrationTests'
+echo "== the office workspace in Chromium (screenshots and axe results in .build/browser-test)"
+REVIEWCAL_BIN=.build/debug/reviewcal BROWSER_TEST_OUT=.build/browser-test scripts/browser-test.sh
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$PGBIN" ]; then

@@ -202,12 +202,19 @@ extension ReviewService {
                 scheduled: all.filter { $0.stage >= .scheduled }.count, held: all.filter { $0.stage >= .held }.count,
                 dossiers: all.filter { $0.stage == .dossier }.count)
         }
+        // Counted once per unit and session, then looked up per team: a province has hundreds of teams.
+        var perBloc: [String: (units: Int, sessions: Int)] = [:]
+        for u in units { perBloc[u.unit.bloc, default: (0, 0)].units += 1; perBloc[u.unit.bloc, default: (0, 0)].sessions += u.sessions.count }
+        var perTeam: [String: [CampaignProgress.Stage]] = [:]
+        for u in units {
+            for s in u.sessions { if let team = s.placement?.team { perTeam[team, default: []].append(s.stage) } }
+        }
         let teams = district.teams.map { t in
-            let followed = units.filter { t.blocs.contains($0.unit.bloc) }
-            let attended = units.flatMap(\.sessions).filter { $0.placement?.team == t.id }
+            let stages = perTeam[t.id] ?? []
             return CampaignProgress.Tally(
-                id: t.id, name: t.name, units: followed.count, registered: followed.flatMap(\.sessions).count,
-                scheduled: attended.count, held: attended.filter { $0.stage >= .held }.count, dossiers: attended.filter { $0.stage == .dossier }.count)
+                id: t.id, name: t.name, units: t.blocs.reduce(0) { $0 + (perBloc[$1]?.units ?? 0) },
+                registered: t.blocs.reduce(0) { $0 + (perBloc[$1]?.sessions ?? 0) }, scheduled: stages.count, held: stages.filter { $0 >= .held }.count,
+                dossiers: stages.filter { $0 == .dossier }.count)
         }
         return CampaignProgress(campaign: campaign, today: today, units: units, deadlines: deadlines, blocs: blocs, teams: teams)
     }

@@ -150,7 +150,7 @@ extension ReviewService {
         let refusals = PlacementCheck.refusals(of: candidate, among: others, in: problem) { names[$0] }
         if !refusals.isEmpty {
             throw ServiceFailure(
-                422, "move-refused", "Không xếp được buổi của \(unitName) như vậy: " + refusals.joined(separator: " "),
+                422, "move-refused", "Không xếp được buổi của \(unitName) như vậy (\(refusals.count) lý do):",
                 details: refusals.map { ProblemDetail(code: "hard-rule", field: nil, message: $0) })
         }
         let o = r.options[choice.option]

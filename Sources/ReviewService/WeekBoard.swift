@@ -87,20 +87,21 @@ extension ReviewService {
     /// The week as the office works on it.
     public func weekBoard(week: ISOWeek) async throws -> WeekBoard {
         let now = clock.now()
-        let (requests, sessions, trail) = try await store.read { tx in
+        let (snapshot, lastRun, lastPublish) = try await store.read { tx in
             (
-                try await tx.requests(district: self.district.id, week: week), try await tx.sessions(district: self.district.id, week: week),
-                try await tx.auditTrail(district: self.district.id, entityId: week.iso)
+                try await tx.weekSnapshot(district: self.district.id, week: week),
+                try await tx.lastAudit(district: self.district.id, entity: "week", entityId: week.iso, action: "schedule.run"),
+                try await tx.lastAudit(district: self.district.id, entity: "week", entityId: week.iso, action: "schedule.publish")
             )
         }
-        let byRequest = Dictionary(uniqueKeysWithValues: sessions.map { ($0.requestId, $0) })
+        let byRequest = Dictionary(uniqueKeysWithValues: snapshot.sessions.map { ($0.requestId, $0) })
         let window = cutoff(of: week)
         return WeekBoard(
-            week: week, version: Self.weekVersion(requests, sessions), closes: window.closing(of: week), isOpen: window.isOpen(week, at: now),
-            rows: requests.map { r in
+            week: week, version: snapshot.fingerprint, closes: window.closing(of: week), isOpen: window.isOpen(week, at: now),
+            rows: snapshot.requests.map { r in
                 WeekBoard.Row(request: r, unit: district.unit(r.unitId), unitName: district.unit(r.unitId)?.name ?? r.unitId, session: byRequest[r.id])
             },
-            lastRun: trail.last { $0.action == "schedule.run" }, lastPublish: trail.last { $0.action == "schedule.publish" })
+            lastRun: lastRun, lastPublish: lastPublish)
     }
 
     /// The registration rule of a week: its campaign's, else the current one.
@@ -108,17 +109,10 @@ extension ReviewService {
         district.campaign(covering: week.monday)?.cutoff ?? currentWindow(at: clock.now())
     }
 
-    /// The fingerprint of a week's stored requests and sessions.
-    static func weekVersion(_ requests: [ReviewRequest], _ sessions: [Session]) -> String {
-        String(Secrets.sha256(StoreTransaction.json(requests) + "\n" + StoreTransaction.json(sessions)).prefix(16))
-    }
-
     /// Refuses a save made on an older view of the week (`expected` nil: no check, as from the command line).
     func checkVersion(_ expected: String?, week: ISOWeek, tx: StoreTransaction) async throws {
         guard let expected else { return }
-        let current = Self.weekVersion(
-            try await tx.requests(district: district.id, week: week), try await tx.sessions(district: district.id, week: week))
-        if current != expected {
+        if try await tx.weekSnapshot(district: district.id, week: week).fingerprint != expected {
             throw ServiceFailure(
                 409, "week-changed",
                 "\(week.vietnamese.capitalizedFirst) đã thay đổi từ khi bạn mở trang (có người khác vừa xếp lịch, sửa hoặc đăng ký). Thao tác chưa được lưu: hãy tải lại trang, xem lại rồi làm lại.")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ReviewCore
 import SQLKit
@@ -5,6 +6,8 @@ import SQLKit
 /// The operations on stored data, inside one `ReviewStore.read` or `ReviewStore.write`.
 public struct StoreTransaction: Sendable {
     let db: any SQLDatabase
+    /// Rows already decoded, shared by the store's transactions.
+    let rows: RowCache
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -35,10 +38,12 @@ public struct StoreTransaction: Sendable {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, id: String) throws -> T {
-        do {
-            return try Self.decoder.decode(type, from: Data(text.utf8))
-        } catch {
-            throw StoreError.corruptRow(table: table, id: id)
+        try rows.value(table: table, id: id, text: text) { text in
+            do {
+                return try Self.decoder.decode(type, from: Data(text.utf8))
+            } catch {
+                throw StoreError.corruptRow(table: table, id: id)
+            }
         }
     }
 
@@ -247,20 +252,52 @@ public struct StoreTransaction: Sendable {
             """).run()
     }
 
+    /// The latest audit entry of an action on an entity (`week`, `2026-W50`, `schedule.run`), if any.
+    public func lastAudit(district: String, entity: String, entityId: String, action: String) async throws -> AuditEntry? {
+        try await db.raw("""
+            SELECT * FROM audit WHERE district_id = \(bind: district) AND entity = \(bind: entity) AND entity_id = \(bind: entityId)
+            AND action = \(bind: action) ORDER BY seq DESC LIMIT 1
+            """).all().first.map(Self.auditEntry(row:))
+    }
+
+    /// A week's requests and sessions, with a fingerprint of their stored text: any change to either gives another.
+    public func weekSnapshot(district: String, week: ISOWeek) async throws -> (requests: [ReviewRequest], sessions: [Session], fingerprint: String) {
+        let requestRows = try await db.raw("SELECT id, data FROM requests WHERE district_id = \(bind: district) AND week = \(bind: week.iso) ORDER BY id").all()
+        let sessionRows = try await db.raw(
+            "SELECT request_id, data FROM sessions WHERE district_id = \(bind: district) AND week = \(bind: week.iso) ORDER BY request_id").all()
+        var hash = SHA256()
+        var requests: [ReviewRequest] = []
+        var sessions: [Session] = []
+        for row in requestRows {
+            let id = try row.decode(column: "id", as: String.self), text = try row.decode(column: "data", as: String.self)
+            hash.update(data: Data("r\u{0}\(id)\u{0}\(text)\u{0}".utf8))
+            requests.append(try decode(ReviewRequest.self, text, table: "requests", id: id))
+        }
+        for row in sessionRows {
+            let id = try row.decode(column: "request_id", as: String.self), text = try row.decode(column: "data", as: String.self)
+            hash.update(data: Data("s\u{0}\(id)\u{0}\(text)\u{0}".utf8))
+            sessions.append(try decode(Session.self, text, table: "sessions", id: id))
+        }
+        let fingerprint = hash.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
+        return (requests.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }, sessions, fingerprint)
+    }
+
     /// The audit trail of a district, optionally of one entity, oldest first.
     public func auditTrail(district: String, entityId: String? = nil) async throws -> [AuditEntry] {
         var query = SQLQueryString("SELECT * FROM audit WHERE district_id = \(bind: district)")
         if let entityId { query.appendInterpolation(unsafeRaw: " AND entity_id = "); query.appendInterpolation(bind: entityId) }
         query.appendInterpolation(unsafeRaw: " ORDER BY seq")
-        return try await db.raw(query).all().map { row in
-            let id = try row.decode(column: "id", as: String.self)
-            guard let at = Timestamp.date(try row.decode(column: "at", as: String.self)) else { throw StoreError.corruptRow(table: "audit", id: id) }
-            return AuditEntry(
-                id: id, districtId: try row.decode(column: "district_id", as: String.self), at: at,
-                actor: try row.decode(column: "actor", as: String.self), action: try row.decode(column: "action", as: String.self),
-                entity: try row.decode(column: "entity", as: String.self), entityId: try row.decode(column: "entity_id", as: String.self),
-                before: try row.decode(column: "before", as: String?.self), after: try row.decode(column: "after", as: String?.self))
-        }
+        return try await db.raw(query).all().map(Self.auditEntry(row:))
+    }
+
+    private static func auditEntry(row: any SQLRow) throws -> AuditEntry {
+        let id = try row.decode(column: "id", as: String.self)
+        guard let at = Timestamp.date(try row.decode(column: "at", as: String.self)) else { throw StoreError.corruptRow(table: "audit", id: id) }
+        return AuditEntry(
+            id: id, districtId: try row.decode(column: "district_id", as: String.self), at: at,
+            actor: try row.decode(column: "actor", as: String.self), action: try row.decode(column: "action", as: String.self),
+            entity: try row.decode(column: "entity", as: String.self), entityId: try row.decode(column: "entity_id", as: String.self),
+            before: try row.decode(column: "before", as: String?.self), after: try row.decode(column: "after", as: String?.self))
     }
 
     // MARK: Members' and teams' own calendars

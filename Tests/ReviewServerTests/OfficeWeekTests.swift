@@ -28,11 +28,13 @@ import Testing
         let (a, b) = try await twoRequests(o)
         let link = try #require(try await o.service.ensureFeedTokens(by: "office:test").first { $0.kind == .member && $0.subject == "m04" })
         try await o.browse { br in
+            // The week's requests, both admitted after the cutoff; text a unit typed is escaped.
+            try await br.get("\(Self.board)/requests")
+            #expect(br.html.components(separatedBy: "<span class=\"badge late\">đăng ký muộn</span>").count - 1 == 2)
+            #expect(br.html.contains("Lê &lt;b&gt;Tâm&lt;/b&gt;"))
+            #expect(br.html.contains("Nhận đăng ký muộn"))
             try await br.get(Self.board)
             #expect(br.html.contains("Chưa có buổi nào được xếp"))
-            #expect(br.html.contains("đăng ký muộn"))
-            // Text a unit typed is escaped.
-            #expect(br.html.contains("Lê &lt;b&gt;Tâm&lt;/b&gt;"))
             try await br.post("\(Self.board)/run", [("version", br.value(ofHidden: "version") ?? "")])
             #expect(br.last?.status == .seeOther)
             try await br.get(br.location!)

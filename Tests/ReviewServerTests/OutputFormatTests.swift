@@ -1,5 +1,6 @@
 import Foundation
 import ReviewService
+import ReviewStore
 import Testing
 
 @testable import ReviewServer
@@ -47,5 +48,55 @@ import Testing
         #expect(svg.contains("<title>Mã &lt;QR&gt;</title>"))
         #expect(svg.contains("viewBox=\"0 0 \(code.size + 8) \(code.size + 8)\""))
         #expect(QRCode(String(repeating: "x", count: 5000)) == nil)
+    }
+}
+
+/// Stored instants are written and read by hand, in `ISO8601FormatStyle`'s shape; every stored text reads back to
+/// an instant that writes the same text.
+@Suite struct TimestampTests {
+    @Test func millisecondsExactAndStableThroughAReadAndAWrite() throws {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Int64] = [0, 1, 999, -1, -1000, -86_400_500, 951_782_400_123, 1_701_936_000_999, 4_102_444_799_999]
+        for _ in 0..<3000 { samples.append(Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)) }
+        for millis in samples {
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let ms = Int((millis % 1000 + 1000) % 1000)
+            let seconds = (millis - Int64(ms)) / 1000
+            let expected = Date(timeIntervalSince1970: Double(seconds)).formatted(style).replacingOccurrences(of: ".000Z", with: String(format: ".%03dZ", ms))
+            let text = Timestamp.string(date)
+            #expect(text == expected, "\(millis)")
+            let back = try #require(Timestamp.date(text))
+            #expect(Timestamp.string(back) == text, "\(millis)")
+            #expect(abs(back.timeIntervalSince(try style.parse(text))) < 1e-6, "\(millis)")
+        }
+        // System-clock instants (microseconds) cut to the millisecond, as the formatter cuts them.
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 1_701_936_000.123_456)) == "2023-12-07T08:00:00.123Z")
+        #expect(Timestamp.date("2023-12-07T08:00:00Z") == Date(timeIntervalSince1970: 1_701_936_000))
+        #expect(Timestamp.date("không phải ngày") == nil)
+    }
+}
+
+/// The rows that list their own fields for the templates list every one of them.
+@Suite struct TemplateFieldsTests {
+    func check(_ value: some TemplateFields) {
+        let reflected = Set(Mirror(reflecting: value).children.compactMap(\.label))
+        #expect(Set(value.templateFields.keys) == reflected, "\(type(of: value))")
+    }
+
+    @Test func everyStoredPropertyIsListed() {
+        check(WeekPageController.Choice(value: "v", label: "l", selected: true))
+        check(
+            WeekPageController.SessionRow(
+                id: "r", href: "/", time: "07:30", unit: "u", kind: "k", location: "l", option: "o", member: "m", team: "t", status: "s", pinned: true,
+                late: false))
+        check(WeekPageController.RequestRow(id: "r", href: "/", unit: "u", kind: "k", options: [], draft: "d", contact: "c", status: "s", late: false, withdrawn: false))
+        check(
+            CampaignPageController.UnitRow(
+                id: "u", anchor: "a", name: "n", bloc: "b", inCharge: "i", stage: "s", stageCode: "c", sessions: [], notes: []))
+        check(
+            CampaignPageController.SessionCell(
+                id: "r", kind: "k", when: "w", href: "/", published: true, held: nil, dossier: "d", heldDefault: "h", today: "t", canMarkHeld: true))
+        check(CampaignPageController.UnitLink(id: "u", name: "n", stage: "s", href: "/"))
     }
 }

@@ -9,11 +9,15 @@ public struct District: Sendable, Hashable {
     /// Blocs (khối) of units.
     public var blocs: [Bloc]
     /// Units: party cells, grassroots party organisations, agencies.
-    public var units: [ReviewUnit]
+    public var units: [ReviewUnit] { didSet { unitIndex = Self.index(units, \.id) } }
     /// Standing Committee members.
-    public var members: [Member]
+    public var members: [Member] { didSet { memberIndex = Self.index(members, \.id) } }
     /// Work teams.
-    public var teams: [WorkTeam]
+    public var teams: [WorkTeam] { didSet { teamIndex = Self.index(teams, \.id) } }
+    // Positions by id, kept with the lists: pages look a unit up for each of a province's thousand rows.
+    private var unitIndex: [String: Int]
+    private var memberIndex: [String: Int]
+    private var teamIndex: [String: Int]
     /// Places where sessions happen.
     public var locations: [Location]
     /// Travel times between locations.
@@ -33,17 +37,27 @@ public struct District: Sendable, Hashable {
         self.units = units
         self.members = members
         self.teams = teams
+        unitIndex = Self.index(units, \.id)
+        memberIndex = Self.index(members, \.id)
+        teamIndex = Self.index(teams, \.id)
         self.locations = locations
         self.travel = travel
         self.campaigns = campaigns
     }
 
     /// The unit with an id.
-    public func unit(_ id: String) -> ReviewUnit? { units.first { $0.id == id } }
+    public func unit(_ id: String) -> ReviewUnit? { unitIndex[id].map { units[$0] } }
     /// The member with an id.
-    public func member(_ id: String) -> Member? { members.first { $0.id == id } }
+    public func member(_ id: String) -> Member? { memberIndex[id].map { members[$0] } }
     /// The team with an id.
-    public func team(_ id: String) -> WorkTeam? { teams.first { $0.id == id } }
+    public func team(_ id: String) -> WorkTeam? { teamIndex[id].map { teams[$0] } }
+
+    /// The first position of each id in a list.
+    private static func index<T>(_ list: [T], _ id: KeyPath<T, String>) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, item) in list.enumerated() where index[item[keyPath: id]] == nil { index[item[keyPath: id]] = position }
+        return index
+    }
     /// The bloc with an id.
     public func bloc(_ id: String) -> Bloc? { blocs.first { $0.id == id } }
     /// The location with an id.

@@ -45,6 +45,20 @@ struct AuditPageController {
         }
     }
 
+    static func entityName(_ entity: String) -> String {
+        switch entity {
+        case "request": "Đăng ký"
+        case "session": "Buổi"
+        case "week": "Tuần"
+        case "user": "Tài khoản"
+        case "token": "Mã truy cập"
+        case "feed": "Lịch"
+        case "unit": "Đơn vị"
+        case "clock": "Đồng hồ diễn tập"
+        default: entity
+        }
+    }
+
     func page(_ context: OfficeRequestContext, _ request: Request) async throws -> AuditPage {
         let q = request.uri.queryParameters
         func param(_ key: String) -> String? { q.get(key).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : String($0) } }
@@ -73,6 +87,13 @@ struct AuditPageController {
             "schedule.publish", "session.move", "session.reschedule", "session.cancel", "session.pin", "session.unpin", "session.held", "session.dossier",
             "unit.note", "user.sign-in",
         ]
+        let users = Dictionary(try await service.users().map { ("office:\($0.login)", $0.name) }, uniquingKeysWith: { a, _ in a })
+        func who(_ actor: String) -> String {
+            if let name = users[actor] { return "\(name) (\(actor.dropFirst("office:".count)))" }
+            if actor.hasPrefix("unit:"), let unit = district.unit(String(actor.dropFirst(5))) { return "\(unit.name) (mã truy cập đơn vị)" }
+            if actor.hasPrefix("office:") { return "Văn phòng: \(actor.dropFirst("office:".count)) (dòng lệnh)" }
+            return actor
+        }
         return AuditPage(
             chrome: kit.chrome(context, title: "Nhật ký thao tác", section: .audit),
             units: district.units.map { .init(value: $0.id, label: $0.name, selected: $0.id == filter.unit) },
@@ -83,8 +104,8 @@ struct AuditPageController {
             entries: slice.map { e in
                 let unit = unitOf[e.entityId].flatMap { district.unit($0)?.name }
                 return EntryRow(
-                    at: district.zone.local(e.at).dateTime.vietnamese, actor: e.actor, action: ReviewService.describeAction(e.action), code: e.action,
-                    target: "\(e.entity) \(e.entityId)" + (unit.map { " (\($0))" } ?? ""), before: e.before, after: e.after)
+                    at: district.zone.local(e.at).dateTime.vietnamese, actor: who(e.actor), action: ReviewService.describeAction(e.action), code: e.action,
+                    target: "\(Self.entityName(e.entity)) \(e.entityId)" + (unit.map { " (\($0))" } ?? ""), before: e.before, after: e.after)
             },
             total: entries.count, from: entries.isEmpty ? 0 : start + 1, to: start + slice.count,
             previous: pageNumber > 1 ? link(pageNumber - 1) : nil, next: start + slice.count < entries.count ? link(pageNumber + 1) : nil,

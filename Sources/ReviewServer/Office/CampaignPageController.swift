@@ -23,15 +23,23 @@ struct CampaignPageController {
         var blocs: [TallyRow]
         var teams: [TallyRow]
         var notRegistered: [UnitLink]
+        var notRegisteredCount: Int
         var units: [UnitRow]
         var shown: Int
+        var matching: Int
         var total: Int
+        var from: Int
+        var to: Int
+        var previous: String?
+        var next: String?
+        var deadlineFilter: String?
     }
     struct Filters {
         var blocs: [WeekPageController.Choice]
         var teams: [WeekPageController.Choice]
         var members: [WeekPageController.Choice]
         var stages: [WeekPageController.Choice]
+        var deadlines: [WeekPageController.Choice]
         var active: Bool
     }
     struct DeadlineRow {
@@ -41,10 +49,12 @@ struct CampaignPageController {
         var left: String
         var expects: String
         var behindCount: Int
-        var concerned: Int
+        var concerned: Int?
         var atRisk: Bool
         var passed: Bool
         var behind: [UnitLink]
+        var more: Int?
+        var href: String
     }
     struct TallyRow {
         var name: String
@@ -58,6 +68,7 @@ struct CampaignPageController {
         var id: String
         var name: String
         var stage: String
+        var href: String
     }
     struct UnitRow {
         var id: String
@@ -80,6 +91,7 @@ struct CampaignPageController {
         var dossier: String?
         var heldDefault: String
         var today: String
+        var canMarkHeld: Bool
     }
 
     struct HeldForm: Decodable {
@@ -148,24 +160,49 @@ struct CampaignPageController {
         let progress = try await service.campaignProgress(campaign: request?.uri.queryParameters.get("dot").map { String($0) })
         let params = request?.uri.queryParameters
         func param(_ key: String) -> String? { params?.get(key).flatMap { $0.isEmpty ? nil : String($0) } }
-        return build(progress, context: context, bloc: param("khoi"), team: param("to"), member: param("uvbtv"), stage: param("tinh-trang"), error: error)
+        return build(
+            progress, context: context, bloc: param("khoi"), team: param("to"), member: param("uvbtv"), stage: param("tinh-trang"),
+            deadline: param("han"), unit: param("don-vi"), page: param("trang").flatMap { Int($0) } ?? 1, error: error)
     }
+
+    /// Units shown on one page of the list; the summary above it always covers the whole campaign.
+    static let pageSize = 60
+    /// Units named under a deadline before its link to the whole list.
+    static let namedBehind = 15
 
     /// The page of a progress (separate from the reading so that the benchmark times each).
     func build(
         _ progress: CampaignProgress, context: OfficeRequestContext, bloc: String?, team: String?, member: String?, stage: String?,
-        error: Chrome.ErrorBox? = nil
+        deadline: String? = nil, unit: String? = nil, page: Int = 1, error: Chrome.ErrorBox? = nil
     ) -> CampaignPage {
-        let units = progress.filtered(bloc: bloc, team: team, member: member, stage: stage.flatMap(CampaignProgress.Stage.init(code:)), district: district)
+        var matching = progress.filtered(bloc: bloc, team: team, member: member, stage: stage.flatMap(CampaignProgress.Stage.init(code:)), district: district)
+        let chosenDeadline = deadline.flatMap { id in progress.deadlines.first { $0.deadline.id == id } }
+        if let chosenDeadline {
+            let behind = Set(chosenDeadline.behind.map(\.unit.id))
+            matching = matching.filter { behind.contains($0.unit.id) }
+        }
         var query: [String] = []
         if let bloc { query.append("khoi=\(bloc)") }
         if let team { query.append("to=\(team)") }
         if let member { query.append("uvbtv=\(member)") }
         if let stage { query.append("tinh-trang=\(stage)") }
+        if let chosenDeadline { query.append("han=\(chosenDeadline.deadline.id)") }
+        if let unit, district.unit(unit) != nil {
+            matching = matching.filter { $0.unit.id == unit }
+            query.append("don-vi=\(unit)")
+        }
+        let pages = max(1, (matching.count + Self.pageSize - 1) / Self.pageSize)
+        let pageNumber = min(max(1, page), pages)
+        let start = (pageNumber - 1) * Self.pageSize
+        let units = Array(matching[start..<min(start + Self.pageSize, matching.count)])
+        func pageLink(_ n: Int) -> String { "/office/campaign?" + (query + ["trang=\(n)"]).joined(separator: "&") + "#don-vi" }
+        if pageNumber > 1 { query.append("trang=\(pageNumber)") }
         let today = progress.today
         func link(_ u: CampaignProgress.UnitProgress) -> UnitLink {
             let when = u.sessions.compactMap(\.placement).map { "\($0.start.date.vietnamese)" }.joined(separator: ", ")
-            return UnitLink(id: u.unit.id, name: u.unit.name, stage: u.stage.vietnamese + (when.isEmpty ? "" : " (\(when))"))
+            return UnitLink(
+                id: u.unit.id, name: u.unit.name, stage: u.stage.vietnamese + (when.isEmpty ? "" : " (\(when))"),
+                href: "/office/campaign?don-vi=\(u.unit.id)#don-vi-\(u.unit.id)")
         }
         let identity = context.identity
         return CampaignPage(
@@ -177,16 +214,22 @@ struct CampaignPageController {
                 teams: district.teams.map { .init(value: $0.id, label: $0.name, selected: $0.id == team) },
                 members: district.members.map { .init(value: $0.id, label: $0.name, selected: $0.id == member) },
                 stages: CampaignProgress.Stage.allCases.map { .init(value: $0.code, label: $0.vietnamese, selected: $0.code == stage) },
+                deadlines: progress.deadlines.filter { $0.concerned > 0 }.map {
+                    .init(value: $0.deadline.id, label: "Chưa xong: \($0.deadline.title)", selected: $0.deadline.id == chosenDeadline?.deadline.id)
+                },
                 active: !query.isEmpty),
             deadlines: progress.deadlines.map { d in
                 DeadlineRow(
                     id: d.deadline.id, title: d.deadline.title, date: "\(d.deadline.date.vietnameseWeekday) \(d.deadline.date.vietnamese)",
                     left: d.daysLeft > 0 ? "còn \(d.daysLeft) ngày" : d.daysLeft == 0 ? "hôm nay" : "đã qua \(-d.daysLeft) ngày", expects: d.expects,
-                    behindCount: d.behind.count, concerned: d.concerned, atRisk: d.atRisk, passed: d.daysLeft < 0, behind: d.behind.map(link))
+                    behindCount: d.behind.count, concerned: d.concerned.nonZero, atRisk: d.atRisk, passed: d.daysLeft < 0,
+                    behind: d.behind.prefix(Self.namedBehind).map(link), more: (d.behind.count - Self.namedBehind).nonZero.flatMap { $0 > 0 ? $0 : nil },
+                    href: "/office/campaign?han=\(d.deadline.id)#don-vi")
             },
             blocs: progress.blocs.map { TallyRow(name: $0.name, units: $0.units, registered: $0.registered, scheduled: $0.scheduled, held: $0.held, dossiers: $0.dossiers) },
             teams: progress.teams.map { TallyRow(name: $0.name, units: $0.units, registered: $0.registered, scheduled: $0.scheduled, held: $0.held, dossiers: $0.dossiers) },
-            notRegistered: progress.units.filter { $0.sessions.isEmpty }.map(link),
+            notRegistered: progress.units.filter { $0.sessions.isEmpty }.prefix(Self.namedBehind * 2).map(link),
+            notRegisteredCount: progress.units.filter { $0.sessions.isEmpty }.count,
             units: units.map { u in
                 UnitRow(
                     id: u.unit.id, anchor: "don-vi-\(u.unit.id)", name: u.unit.name, bloc: u.blocName,
@@ -200,9 +243,33 @@ struct CampaignPageController {
                                 ?? "chưa có lịch công bố (\(s.request.week.vietnamese))",
                             href: "/office/weeks/\(s.request.week.iso)/sessions/\(s.request.id)", published: p != nil,
                             held: s.session?.held.map { $0.date.vietnamese }, dossier: s.session?.dossier.map { $0.date.vietnamese },
-                            heldDefault: min(p?.start.date ?? today, today).iso, today: today.iso)
+                            heldDefault: min(p?.start.date ?? today, today).iso, today: today.iso, canMarkHeld: p.map { $0.start.date <= today } ?? false)
                     },
                     notes: u.notes.map { "\(district.zone.local($0.at).dateTime.date.vietnamese) (\($0.author.replacingOccurrences(of: "office:", with: ""))): \($0.text)" })
-            }, shown: units.count, total: progress.units.count)
+            }, shown: units.count, matching: matching.count, total: progress.units.count, from: units.isEmpty ? 0 : start + 1, to: start + units.count,
+            previous: pageNumber > 1 ? pageLink(pageNumber - 1) : nil, next: start + units.count < matching.count ? pageLink(pageNumber + 1) : nil,
+            deadlineFilter: chosenDeadline.map { "Chưa xong hạn: \($0.deadline.title) (\($0.deadline.date.vietnamese))" })
     }
+}
+
+extension CampaignPageController.UnitRow: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "id": id, "anchor": anchor, "name": name, "bloc": bloc, "inCharge": inCharge, "stage": stage, "stageCode": stageCode, "sessions": sessions,
+            "notes": notes,
+        ]
+    }
+}
+
+extension CampaignPageController.SessionCell: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "id": id, "kind": kind, "when": when, "href": href, "published": published, "held": held as Any, "dossier": dossier as Any,
+            "heldDefault": heldDefault, "today": today, "canMarkHeld": canMarkHeld,
+        ]
+    }
+}
+
+extension CampaignPageController.UnitLink: TemplateFields {
+    var templateFields: [String: Any] { ["id": id, "name": name, "stage": stage, "href": href] }
 }

@@ -12,6 +12,8 @@ struct Pages: Sendable {
 
     /// Loads every `templates/*.mustache` and `static/*` resource; a broken template stops the server at start.
     static func load() -> Pages {
+        // Every template starts with `{{% CONTENT_TYPE: HTML}}`, which names this escaper (read when parsing).
+        MustacheContentTypes.register(FastHTMLEscape(), named: "HTML")
         var templates: [String: MustacheTemplate] = [:]
         var assets: [String: (String, ByteBuffer)] = [:]
         let fm = FileManager.default
@@ -49,13 +51,13 @@ struct Pages: Sendable {
 
     /// Renders template `name` with `model` as an HTML response.
     func page(_ name: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(model, withTemplate: name) ?? "<!doctype html><title>Lỗi</title><p>Thiếu mẫu trang \(HTML.escape(name)).</p>"
+        let html = library.render(RenderBox.box(model) as Any, withTemplate: name) ?? "<!doctype html><title>Lỗi</title><p>Thiếu mẫu trang \(HTML.escape(name)).</p>"
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// Renders template `name` to text (the printed schedule saved by the command line).
     func text(_ name: String, _ model: Any) -> String {
-        library.render(model, withTemplate: name) ?? ""
+        library.render(RenderBox.box(model) as Any, withTemplate: name) ?? ""
     }
 
     /// A static file's response.

@@ -31,7 +31,17 @@ struct WeekPageController {
         var days: [DayBlock]
         var unscheduled: [UnscheduledRow]
         var changes: [ChangeRow]
+    }
+    struct RequestsPage {
+        var chrome: Chrome
+        var canChange: Bool
+        var csrf: String
+        var week: String
+        var heading: String
+        var cutoffText: String
+        var counts: Counts
         var requests: [RequestRow]
+        var locked: Bool
         var admit: AdmitForm
     }
     struct Counts {
@@ -135,7 +145,11 @@ struct WeekPageController {
         var options: [Choice]
         var members: [Choice]
         var teams: [Choice]
+        var rescheduleOptions: [Choice]
+        var rescheduleMembers: [Choice]
+        var rescheduleTeams: [Choice]
         var reasonText: String
+        var cancelReasonText: String
     }
 
     // MARK: Forms
@@ -177,7 +191,8 @@ struct WeekPageController {
         }
         group.post("weeks/:week/run") { _, context in
             await weekAction(context, success: { r in
-                "Đã xếp lịch: \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count); điểm phạt \(r.score). Xem lại rồi công bố."
+                "Đã xếp lịch: \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count)." + (r.warnings.isEmpty ? "" : " " + r.warnings.joined(separator: " "))
+                    + " Xem lại rồi công bố."
             }) { week, version, actor in
                 try await service.runSchedule(week: week, by: actor, expectedVersion: version)
             }
@@ -200,9 +215,17 @@ struct WeekPageController {
                 let answer = try await service.register(input, by: .office(context.identity!.user.login), idempotencyKey: nil, admitLate: true)
                 let id = (try? JSONDecoder.views.decode(RequestView.self, from: Data(answer.body.utf8)))?.request.id ?? ""
                 let target = ISOWeek(containing: LocalDate(iso: values.day) ?? week.monday)
-                return kit.redirect("/office/weeks/\(target.iso)#dang-ky", flash: "Đã nhận đăng ký \(id) của \(district.unit(values.unit)?.name ?? values.unit).", context)
+                return kit.redirect(
+                    "/office/weeks/\(target.iso)/requests", flash: "Đã nhận đăng ký \(id) của \(district.unit(values.unit)?.name ?? values.unit).", context)
             } onRefusal: { f in
-                kit.pages.page("week", try await weekPage(context, week: week, error: OfficeKit.errorBox(f), admit: values), status: OfficeKit.status(f))
+                kit.pages.page("week-requests", try await requestsPage(context, week: week, error: OfficeKit.errorBox(f), admit: values), status: OfficeKit.status(f))
+            }
+        }
+        group.get("weeks/:week/requests") { _, context in
+            await kit.guarded(context) {
+                kit.pages.page("week-requests", try await requestsPage(context, week: try kit.week(context)))
+            } onRefusal: { f in
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.body.message)
             }
         }
         group.get("weeks/:week/sessions/:id") { _, context in
@@ -267,6 +290,7 @@ struct WeekPageController {
     func sessionAction<F: Decodable>(
         _ context: OfficeRequestContext, form: F.Type, _ act: @escaping (String, F, String) async throws -> String
     ) async -> Response {
+        let action = context.endpointPath?.split(separator: "/").last.map(String.init) ?? ""
         let week: ISOWeek
         do { week = try kit.week(context) } catch { return kit.failure(context, error) }
         let id = context.parameters.get("id") ?? ""
@@ -281,25 +305,60 @@ struct WeekPageController {
         } onRefusal: { f in
             let error = OfficeKit.errorBox(f, reload: "/office/weeks/\(week.iso)/sessions/\(id)")
             return kit.pages.page(
-                "session", try await sessionPage(context, week: week, id: id, error: error, chosen: chosen, reason: reason), status: OfficeKit.status(f))
+                "session", try await sessionPage(context, week: week, id: id, error: error, chosen: chosen, reason: reason, action: action),
+                status: OfficeKit.status(f))
         }
     }
 
     // MARK: Building pages
 
-    func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) async throws -> WeekPage {
+    func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil) async throws -> WeekPage {
+        build(try await service.weekBoard(week: week), context: context, error: error)
+    }
+
+    /// Every request of the week, and the form that admits a late one.
+    func requestsPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) async throws -> RequestsPage {
         let board = try await service.weekBoard(week: week)
-        return build(board, context: context, error: error, admit: admit)
+        let base = "/office/weeks/\(week.iso)"
+        let requests = board.rows.map { row in
+            RequestRow(
+                id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
+                options: row.request.options.enumerated().map { "\($0.offset + 1). \($0.element)" },
+                draft: row.request.draftSent.map { "Gửi ngày \($0.vietnamese)" } ?? "Chưa gửi",
+                contact: [row.request.contactName, row.request.contactPhone].compactMap { $0 }.joined(separator: " – "), status: row.statusText,
+                late: row.isLate, withdrawn: row.isWithdrawn)
+        }
+        let values = admit ?? AdmitValues(day: week.monday.iso)
+        let identity = context.identity
+        return RequestsPage(
+            chrome: kit.chrome(context, title: "Các đăng ký \(week.vietnamese)", section: .week, error: error), canChange: identity?.canChange == true,
+            csrf: identity?.csrf ?? "", week: week.iso, heading: "Các đăng ký \(week.vietnamese)", cutoffText: cutoffText(board),
+            counts: counts(board, changes: board.changes.count), requests: requests, locked: !board.isOpen,
+            admit: AdmitForm(
+                units: district.units.map { Choice(value: $0.id, label: $0.name, selected: $0.id == values.unit) },
+                kinds: ReviewKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnamese, selected: $0.rawValue == values.kind) },
+                monday: week.monday.iso, sunday: week.sunday.iso, values: values))
+    }
+
+    func cutoffText(_ board: WeekBoard) -> String {
+        "Hạn đăng ký: \(board.closes.vietnamese) — " + (board.isOpen ? "đang nhận đăng ký" : "đã khóa (Văn phòng vẫn nhận đăng ký muộn)")
+    }
+
+    func counts(_ board: WeekBoard, changes: Int) -> Counts {
+        Counts(
+            requests: board.rows.count, late: board.rows.filter(\.isLate).count.nonZero, withdrawn: board.rows.filter(\.isWithdrawn).count.nonZero,
+            proposed: board.proposed.count, unscheduled: board.unscheduled.count, changes: changes, published: board.publishedSessions.count)
     }
 
     /// The board's page (separate from the reading so that the benchmark times each).
-    func build(_ board: WeekBoard, context: OfficeRequestContext, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) -> WeekPage {
+    func build(_ board: WeekBoard, context: OfficeRequestContext, error: Chrome.ErrorBox? = nil) -> WeekPage {
         let week = board.week
         let base = "/office/weeks/\(week.iso)"
         var days: [DayBlock] = []
+        let proposed = board.proposed
         for offset in 0..<7 {
             let date = week.monday.adding(days: offset)
-            let rows = board.proposed.filter { $0.proposal!.start.date == date }
+            let rows = proposed.filter { $0.proposal!.start.date == date }
             guard !rows.isEmpty else { continue }
             let halves = ["Sáng", "Chiều"].compactMap { half -> HalfBlock? in
                 let list = rows.filter { $0.proposal!.halfDay == half }
@@ -318,15 +377,6 @@ struct WeekPageController {
             case .cancel(let p): return ChangeRow(id: row.request.id, href: href, unit: row.unitName, what: "Sẽ hủy", before: describe(p), after: "—")
             }
         }
-        let requests = board.rows.map { row in
-            RequestRow(
-                id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
-                options: row.request.options.enumerated().map { "\($0.offset + 1). \($0.element)" },
-                draft: row.request.draftSent.map { "Gửi ngày \($0.vietnamese)" } ?? "Chưa gửi",
-                contact: [row.request.contactName, row.request.contactPhone].compactMap { $0 }.joined(separator: " – "), status: row.statusText,
-                late: row.isLate, withdrawn: row.isWithdrawn)
-        }
-        let values = admit ?? AdmitValues(day: week.monday.iso)
         let zone = district.zone
         func when(_ e: AuditEntry?) -> String? {
             e.map { "\(zone.local($0.at).dateTime.vietnamese), \($0.actor.replacingOccurrences(of: "office:", with: ""))" }
@@ -335,22 +385,14 @@ struct WeekPageController {
         return WeekPage(
             chrome: kit.chrome(context, title: "Lịch \(week.vietnamese)", section: .week, error: error), canChange: identity?.canChange == true,
             csrf: identity?.csrf ?? "", week: week.iso, heading: week.vietnamese.capitalizedFirst, previous: week.adding(weeks: -1).iso,
-            next: week.adding(weeks: 1).iso, version: board.version,
-            cutoffText: "Hạn đăng ký: \(board.closes.vietnamese) — " + (board.isOpen ? "đang nhận đăng ký" : "đã khóa (Văn phòng vẫn nhận đăng ký muộn)"),
-            counts: Counts(
-                requests: board.rows.count, late: board.rows.filter(\.isLate).count.nonZero, withdrawn: board.rows.filter(\.isWithdrawn).count.nonZero,
-                proposed: board.proposed.count, unscheduled: board.unscheduled.count, changes: changes.count, published: board.publishedSessions.count),
+            next: week.adding(weeks: 1).iso, version: board.version, cutoffText: cutoffText(board), counts: counts(board, changes: changes.count),
             hasChanges: !changes.isEmpty, lastRun: when(board.lastRun), lastPublish: when(board.lastPublish), days: days,
             unscheduled: board.unscheduled.map { row in
                 UnscheduledRow(
                     id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
                     reason: row.session?.reason ?? (row.request.draftSent == nil ? "Chưa khai báo ngày gửi dự thảo báo cáo." : "Chưa chạy xếp lịch."))
             },
-            changes: changes, requests: requests,
-            admit: AdmitForm(
-                units: district.units.map { Choice(value: $0.id, label: $0.name, selected: $0.id == values.unit) },
-                kinds: ReviewKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnamese, selected: $0.rawValue == values.kind) },
-                monday: week.monday.iso, sunday: week.sunday.iso, values: values))
+            changes: changes)
     }
 
     func sessionRow(_ row: WeekBoard.Row, base: String) -> SessionRow {
@@ -365,8 +407,10 @@ struct WeekPageController {
         "\(TimeOption(start: p.start, end: p.end)); \(kit.memberName(p.member)); \(kit.teamName(p.team))"
     }
 
+    /// One session's page; after a refusal, the values sent stay in the form they were sent with (`action`).
     func sessionPage(
-        _ context: OfficeRequestContext, week: ISOWeek, id: String, error: Chrome.ErrorBox? = nil, chosen: PlacementForm? = nil, reason: String = ""
+        _ context: OfficeRequestContext, week: ISOWeek, id: String, error: Chrome.ErrorBox? = nil, chosen: PlacementForm? = nil, reason: String = "",
+        action: String = ""
     ) async throws -> SessionPage {
         let board = try await service.weekBoard(week: week)
         guard let row = board.rows.first(where: { $0.request.id == id }) else {
@@ -374,13 +418,26 @@ struct WeekPageController {
         }
         let r = row.request
         let current = row.proposal ?? row.published?.placement
-        let option = chosen?.option ?? current?.option ?? 0
-        let member = chosen.map { $0.member.isEmpty ? nil : $0.member } ?? current?.member ?? row.unit?.inCharge.first
         let unitBloc = row.unit?.bloc ?? ""
         let covering = district.teams.filter { $0.blocs.contains(unitBloc) }
-        let team = chosen?.team ?? current?.team ?? covering.first?.id ?? ""
         let inCharge = Set(row.unit?.inCharge ?? [])
         let members = district.members.sorted { (inCharge.contains($0.id) ? 0 : 1, $0.id) < (inCharge.contains($1.id) ? 0 : 1, $1.id) }
+        func choices(_ sent: PlacementForm?) -> ([Choice], [Choice], [Choice]) {
+            let option = sent?.option ?? current?.option ?? 0
+            let member = sent.map { $0.member.isEmpty ? nil : $0.member } ?? current?.member ?? row.unit?.inCharge.first
+            let team = sent?.team ?? current?.team ?? covering.first?.id ?? ""
+            return (
+                r.options.enumerated().map { Choice(value: String($0.offset), label: "Phương án \($0.offset + 1): \($0.element)", selected: $0.offset == option) },
+                members.map {
+                    Choice(value: $0.id, label: "\($0.name) – \($0.title)" + (inCharge.contains($0.id) ? " (phụ trách)" : ""), selected: $0.id == member)
+                },
+                (covering + district.teams.filter { !$0.blocs.contains(unitBloc) }).map {
+                    Choice(value: $0.id, label: $0.name + ($0.blocs.contains(unitBloc) ? "" : " (không theo dõi khối này)"), selected: $0.id == team)
+                }
+            )
+        }
+        let move = choices(action == "move" ? chosen : nil)
+        let reschedule = choices(action == "reschedule" ? chosen : nil)
         let identity = context.identity
         return SessionPage(
             chrome: kit.chrome(context, title: "Buổi kiểm điểm \(row.unitName)", section: .week, error: error), canChange: identity?.canChange == true,
@@ -391,14 +448,8 @@ struct WeekPageController {
             published: row.published.map { describe($0.placement) }, publishedCancelled: row.published?.cancelled == true,
             changeReason: row.published?.reason, reason: row.proposal == nil ? row.session?.reason : nil, isPublished: row.published != nil,
             isLive: !row.isWithdrawn,
-            options: r.options.enumerated().map { Choice(value: String($0.offset), label: "Phương án \($0.offset + 1): \($0.element)", selected: $0.offset == option) },
-            members: members.map {
-                Choice(value: $0.id, label: "\($0.name) – \($0.title)" + (inCharge.contains($0.id) ? " (phụ trách)" : ""), selected: $0.id == member)
-            },
-            teams: (covering + district.teams.filter { !$0.blocs.contains(unitBloc) }).map {
-                Choice(value: $0.id, label: $0.name + ($0.blocs.contains(unitBloc) ? "" : " (không theo dõi khối này)"), selected: $0.id == team)
-            },
-            reasonText: reason)
+            options: move.0, members: move.1, teams: move.2, rescheduleOptions: reschedule.0, rescheduleMembers: reschedule.1, rescheduleTeams: reschedule.2,
+            reasonText: action == "reschedule" ? reason : "", cancelReasonText: action == "cancel" ? reason : "")
     }
 }
 
@@ -420,4 +471,26 @@ extension JSONDecoder {
 extension String {
     /// The text with its first letter upper-cased.
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+extension WeekPageController.Choice: TemplateFields {
+    var templateFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
+}
+
+extension WeekPageController.SessionRow: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "id": id, "href": href, "time": time, "unit": unit, "kind": kind, "location": location, "option": option, "member": member, "team": team,
+            "status": status, "pinned": pinned, "late": late,
+        ]
+    }
+}
+
+extension WeekPageController.RequestRow: TemplateFields {
+    var templateFields: [String: Any] {
+        [
+            "id": id, "href": href, "unit": unit, "kind": kind, "options": options, "draft": draft, "contact": contact, "status": status, "late": late,
+            "withdrawn": withdrawn,
+        ]
+    }
 }

@@ -1,0 +1,943 @@
+#!/usr/bin/env python3
+"""Browser test of the District Office's web workspace (/office).
+
+Starts a real `reviewcal serve` on the sample district (config/) with a fresh data folder holding a sample week
+(`reviewcal demo`) and an office account, then drives Debian's Chromium through Selenium:
+
+  sign in with the keyboard alone, run the scheduler, move one session to another member (a refusal is checked
+  too when the rules refuse the first choice), publish, check that the member's iCalendar feed changed, open the
+  print view, the campaign, the feeds (and one feed's QR page), the audit log and the district configuration,
+  then sign out.
+
+On every page: a full-height screenshot, axe-core (serious/critical violations fail, the others are warnings),
+a keyboard walk (Tab reaches every visible control in order, no trap, a visible focus indicator, a skip link
+first that moves focus to <main>), labels on every form control and `scope` on every table header cell.
+
+Usage: office_browser_test.py [--bin PATH] [--config DIR] [--out DIR]
+Exit code 0 when everything passes, 1 on a failed check, 2 when the setup could not be done.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from axe_selenium_python import Axe
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOGIN = "thu-ha"
+PASSWORD = "kiem-diem-2026"
+WIDTH = 1280
+WAIT = 15  # seconds for a page or a server to answer
+
+
+class Failure(Exception):
+    """A check failed: the message says what was expected and what the page did."""
+
+
+class SetupError(Exception):
+    """The test could not be set up (command failed, server did not start)."""
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def log(message):
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The reviewcal command line and server
+
+
+def run_cli(binary, args, stdin=None, timeout=60):
+    try:
+        done = subprocess.run([binary] + args, input=stdin, capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SetupError(f"`reviewcal {' '.join(args[:3])}` could not run: {error}")
+    if done.returncode != 0:
+        raise SetupError(f"`reviewcal {' '.join(args)}` exited with {done.returncode}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url, timeout=WAIT):
+    """(status, body bytes) without following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class Server:
+    def __init__(self, binary, config, data, logfile):
+        self.binary, self.config, self.data, self.logfile = binary, config, data, logfile
+        self.process = None
+        self.base = None
+
+    def start(self):
+        for _attempt in range(3):
+            port = free_port()
+            self.base = f"http://127.0.0.1:{port}"
+            with open(self.logfile, "ab") as out:
+                self.process = subprocess.Popen(
+                    [self.binary, "serve", "--config", self.config, "--data", self.data,
+                     "--host", "127.0.0.1", "--port", str(port)],
+                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    break  # exited: probably the port was taken meanwhile; try another one
+                try:
+                    if http_get(self.base + "/office/sign-in", timeout=2)[0] == 200:
+                        return
+                except OSError:
+                    pass
+                time.sleep(0.1)
+            self.stop()
+        raise SetupError(f"`reviewcal serve` did not answer on /office/sign-in; its output:\n{self.output()}")
+
+    def output(self):
+        try:
+            with open(self.logfile, encoding="utf-8", errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# iCalendar feeds
+
+
+def feed_text(body):
+    """Unfolds the lines (CRLF + one space or tab; folding is by octets, so unfold before decoding)."""
+    return re.sub(rb"\r?\n[ \t]", b"", body).decode("utf-8")
+
+
+def feed_events(text):
+    """{UID: unescaped text of the event's SUMMARY and DESCRIPTION}."""
+    events = {}
+    for block in re.findall(r"BEGIN:VEVENT\r?\n(.*?)END:VEVENT", text, re.S):
+        fields = {}
+        for line in block.splitlines():
+            name, _, value = line.partition(":")
+            name = name.split(";")[0]
+            if name in ("UID", "SUMMARY", "DESCRIPTION", "STATUS"):
+                value = value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+                fields.setdefault(name, value.replace("\\\\", "\\"))
+        events[fields.get("UID", "")] = fields
+    return events
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# In-page checks (JavaScript)
+
+JS_HELPERS = r"""
+window.__t = window.__t || {};
+__t.visible = function (el) {
+  if (el.closest('[inert]')) return false;
+  var cs = getComputedStyle(el);
+  if (cs.visibility !== 'visible' || cs.display === 'none') return false;
+  // The content of a closed <details> (all but its summary) is not rendered, though it may still have boxes.
+  var closed = el.closest('details:not([open])');
+  if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) return false;
+  if (el.checkVisibility && !el.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true})) return false;
+  return el.getClientRects().length > 0;
+};
+__t.describe = function (el) {
+  if (!el) return 'nothing';
+  if (el === document.body) return 'the page itself (body)';
+  var s = el.tagName.toLowerCase();
+  if (el.id) s += '#' + el.id;
+  if (el.getAttribute('name')) s += '[name=' + el.getAttribute('name') + ']';
+  if (el.getAttribute('type') && el.tagName === 'INPUT') s += '[type=' + el.type + ']';
+  if (el.getAttribute('href')) s += '[href=' + el.getAttribute('href') + ']';
+  var text = (el.innerText || el.value || '').trim().replace(/\s+/g, ' ');
+  if (text) s += ' "' + text.slice(0, 50) + '"';
+  return s;
+};
+__t.focusables = function () {
+  var sel = 'a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable]';
+  var list = Array.prototype.filter.call(document.querySelectorAll(sel), function (el) {
+    if (el.disabled || el.tabIndex < 0) return false;
+    if (el.tagName === 'INPUT' && el.type === 'hidden') return false;
+    if (el.tagName === 'SUMMARY' && !(el.parentElement.tagName === 'DETAILS' && el.parentElement.querySelector('summary') === el)) return false;
+    return __t.visible(el);
+  });
+  // One stop per radio group: the checked radio, or the first one of the group when none is checked.
+  var groups = {};
+  list = list.filter(function (el) {
+    if (el.tagName !== 'INPUT' || el.type !== 'radio' || !el.name) return true;
+    var key = (el.form ? Array.prototype.indexOf.call(document.forms, el.form) : -1) + '/' + el.name;
+    var radios = list.filter(function (r) {
+      return r.tagName === 'INPUT' && r.type === 'radio' && r.name === el.name && r.form === el.form;
+    });
+    var stop = radios.filter(function (r) { return r.checked; })[0] || radios[0];
+    return stop === el;
+  });
+  // Positive tabindex first (ascending), then document order.
+  var positive = list.filter(function (el) { return el.tabIndex > 0; })
+    .sort(function (a, b) { return a.tabIndex - b.tabIndex; });
+  return positive.concat(list.filter(function (el) { return el.tabIndex === 0; }));
+};
+__t.toTop = function () {
+  // Moves the sequential focus navigation starting point to the start of the document.
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  var html = document.documentElement;
+  html.tabIndex = -1; html.focus({preventScroll: true}); html.removeAttribute('tabindex');
+  window.scrollTo(0, 0);
+};
+__t.rgba = function (text) {
+  var m = /rgba?\(([^)]*)\)/.exec(text || '');
+  if (!m) return null;
+  var p = m[1].split(/[\s,\/]+/).filter(Boolean).map(parseFloat);
+  return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+};
+__t.luminance = function (c) {
+  var v = c.slice(0, 3).map(function (x) { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+};
+__t.backdrop = function (el) {
+  // The outline is drawn outside the element, over its parent's background.
+  for (var e = el.parentElement; e; e = e.parentElement) {
+    var c = __t.rgba(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0.5) return c;
+  }
+  return [255, 255, 255, 1];
+};
+__t.focusStyle = function (el) {
+  var cs = getComputedStyle(el);
+  var color = __t.rgba(cs.outlineColor), contrast = null;
+  if (color && color[3] > 0.5) {
+    var a = __t.luminance(color), b = __t.luminance(__t.backdrop(el));
+    contrast = Math.round((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) * 100) / 100;
+  }
+  return {outline: cs.outlineStyle + ' ' + cs.outlineWidth + ' ' + cs.outlineColor, outlineStyle: cs.outlineStyle,
+          outlineWidth: cs.outlineWidth, boxShadow: cs.boxShadow, contrast: contrast};
+};
+"""
+
+JS_START_WALK = JS_HELPERS + r"""
+var els = __t.focusables();
+__t.els = els;
+__t.log = [];
+if (!__t.listening) {
+  __t.listening = true;
+  window.addEventListener('keydown', function (e) {
+    if (e.key !== 'Tab' || !__t.log) return;
+    var el = document.activeElement;
+    __t.log.push({idx: __t.els.indexOf(el), body: el === document.body || el === document.documentElement,
+                  what: __t.describe(el), style: __t.focusStyle(el)});
+  }, true);
+}
+__t.toTop();
+return els.map(function (el) {
+  return {what: __t.describe(el), multi: el.tagName === 'INPUT' && /^(date|time|datetime-local|month|week)$/.test(el.type)};
+});
+"""
+
+JS_END_WALK = r"""
+var el = document.activeElement;
+var last = {idx: __t.els.indexOf(el), body: el === document.body || el === document.documentElement,
+            what: __t.describe(el), style: __t.focusStyle(el)};
+var log = __t.log.concat([last]);
+__t.log = null;
+return log;
+"""
+
+JS_LABELS = JS_HELPERS + r"""
+var problems = [];
+var controls = document.querySelectorAll('input, select, textarea');
+Array.prototype.forEach.call(controls, function (el) {
+  if (el.tagName === 'INPUT' && /^(hidden|submit|button|reset|image)$/.test(el.type)) return;
+  if (!__t.visible(el)) return;
+  var aria = (el.getAttribute('aria-label') || '').trim();
+  var by = (el.getAttribute('aria-labelledby') || '').trim();
+  var byText = by ? by.split(/\s+/).map(function (id) {
+    var t = document.getElementById(id); return t ? t.textContent.trim() : '';
+  }).join(' ').trim() : '';
+  var forText = '';
+  if (el.id) {
+    if (document.querySelectorAll('#' + CSS.escape(el.id)).length > 1) { problems.push(__t.describe(el) + ': its id is not unique'); return; }
+    Array.prototype.forEach.call(document.querySelectorAll('label[for="' + CSS.escape(el.id) + '"]'), function (l) { forText += l.textContent.trim(); });
+  }
+  if (!aria && !byText && !forText) problems.push(__t.describe(el) + ': no <label for>, aria-label or aria-labelledby');
+});
+return {checked: controls.length, problems: problems};
+"""
+
+JS_SCOPES = r"""
+var problems = [];
+var cells = document.querySelectorAll('th');
+Array.prototype.forEach.call(cells, function (th) {
+  var scope = (th.getAttribute('scope') || '').toLowerCase();
+  var inHead = !!th.closest('thead');
+  var text = th.textContent.trim().replace(/\s+/g, ' ').slice(0, 40);
+  if (!scope) problems.push('<th> "' + text + '" has no scope');
+  else if (!/^(row|col|rowgroup|colgroup)$/.test(scope)) problems.push('<th> "' + text + '" has an invalid scope="' + scope + '"');
+  else if (inHead && !/^col/.test(scope)) problems.push('<th> "' + text + '" in <thead> has scope="' + scope + '", expected col');
+  else if (!inHead && th.parentElement.firstElementChild === th && th.parentElement.children.length > 1 && !/^row/.test(scope) && th.closest('tbody'))
+    problems.push('<th> "' + text + '" starts a body row but has scope="' + scope + '"');
+});
+return {checked: cells.length, problems: problems};
+"""
+
+
+def focus_indicator_problem(style):
+    """None when the focused element shows a focus indicator: an outline (of at least 3:1 contrast against the
+    background around it, WCAG 1.4.11; Chrome's own two-tone "auto" ring counts) or a box-shadow."""
+    if style["boxShadow"] not in ("none", ""):
+        return None
+    if style["outlineStyle"] == "none" or style["outlineWidth"] in ("0px", "0"):
+        return f"no outline or box-shadow (outline {style['outline']})"
+    if style["outlineStyle"] != "auto" and style["contrast"] is not None and style["contrast"] < 3:
+        return f"outline contrast {style['contrast']}:1 against the background, below 3:1 ({style['outline']})"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The test
+
+
+class OfficeBrowserTest:
+    def __init__(self, binary, config, out):
+        self.binary, self.config, self.out = binary, config, out
+        self.tmp = tempfile.mkdtemp(prefix="reviewcal-browser-")
+        self.data = os.path.join(self.tmp, "data")
+        self.server = Server(binary, config, self.data, os.path.join(self.tmp, "serve.log"))
+        self.driver = None
+        self.failures = []       # (page, message): a page's checks go on after a failure so the report is complete
+        self.warnings = []       # (page, message)
+        self.pages = []          # names of the pages checked
+        self.screenshots = []
+        self.axe_counts = {}     # impact -> number of violations (rules × pages)
+        self.axe_summary = {}
+        self.week = None
+        self.axe_version = "?"
+        self.axe_review = {}     # rule id -> pages where axe could not decide ("incomplete": to review by hand)
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    def url(self, path):
+        return self.server.base + path
+
+    def path(self):
+        return urllib.parse.urlsplit(self.driver.current_url).path
+
+    def fail(self, page, message):
+        self.failures.append((page, message))
+        log(f"  FAIL [{page}] {message}")
+
+    def warn(self, page, message):
+        self.warnings.append((page, message))
+        log(f"  warning [{page}] {message}")
+
+    def wait(self, condition, message, timeout=WAIT):
+        try:
+            return WebDriverWait(self.driver, timeout).until(condition)
+        except TimeoutException:
+            raise Failure(f"{message} (waited {timeout}s; page {self.driver.current_url})")
+
+    def open(self, path):
+        self.driver.get(self.url(path))
+        self.wait(lambda d: d.execute_script("return document.readyState") == "complete", f"{path} did not load")
+
+    def mark_page(self):
+        """Marks the current document, so that new_page_loaded() tells when another one has replaced it."""
+        self.driver.execute_script("window.__officeTestOldPage = true;")
+
+    def new_page_loaded(self, d):
+        try:
+            return d.execute_script("return !window.__officeTestOldPage && document.readyState === 'complete';")
+        except WebDriverException:
+            return False  # between two documents
+
+    def click_and_wait(self, element, what):
+        """Clicks a link or a submit button and waits for the next page to load."""
+        self.mark_page()
+        element.click()
+        self.wait(self.new_page_loaded, f"clicking {what} did not open a new page")
+
+    def response_status(self):
+        return self.driver.execute_script(
+            "var n = performance.getEntriesByType('navigation')[0]; return n && n.responseStatus ? n.responseStatus : null;")
+
+    def button(self, text_start):
+        for b in self.driver.find_elements(By.CSS_SELECTOR, "main button, header button"):
+            if b.text.strip().startswith(text_start):
+                return b
+        return None
+
+    def link(self, text_start, scope="main"):
+        for a in self.driver.find_elements(By.CSS_SELECTOR, f"{scope} a[href]"):
+            if a.text.strip().startswith(text_start):
+                return a
+        return None
+
+    def messages(self, role):
+        return [e.text.strip() for e in self.driver.find_elements(By.CSS_SELECTOR, f"[role={role}]") if e.is_displayed()]
+
+    def screenshot(self, name):
+        """A full-height PNG: the window is made as tall as the page (the window's frame is added back)."""
+        d = self.driver
+        measure = "return Math.ceil(Math.max(document.body.scrollHeight, document.body.getBoundingClientRect().bottom + window.scrollY));"
+        for _ in range(3):  # a new viewport can change the layout (wrapping), so measure again
+            height = min(int(d.execute_script(measure)), 30000)
+            viewport = d.execute_script("return [window.innerWidth, window.innerHeight];")
+            if viewport == [WIDTH, height]:
+                break
+            size = d.get_window_size()
+            d.set_window_size(WIDTH + size["width"] - viewport[0], height + size["height"] - viewport[1])
+        d.execute_script("window.scrollTo(0, 0)")
+        path = os.path.join(self.out, f"{name}.png")
+        check(d.save_screenshot(path), f"could not write the screenshot {path}")
+        self.screenshots.append(os.path.basename(path))
+        d.set_window_size(WIDTH, 900)
+
+    def console_errors(self, page, allowed=()):
+        try:
+            entries = self.driver.get_log("browser")
+        except WebDriverException:
+            return
+        for entry in entries:
+            if entry.get("level") != "SEVERE":
+                continue
+            text = entry.get("message", "")
+            if "favicon.ico" in text or any(a in text for a in allowed):
+                continue
+            self.fail(page, f"browser console error: {text}")
+
+    # -- the checks run on every page ------------------------------------------------------------------------
+
+    def check_page(self, name, allowed_console=(), skip_link=True):
+        """Runs every per-page check on the page now shown; failures are collected, not raised."""
+        log(f"- {name}: {self.path()}")
+        self.pages.append(name)
+        steps = [
+            ("screenshot", lambda: self.screenshot(name)),
+            ("console", lambda: self.console_errors(name, allowed_console)),
+            ("labels", lambda: self.check_labels(name)),
+            ("table headers", lambda: self.check_scopes(name)),
+            ("axe", lambda: self.check_axe(name)),
+            ("keyboard", lambda: self.check_keyboard(name, skip_link)),
+        ]
+        for step, run in steps:
+            try:
+                run()
+            except Failure as error:
+                self.fail(name, f"{step}: {error}")
+            except WebDriverException as error:
+                self.fail(name, f"{step}: the browser failed: {error.msg or error}")
+
+    def check_labels(self, name):
+        result = self.driver.execute_script(JS_LABELS)
+        for problem in result["problems"]:
+            self.fail(name, f"label: {problem}")
+
+    def check_scopes(self, name):
+        result = self.driver.execute_script(JS_SCOPES)
+        for problem in result["problems"][:10]:
+            self.fail(name, f"table header: {problem}")
+        if len(result["problems"]) > 10:
+            self.fail(name, f"table header: … and {len(result['problems']) - 10} more")
+
+    def check_axe(self, name):
+        axe = Axe(self.driver)
+        axe.inject()
+        results = self.driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations', 'incomplete']})"
+            ".then(function (r) { done(r); }, function (e) { done({error: String(e)}); });")
+        check(results and "error" not in results, f"axe did not run: {results and results.get('error')}")
+        self.axe_version = (results.get("testEngine") or {}).get("version") or self.driver.execute_script("return axe.version;")
+        summary = {"url": results.get("url"), "violations": [],
+                   "incomplete": [{"id": r["id"], "nodes": len(r["nodes"])} for r in results.get("incomplete", []) if r["nodes"]]}
+        for r in summary["incomplete"]:
+            self.axe_review.setdefault(r["id"], []).append(name)
+        for violation in results["violations"]:
+            impact = violation.get("impact") or "unknown"
+            self.axe_counts[impact] = self.axe_counts.get(impact, 0) + 1
+            targets = [", ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                       for n in violation["nodes"]]
+            summary["violations"].append({"id": violation["id"], "impact": impact, "nodes": len(targets)})
+            text = (f"axe {impact}: {violation['id']} — {violation['help']} ({len(targets)} element(s): "
+                    f"{'; '.join(targets[:4])}{' …' if len(targets) > 4 else ''})")
+            if impact in ("serious", "critical"):
+                self.fail(name, text)
+            else:
+                self.warn(name, text)
+        self.axe_summary[name] = summary
+        with open(os.path.join(self.out, f"axe-{name}.json"), "w", encoding="utf-8") as f:
+            json.dump({"page": name, "url": results.get("url"), "timestamp": results.get("timestamp"),
+                       "testEngine": results.get("testEngine"), "violations": results["violations"],
+                       "incomplete": results.get("incomplete", []),
+                       "passes": [r["id"] for r in results.get("passes", [])]},
+                      f, ensure_ascii=False, indent=2)
+
+    def check_keyboard(self, name, skip_link):
+        d = self.driver
+        expected = d.execute_script(JS_START_WALK)
+        check(expected, "the page has no focusable element")
+        presses = len(expected) + 4 * sum(1 for e in expected if e["multi"]) + 3
+        ActionChains(d).send_keys(*([Keys.TAB] * presses)).perform()
+        states = d.execute_script(JS_END_WALK)
+        # states[i] = what had focus when Tab number i+1 was pressed; the last one is the final focus. The first
+        # press starts from the top of the document (the page itself has focus).
+        visited, unexpected, no_indicator = [], [], []
+        stuck_on, stuck = None, 0
+        for state in states[1:]:
+            if state["body"]:
+                if visited:
+                    break  # focus left the page after the last control: the walk is complete
+                continue
+            idx = state["idx"]
+            if idx < 0:
+                unexpected.append(state["what"])
+                continue
+            if visited and visited[-1] == idx:
+                stuck += 1
+                limit = 5 if expected[idx]["multi"] else 1  # date and time inputs take one Tab per part
+                if stuck >= limit:
+                    stuck_on = state["what"]
+                    break
+                continue
+            stuck = 0
+            if idx in visited:
+                break  # wrapped around to the top
+            visited.append(idx)
+            problem = focus_indicator_problem(state["style"])
+            if problem:
+                no_indicator.append(f"{state['what']}: {problem}")
+        problems = []
+        if stuck_on:
+            problems.append(f"focus is trapped on {stuck_on}: Tab does not move on")
+        if unexpected:
+            problems.append("Tab reached elements that are hidden or not controls: " + "; ".join(unexpected[:5]))
+        missing = [expected[i]["what"] for i in range(len(expected)) if i not in visited]
+        if missing:
+            problems.append(f"Tab skipped {len(missing)} of {len(expected)} controls: " + "; ".join(missing[:6]))
+        order = [i for i in visited]
+        if not missing and order != sorted(order):
+            first_wrong = next(k for k in range(len(order)) if order[k] != k)
+            problems.append(f"Tab order differs from the page order at {expected[order[first_wrong]]['what']}")
+        if no_indicator:
+            problems.append(f"no visible focus indicator on {len(no_indicator)} of {len(visited)} control(s): "
+                            + "; ".join(no_indicator[:3]) + (" …" if len(no_indicator) > 3 else ""))
+        for p in problems:
+            self.fail(name, f"keyboard: {p}")
+        if skip_link:
+            self.check_skip_link(name)
+        log(f"    keyboard: {len(visited)}/{len(expected)} controls reached with Tab")
+
+    def check_skip_link(self, name):
+        d = self.driver
+        d.execute_script(JS_HELPERS + "__t.toTop();")
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        first = d.execute_script(
+            "var a = document.activeElement; var h = a.getAttribute('href') || '';"
+            "var target = h.charAt(0) === '#' ? document.getElementById(h.slice(1)) : null;"
+            "return {tag: a.tagName, href: h, text: a.textContent.trim(), target: target ? target.tagName : null,"
+            "        onScreen: a.getBoundingClientRect().left >= 0 && a.getBoundingClientRect().top >= 0};")
+        check(first["tag"] == "A" and first["href"].startswith("#") and first["target"] == "MAIN",
+              f"the first focusable element is not a skip link to <main> (got <{first['tag'].lower()}> "
+              f"href={first['href']!r} \"{first['text'][:40]}\")")
+        check(first["onScreen"], "the skip link stays off screen when it has focus")
+        ActionChains(d).send_keys(Keys.ENTER).perform()
+        self.wait(lambda dr: dr.execute_script(
+            "var m = document.querySelector('main'); return document.activeElement === m;"),
+            "the skip link does not move focus to <main>", timeout=3)
+        # The next Tab must continue inside main, after the header (when main holds a control at all).
+        if d.execute_script(JS_HELPERS + "var m = document.querySelector('main');"
+                            "return __t.focusables().some(function (el) { return m.contains(el); });"):
+            ActionChains(d).send_keys(Keys.TAB).perform()
+            inside = d.execute_script("return document.querySelector('main').contains(document.activeElement);")
+            check(inside, "after the skip link, Tab does not continue inside <main>")
+
+    # -- the scenario ----------------------------------------------------------------------------------------
+
+    def setup(self):
+        os.makedirs(self.out, exist_ok=True)
+        for old in os.listdir(self.out):
+            if old.endswith(".png") or (old.startswith("axe-") and old.endswith(".json")):
+                os.remove(os.path.join(self.out, old))
+        common = ["--config", self.config, "--data", self.data]
+        run_cli(self.binary, ["admin", "user", "add", LOGIN, "--name", "Nguyễn Thị Thu Hà", "--role", "office",
+                              "--password-stdin"] + common, stdin=PASSWORD + "\n")
+        demo = run_cli(self.binary, ["demo"] + common)
+        match = re.search(r"tuần (\d{1,2})/(\d{4})", demo)
+        if not match:
+            raise SetupError(f"could not find 'tuần NN/YYYY' in the output of `reviewcal demo`:\n{demo}")
+        self.week = f"{match.group(2)}-W{int(match.group(1)):02d}"
+        feeds = json.loads(run_cli(self.binary, ["feeds", "list", "--json"] + common))
+        # Paths only: the server's port is chosen later.
+        self.member_feeds = {f["subject"]: urllib.parse.urlsplit(f["https"]).path
+                             for f in feeds if f.get("kind") == "member" and f.get("https")}
+        if not self.member_feeds:
+            raise SetupError("`reviewcal feeds list --json` lists no member feed")
+        log(f"sample week {self.week}; {len(self.member_feeds)} member feeds")
+        self.server.start()
+        log(f"server at {self.server.base}")
+
+        options = Options()
+        options.binary_location = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
+        for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={WIDTH},900",
+                    "--force-device-scale-factor=1", "--hide-scrollbars", "--lang=vi",
+                    "--disable-extensions", "--no-first-run", "--disable-background-networking",
+                    f"--user-data-dir={os.path.join(self.tmp, 'chromium')}"]:
+            options.add_argument(arg)
+        options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        service = Service(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"),
+                          log_output=os.path.join(self.tmp, "chromedriver.log"))
+        try:
+            self.driver = webdriver.Chrome(service=service, options=options)
+        except WebDriverException as error:
+            raise SetupError(f"Chromium did not start: {error.msg or error}")
+        self.driver.set_page_load_timeout(30)
+        self.driver.set_script_timeout(60)
+
+    def feed(self, subject):
+        status, body = http_get(self.url(self.member_feeds[subject]))
+        check(status == 200, f"the feed of member {subject} answered HTTP {status}")
+        return feed_text(body)
+
+    def sign_in(self):
+        self.open("/office/sign-in")
+        check(self.driver.title.strip() != "", "the sign-in page has no title")
+        self.check_page("sign-in")
+        # Now with the keyboard alone, from a freshly loaded page.
+        self.open("/office/sign-in")
+        d = self.driver
+        focused = lambda: d.execute_script("return document.activeElement.id")
+        if focused() != "login":
+            d.execute_script(JS_HELPERS + "__t.toTop();")
+            for _ in range(5):
+                ActionChains(d).send_keys(Keys.TAB).perform()
+                if focused() == "login":
+                    break
+        check(focused() == "login", "the login field is neither autofocused nor reachable with Tab from the top")
+        self.mark_page()
+        ActionChains(d).send_keys(LOGIN).perform()
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        check(focused() == "password", f"Tab from the login field went to '{focused()}', not the password field")
+        ActionChains(d).send_keys(PASSWORD).send_keys(Keys.ENTER).perform()
+        self.wait(self.new_page_loaded, "pressing Enter in the password field did not submit the form")
+        check(self.path().startswith("/office/weeks/"),
+              f"after signing in the browser is on {self.path()}, expected a week board /office/weeks/…;"
+              f" alerts: {self.messages('alert')}")
+        log(f"signed in with the keyboard, landed on {self.path()}")
+
+    def week_board(self):
+        self.open(f"/office/weeks/{self.week}")
+        check(self.path() == f"/office/weeks/{self.week}", f"the week board redirected to {self.path()}")
+        self.check_page("week")
+        run = self.button("Chạy xếp lịch")
+        check(run is not None, "the week board has no 'Chạy xếp lịch' button")
+        self.click_and_wait(run, "'Chạy xếp lịch'")
+        status = self.messages("status")
+        check(status and all(status), f"no success message (role=status) after 'Chạy xếp lịch'; alerts: {self.messages('alert')}")
+        check(not self.messages("alert"), f"'Chạy xếp lịch' showed an error: {self.messages('alert')}")
+        log(f"  run: {status[0]}")
+        self.screenshot("week-run")
+
+    def sessions_on_board(self):
+        return self.driver.execute_script(r"""
+          var out = [];
+          document.querySelectorAll('table.sessions').forEach(function (table) {
+            var caption = table.caption ? table.caption.textContent.trim() : '';
+            table.querySelectorAll('tbody tr').forEach(function (tr) {
+              var a = tr.querySelector('th a'); var cells = tr.querySelectorAll('td');
+              if (!a || cells.length < 5) return;
+              out.push({href: a.getAttribute('href'), unit: a.textContent.trim(), caption: caption,
+                        time: cells[0].textContent.trim(), member: cells[3].textContent.trim()});
+            });
+          });
+          return out;""")
+
+    def move_session(self):
+        sessions = self.sessions_on_board()
+        check(sessions, "the week board shows no scheduled session")
+        # Prefer a session sharing its time with another member's session: moving it to that member must be
+        # refused (clash), which checks the refusal box too.
+        chosen, clash = sessions[0], None
+        for s in sessions:
+            others = [o for o in sessions if o is not s and o["caption"] == s["caption"] and o["time"] == s["time"]
+                      and o["member"] != s["member"]]
+            if others:
+                chosen, clash = s, others[0]["member"]
+                break
+        session_id = chosen["href"].rstrip("/").rsplit("/", 1)[-1]
+        log(f"  session {session_id} ({chosen['unit']}, {chosen['caption']} {chosen['time']}, {chosen['member']})")
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, f"main a[href='{chosen['href']}']"),
+                            f"the session link '{chosen['unit']}'")
+        check(self.path() == chosen["href"], f"the session link opened {self.path()}")
+        self.check_page("session")
+
+        members = [(o.get_attribute("value"), o.text.strip(), o.is_selected())
+                   for o in Select(self.driver.find_element(By.ID, "move-member")).options]
+        current = next((v for v, _, sel in members if sel), None)
+        before = {v: self.feed(v) for v, _, _ in members if v in self.member_feeds}
+        uid = f"UID:{session_id}@"
+
+        def order(entry):
+            value, label, _ = entry
+            if clash and label.startswith(clash + " –") or label == clash:
+                return 0  # the clashing member first: expected refusal
+            return 1 if value in before and uid not in before[value] else 2
+        candidates = sorted([m for m in members if m[0] != current and m[0] in self.member_feeds], key=order)
+        check(candidates, "the session page offers no other member to move to")
+
+        refused, moved_to = 0, None
+        for value, label, _ in candidates[:8]:
+            self.open(chosen["href"])
+            Select(self.driver.find_element(By.ID, "move-member")).select_by_value(value)
+            self.click_and_wait(self.button("Kiểm tra và chuyển"), "'Kiểm tra và chuyển'")
+            alerts, status = self.messages("alert"), self.messages("status")
+            if alerts:
+                refused += 1
+                check(all(alerts), "the refusal box (role=alert) is empty")
+                http = self.response_status()
+                check(http in (422, None), f"a refused move answered HTTP {http}, expected 422")
+                check(Select(self.driver.find_element(By.ID, "move-member")).first_selected_option
+                      .get_attribute("value") == value, "the refused form does not keep the chosen member")
+                log(f"  move to {label.split(' –')[0]} refused (HTTP {http}): {alerts[0].splitlines()[0][:120]}")
+                if refused == 1:
+                    self.check_page("session-refused", allowed_console=("status of 422",))
+                continue
+            check(status and all(status), f"moving to {label} showed neither a refusal nor a success message")
+            log(f"  moved to {label.split(' –')[0]}: {status[0]}")
+            self.screenshot("session-moved")
+            moved_to = value
+            break
+        check(moved_to, f"no move succeeded ({refused} refused)")
+        if clash:
+            check(refused >= 1, f"moving to {clash}, who has another session at the same time, was not refused")
+        self.moved = {"session": session_id, "unit": chosen["unit"], "from": current, "to": moved_to,
+                      "before_to": before[moved_to], "before_from": before.get(current)}
+
+    def publish(self):
+        back = self.link("←")
+        check(back is not None, "the session page has no link back to the week board")
+        self.click_and_wait(back, "the link back to the week board")
+        check(self.path() == f"/office/weeks/{self.week}", f"the back link opened {self.path()}")
+        publish = self.button("Công bố")
+        check(publish is not None, "the week board shows no 'Công bố N thay đổi' button after the move")
+        count = re.search(r"\d+", publish.text)
+        check(count and int(count.group()) >= 1, f"the publish button says '{publish.text}'")
+        self.click_and_wait(publish, f"'{publish.text}'")
+        status = self.messages("status")
+        check(status and all(status), f"no success message after publishing; alerts: {self.messages('alert')}")
+        check(not self.messages("alert"), f"publishing showed an error: {self.messages('alert')}")
+        check(self.button("Công bố") is None, "the publish button is still shown after publishing")
+        log(f"  publish: {status[0]}")
+        self.check_page("week-published")
+
+        m = self.moved
+        after = self.feed(m["to"])
+        check(after != m["before_to"], f"the feed of member {m['to']} did not change after the move and publish")
+        events = feed_events(after)
+        moved = [e for uid, e in events.items() if uid.startswith(m["session"] + "@")]
+        check(moved, f"the feed of member {m['to']} has no event {m['session']} after publishing")
+        check(m["unit"] in moved[0].get("SUMMARY", "") + moved[0].get("DESCRIPTION", ""),
+              f"the event {m['session']} in the feed of member {m['to']} does not name the unit '{m['unit']}'")
+        if m["from"] in self.member_feeds:
+            old = feed_events(self.feed(m["from"]))
+            gone = [e for uid, e in old.items() if uid.startswith(m["session"] + "@") and e.get("STATUS") != "CANCELLED"]
+            check(not gone, f"the session {m['session']} is still in the feed of member {m['from']}")
+        log(f"  feed of {m['to']} now has '{m['unit']}'")
+
+    def other_pages(self):
+        week = f"/office/weeks/{self.week}"
+        print_link = self.link("In lịch tuần")
+        check(print_link is not None, "the week board has no 'In lịch tuần' link")
+        self.click_and_wait(print_link, "'In lịch tuần'")
+        check(self.path() == f"{week}/print", f"'In lịch tuần' opened {self.path()}")
+        body = self.driver.find_element(By.TAG_NAME, "main").text
+        check(self.moved["unit"] in body, f"the print view does not list '{self.moved['unit']}'")
+        self.check_page("print")
+
+        self.open(week)
+        requests = self.driver.find_elements(By.CSS_SELECTOR, f"main a[href='{week}/requests']")
+        check(requests, "the week board has no link to the week's requests")
+        self.click_and_wait(requests[0], "the requests link")
+        check(self.path() == f"{week}/requests", f"the requests link opened {self.path()}")
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "main table.requests tbody tr")
+        check(len(rows) >= 10, f"the week's requests page lists {len(rows)} requests")
+        check(self.driver.find_elements(By.ID, "admit-unit"), "the requests page has no form to register for a unit")
+        self.check_page("week-requests")
+
+        for label, path, name in [("Tiến độ chiến dịch", "/office/campaign", "campaign"),
+                                  ("Đường dẫn lịch", "/office/feeds", "feeds")]:
+            self.open(week)
+            nav = self.link(label, scope="header nav")
+            check(nav is not None, f"the header menu has no '{label}' link")
+            self.click_and_wait(nav, f"the menu link '{label}'")
+            check(self.path() == path, f"'{label}' opened {self.path()}")
+            self.check_page(name)
+
+        feed_link = self.driver.find_elements(By.CSS_SELECTOR, "main table.feeds th a[href^='/office/feeds/']")
+        check(feed_link, "the feeds page has no link to a feed's page")
+        self.click_and_wait(feed_link[0], "the first feed's name")
+        qr = self.driver.find_elements(By.CSS_SELECTOR, "main figure svg, main figure img")
+        check(len(qr) >= 2, f"the feed page shows {len(qr)} QR codes, expected 2")
+        self.check_page("feed-qr")
+        self.decode_qr_codes()
+
+        for label, path, name in [("Nhật ký thao tác", "/office/audit", "audit"),
+                                  ("Cấu hình huyện", "/office/district", "district")]:
+            nav = self.link(label, scope="header nav")
+            check(nav is not None, f"the header menu has no '{label}' link")
+            self.click_and_wait(nav, f"the menu link '{label}'")
+            check(self.path() == path, f"'{label}' opened {self.path()}")
+            if name == "audit":
+                check(self.moved["session"] in self.driver.find_element(By.TAG_NAME, "main").text,
+                      f"the audit log does not mention the moved session {self.moved['session']}")
+            self.check_page(name)
+
+    def decode_qr_codes(self):
+        """The QR codes of the feed page, read back from its screenshot by zbarimg (zbar-tools), are its two links."""
+        zbarimg = shutil.which("zbarimg")
+        if not zbarimg:
+            log("  QR codes not decoded: zbarimg is missing (apt-get install zbar-tools)")
+            return
+        links = [a.get_attribute("href") for a in self.driver.find_elements(By.CSS_SELECTOR, "main dl.facts a.url")]
+        run = subprocess.run([zbarimg, "--quiet", "--raw", os.path.join(self.out, "feed-qr.png")], capture_output=True, text=True, timeout=60)
+        decoded = sorted(line for line in run.stdout.splitlines() if line.strip())
+        check(len(links) == 2 and decoded == sorted(links), f"the QR codes read {decoded}, the page's links are {links}")
+        log(f"  QR codes decode to the page's {len(decoded)} links")
+
+    def sign_out(self):
+        button = self.button("Đăng xuất")
+        check(button is not None, "there is no 'Đăng xuất' button in the header")
+        self.click_and_wait(button, "'Đăng xuất'")
+        check(self.path() == "/office/sign-in", f"after signing out the browser is on {self.path()}")
+        check(self.driver.find_elements(By.ID, "login"), "the page after signing out has no login field")
+        self.open(f"/office/weeks/{self.week}")
+        check(self.path() == "/office/sign-in",
+              f"after signing out, /office/weeks/{self.week} opened {self.path()} instead of the sign-in page")
+        status, _ = http_get(self.url(f"/office/weeks/{self.week}"))
+        check(status in (302, 303, 307), f"without a session /office/weeks/{self.week} answered HTTP {status}, expected a redirect")
+        log("signed out; the week board now redirects to the sign-in page")
+
+    def run(self):
+        started = time.monotonic()
+        self.setup()
+        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.other_pages, self.sign_out):
+            log(f"== {step.__name__.replace('_', ' ')}")
+            step()
+        with open(os.path.join(self.out, "axe-summary.json"), "w", encoding="utf-8") as f:
+            json.dump(self.axe_summary, f, ensure_ascii=False, indent=2)
+        return time.monotonic() - started
+
+    def close(self):
+        if self.driver:
+            try:
+                self.driver.quit()
+            except Exception:  # noqa: BLE001 - best effort at the end
+                pass
+        self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bin", default=os.environ.get("REVIEWCAL_BIN", os.path.join(REPO, ".build/debug/reviewcal")))
+    parser.add_argument("--config", default=os.path.join(REPO, "config"))
+    parser.add_argument("--out", default=os.environ.get("BROWSER_TEST_OUT", os.path.join(REPO, ".build/browser-test")))
+    args = parser.parse_args()
+    binary = os.path.abspath(args.bin)
+    if not os.access(binary, os.X_OK):
+        print(f"FAIL: the reviewcal binary {binary} is missing or not executable (build it, or set REVIEWCAL_BIN)",
+              file=sys.stderr)
+        return 2
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    test = OfficeBrowserTest(binary, os.path.abspath(args.config), os.path.abspath(args.out))
+    code, seconds = 0, 0.0
+    try:
+        seconds = test.run()
+    except SetupError as error:
+        print(f"\nFAIL (setup): {error}", file=sys.stderr)
+        code = 2
+    except Failure as error:
+        test.fail("scenario", str(error))
+    except WebDriverException as error:
+        where = traceback.extract_tb(error.__traceback__)
+        line = next((f"line {f.lineno} ({f.name})" for f in reversed(where) if f.filename == __file__), "?")
+        test.fail("scenario", f"the browser failed at {line}: {error.msg or error}")
+    finally:
+        if code == 0 and test.failures and test.server.process:
+            tail = test.server.output().strip().splitlines()[-5:]
+            if tail:
+                log("server output (last lines):\n  " + "\n  ".join(tail))
+        test.close()
+
+    if code == 2:
+        return code
+    impacts = ", ".join(f"{test.axe_counts.get(i, 0)} {i}" for i in ("critical", "serious", "moderate", "minor"))
+    print("\n== summary")
+    print(f"pages checked ({len(test.pages)}): {', '.join(test.pages)}")
+    print(f"axe-core {test.axe_version} violations (rules × pages): {impacts}")
+    if test.axe_review:
+        print("axe could not decide (review by hand): "
+              + "; ".join(f"{rule} on {', '.join(pages)}" for rule, pages in sorted(test.axe_review.items())))
+    print(f"screenshots ({len(test.screenshots)}) in {test.out}: {', '.join(test.screenshots)}")
+    print(f"warnings: {len(test.warnings)}; failures: {len(test.failures)}; {seconds:.0f}s")
+    if test.failures:
+        print("\nFAILED:", file=sys.stderr)
+        for page, message in test.failures:
+            print(f"  [{page}] {message}", file=sys.stderr)
+        return 1
+    print("OK: the office workspace passed the browser test")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
