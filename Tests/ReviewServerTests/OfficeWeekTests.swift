@@ -35,6 +35,8 @@ import Testing
             #expect(br.html.contains("Nhận đăng ký muộn"))
             try await br.get(Self.board)
             #expect(br.html.contains("Chưa có buổi nào được xếp"))
+            // A district's week lists its requests on the board too.
+            #expect(br.html.components(separatedBy: "<span class=\"badge late\">đăng ký muộn</span>").count - 1 == 2)
             try await br.post("\(Self.board)/run", [("version", br.value(ofHidden: "version") ?? "")])
             #expect(br.last?.status == .seeOther)
             try await br.get(br.location!)

@@ -135,7 +135,8 @@ struct ProgressCommand: AsyncParsableCommand {
                     for d in progress.deadlines {
                         let left = d.daysLeft >= 0 ? "còn \(d.daysLeft) ngày" : "đã qua \(-d.daysLeft) ngày"
                         let flag = d.atRisk ? " [NGUY CƠ TRỄ]" : ""
-                        print("Hạn \(d.deadline.date.vietnamese) (\(left))\(flag): \(d.deadline.title) — chưa xong \(d.behind.count)/\(d.concerned) đơn vị")
+                        let behind = d.concerned == 0 ? d.expects : "chưa xong \(d.behind.count)/\(d.concerned) đơn vị"
+                        print("Hạn \(d.deadline.date.vietnamese) (\(left))\(flag): \(d.deadline.title) — \(behind)")
                     }
                     print("")
                     for u in units {

@@ -31,6 +31,11 @@ struct WeekPageController {
         var days: [DayBlock]
         var unscheduled: [UnscheduledRow]
         var changes: [ChangeRow]
+        /// The week's requests, shown on the board for a district's week; a province's has only the link.
+        var requestTable: RequestTable?
+    }
+    struct RequestTable {
+        var requests: [RequestRow]
     }
     struct RequestsPage {
         var chrome: Chrome
@@ -316,11 +321,12 @@ struct WeekPageController {
         build(try await service.weekBoard(week: week), context: context, error: error)
     }
 
-    /// Every request of the week, and the form that admits a late one.
-    func requestsPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) async throws -> RequestsPage {
-        let board = try await service.weekBoard(week: week)
-        let base = "/office/weeks/\(week.iso)"
-        let requests = board.rows.map { row in
+    /// Weeks with at most this many requests list them on the board too.
+    static let requestsOnBoard = 120
+
+    func requestRows(_ board: WeekBoard) -> [RequestRow] {
+        let base = "/office/weeks/\(board.week.iso)"
+        return board.rows.map { row in
             RequestRow(
                 id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
                 options: row.request.options.enumerated().map { "\($0.offset + 1). \($0.element)" },
@@ -328,6 +334,12 @@ struct WeekPageController {
                 contact: [row.request.contactName, row.request.contactPhone].compactMap { $0 }.joined(separator: " – "), status: row.statusText,
                 late: row.isLate, withdrawn: row.isWithdrawn)
         }
+    }
+
+    /// Every request of the week, and the form that registers for a unit (a late request once the week closed).
+    func requestsPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) async throws -> RequestsPage {
+        let board = try await service.weekBoard(week: week)
+        let requests = requestRows(board)
         let values = admit ?? AdmitValues(day: week.monday.iso)
         let identity = context.identity
         return RequestsPage(
@@ -392,7 +404,7 @@ struct WeekPageController {
                     id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
                     reason: row.session?.reason ?? (row.request.draftSent == nil ? "Chưa khai báo ngày gửi dự thảo báo cáo." : "Chưa chạy xếp lịch."))
             },
-            changes: changes)
+            changes: changes, requestTable: board.rows.count <= Self.requestsOnBoard ? RequestTable(requests: requestRows(board)) : nil)
     }
 
     func sessionRow(_ row: WeekBoard.Row, base: String) -> SessionRow {
