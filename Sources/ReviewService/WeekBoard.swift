@@ -119,8 +119,3 @@ extension ReviewService {
         }
     }
 }
-
-extension String {
-    /// The text with its first letter upper-cased.
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}

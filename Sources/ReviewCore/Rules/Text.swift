@@ -25,6 +25,9 @@ public enum Text {
 }
 
 extension String {
+    /// The text with its first letter upper-cased: "tuần 50/2026 …" at the head of a sentence.
+    public var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+
     func leftPadded(to n: Int) -> String {
         count >= n ? self : String(repeating: "0", count: n - count) + self
     }

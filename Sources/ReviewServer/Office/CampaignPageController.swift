@@ -113,19 +113,13 @@ struct CampaignPageController {
             }
         }
         group.post("campaign/sessions/:id/held") { _, context in
-            await progressAction(context) { id, actor in
-                let form = try kit.form(HeldForm.self, context)
-                let clear = form.clear == "1"
-                try await service.setHeld(request: id, on: try Self.date(form.date), clear: clear, by: actor)
-                return (clear ? "Đã bỏ ghi nhận buổi \(id) đã kiểm điểm." : "Đã ghi nhận buổi \(id) đã kiểm điểm.", form.back)
+            await markAction(context, marked: "buổi \(Self.id(context)) đã kiểm điểm") { id, date, clear, actor in
+                try await service.setHeld(request: id, on: date, clear: clear, by: actor)
             }
         }
         group.post("campaign/sessions/:id/dossier") { _, context in
-            await progressAction(context) { id, actor in
-                let form = try kit.form(HeldForm.self, context)
-                let clear = form.clear == "1"
-                try await service.setDossier(request: id, receivedOn: try Self.date(form.date), clear: clear, by: actor)
-                return (clear ? "Đã bỏ ghi nhận hồ sơ của buổi \(id)." : "Đã ghi nhận hồ sơ của buổi \(id).", form.back)
+            await markAction(context, marked: "hồ sơ của buổi \(Self.id(context))") { id, date, clear, actor in
+                try await service.setDossier(request: id, receivedOn: date, clear: clear, by: actor)
             }
         }
         group.post("campaign/units/:id/notes") { _, context in
@@ -134,6 +128,20 @@ struct CampaignPageController {
                 try await service.addNote(unit: id, text: form.text, by: actor)
                 return ("Đã thêm ghi chú cho \(district.unit(id)?.name ?? id).", form.back)
             }
+        }
+    }
+
+    static func id(_ context: OfficeRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// Records (or, with `clear=1`, forgets) a dated mark on a session: held, or its dossier received.
+    func markAction(
+        _ context: OfficeRequestContext, marked what: String, _ set: @escaping (String, LocalDate?, Bool, String) async throws -> Void
+    ) async -> Response {
+        await progressAction(context) { id, actor in
+            let form = try kit.form(HeldForm.self, context)
+            let clear = form.clear == "1"
+            try await set(id, try Self.date(form.date), clear, actor)
+            return ((clear ? "Đã bỏ ghi nhận " : "Đã ghi nhận ") + what + ".", form.back)
         }
     }
 

@@ -480,11 +480,6 @@ extension JSONDecoder {
     }()
 }
 
-extension String {
-    /// The text with its first letter upper-cased.
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}
-
 extension WeekPageController.Choice: TemplateFields {
     var templateFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
 }
