@@ -1,14 +1,15 @@
+import Foundation
+
 /// Text clean-up applied before values reach libical, working on UTF-8 bytes.
 enum TextCleaner {
     /// The NFC form of `text` as UTF-8.
     ///
     /// Text made only of characters that are NFC on their own and never combine with a neighbour (checked for
     /// U+0000–U+02FF, U+1E00–U+1EFF and U+2010–U+2027 against Python's `unicodedata`, pairs included) is returned
-    /// as is: that covers Vietnamese written with precomposed letters. Other text goes through the standard
-    /// library's own normaliser (`String._nfcCodeUnits`, public ABI that swift-foundation builds on), about five
-    /// times faster than Foundation's `precomposedStringWithCanonicalMapping` (see docs-ical.md).
+    /// as is: that covers Vietnamese written with precomposed letters. Other text goes through Foundation's
+    /// `precomposedStringWithCanonicalMapping`.
     static func nfcBytes(_ text: String) -> [UInt8] {
-        isKnownNFC(text) ? Array(text.utf8) : text._nfcCodeUnits
+        isKnownNFC(text) ? Array(text.utf8) : Array(text.precomposedStringWithCanonicalMapping.utf8)
     }
 
     /// `true` if every character of `text` lies in the ranges named at `nfcBytes`.

@@ -48,7 +48,7 @@ struct OfficeBench {
     }
 
     static func measure(store: ReviewStore, district: District, clock: AdjustableClock, logger: Logger, rounds: Int) async throws {
-        let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger)
+        let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger, feedKey: .random())
         let started = Date()
         let week = ISOWeek(iso: "2026-W50")!
         let (inWeek, total) = try await fill(service, week: week, target: 500)

@@ -16,6 +16,9 @@ struct LocalOptions: ParsableArguments {
     @Option(name: .long, help: "Cơ sở dữ liệu PostgreSQL dùng chung khi chạy nhiều máy chủ (postgres://người-dùng:mật-khẩu@máy:cổng/tên), hoặc biến môi trường REVIEWCAL_DATABASE; mặc định là tệp SQLite trong --data.")
     var database: String?
 
+    @Option(name: .customLong("feed-key"), help: "Tệp khóa bí mật của máy chủ, từ đó tính đường dẫn các lịch (mặc định: feed.key trong --data, tạo khi chưa có; các máy chủ dùng chung một tệp), hoặc biến môi trường REVIEWCAL_FEED_KEY.")
+    var feedKeyFile: String?
+
     @Option(name: .long, help: "Người thực hiện, ghi vào nhật ký thao tác.")
     var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "van-phong"
 
@@ -37,8 +40,30 @@ struct LocalOptions: ParsableArguments {
             ?? URL(fileURLWithPath: data).appendingPathComponent("reviewcal.sqlite").path
     }
 
+    /// The feed key file: `--feed-key`, else `$REVIEWCAL_FEED_KEY`, else `feed.key` in `--data`.
+    var feedKeyURL: URL {
+        let given = feedKeyFile ?? ProcessInfo.processInfo.environment["REVIEWCAL_FEED_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        return given.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: data).appendingPathComponent("feed.key")
+    }
+
+    /// The feed key. It is created when missing only beside a SQLite file in `--data` or when named explicitly:
+    /// an office command run against a shared PostgreSQL database elsewhere must not invent a key of its own
+    /// and print links that no server answers.
+    func feedKey(create: Bool = false) throws -> FeedKey? {
+        let explicit = create || feedKeyFile != nil || ProcessInfo.processInfo.environment["REVIEWCAL_FEED_KEY"].map { !$0.isEmpty } == true
+        let sqlite = !storeURL.hasPrefix("postgres")
+        do {
+            return try FeedKey.load(at: feedKeyURL, create: explicit || sqlite)
+        } catch let problem as FeedKey.Problem {
+            if !explicit && !sqlite { return nil }
+            printError(problem.description)
+            throw ExitCode(2)
+        }
+    }
+
     /// Opens the service over the store.
-    func openService(clock: any WallClock = SystemClock()) async throws -> ReviewService {
+    /// `createFeedKey`: a server creates its feed key on first start wherever its store is.
+    func openService(clock: any WallClock = SystemClock(), createFeedKey: Bool = false) async throws -> ReviewService {
         let district = try district()
         var logger = Logger(label: "reviewcal")
         logger.logLevel = .warning
@@ -49,7 +74,14 @@ struct LocalOptions: ParsableArguments {
             printError("Lỗi lưu trữ: \(e)")
             throw ExitCode(1)
         }
-        return try await ReviewService(district: district, store: store, clock: clock, logger: logger)
+        let key: FeedKey?
+        do {
+            key = try feedKey(create: createFeedKey)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return try await ReviewService(district: district, store: store, clock: clock, logger: logger, feedKey: key)
     }
 }
 

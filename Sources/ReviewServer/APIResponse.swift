@@ -46,7 +46,13 @@ enum APIResponse {
     }
 
     /// Reads and decodes a JSON body: at most 64 KiB, valid UTF-8, the right shape.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+    /// Refuses a body that is not `application/json` (415), and, after decoding, a repeated or unknown key (400).
+    static func decode<T: StrictJSONBody>(_ type: T.Type, from request: Request) async throws -> T {
+        guard isJSON(request.headers[.contentType]) else {
+            let given = request.headers[.contentType].map { "'\(Text.clip($0))'" } ?? "không có"
+            throw ServiceFailure(
+                415, "unsupported-media-type", "Nội dung gửi lên phải là JSON (Content-Type: application/json); kiểu đã gửi: \(given).")
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: 64 * 1024)
@@ -57,8 +63,9 @@ enum APIResponse {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw ServiceFailure(400, "invalid-utf8", "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ. Kiểm tra bảng mã của tệp hoặc của cửa sổ dòng lệnh.")
         }
+        let value: T
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            value = try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw ServiceFailure(400, "invalid-json", "Thiếu trường '\(path(ctx.codingPath + [key]))' trong nội dung JSON.")
         } catch let DecodingError.typeMismatch(_, ctx) {
@@ -67,6 +74,23 @@ enum APIResponse {
             throw ServiceFailure(400, "invalid-json", "Trường '\(path(ctx.codingPath))' không được để null.")
         } catch {
             throw ServiceFailure(400, "invalid-json", "Nội dung gửi lên không phải JSON hợp lệ.")
+        }
+        if let problem = StrictJSON.firstProblem(in: bytes, as: T.self) {
+            throw ServiceFailure(
+                400, problem.repeated ? "duplicate-key" : "unknown-field", problem.message,
+                details: [ProblemDetail(code: problem.repeated ? "duplicate-key" : "unknown-field", field: problem.path, message: problem.message)])
+        }
+        return value
+    }
+
+    /// `application/json`, with at most a UTF-8 charset parameter.
+    static func isJSON(_ header: String?) -> Bool {
+        guard let header else { return false }
+        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard parts.first == "application/json" else { return false }
+        return parts.dropFirst().allSatisfy { p in
+            let pair = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"")) }
+            return pair.count == 2 && pair[0] == "charset" && (pair[1] == "utf-8" || pair[1] == "utf8")
         }
     }
 

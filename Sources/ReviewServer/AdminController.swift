@@ -8,9 +8,10 @@ struct AdminController {
     let service: ReviewService
     let rehearsalClock: AdjustableClock?
 
-    struct ClockBody: Codable {
+    struct ClockBody: Codable, StrictJSONBody {
         /// Local wall-clock time, `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DDTHH:MM`.
         var now: String
+        static var knownKeys: [String: Set<String>] { ["": ["now"]] }
     }
 
     func register(on routes: Routes) {

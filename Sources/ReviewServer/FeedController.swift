@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Metrics
 import NIOCore
@@ -21,6 +22,14 @@ struct FeedController {
         routes.on(.head, "/feeds/:kind/:token/:name") { request, context in
             await serve(request, context, head: true)
         }
+        // Feeds are read-only: any other method is told which ones exist (RFC 9110 §15.5.6).
+        for method in [HTTPRequest.Method.post, .put, .delete, .patch, .options] {
+            routes.on(method, "/feeds/:kind/:token/:name") { _, _ in
+                Response(
+                    status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "Lịch chỉ đọc được bằng GET hoặc HEAD.\n")))
+            }
+        }
     }
 
     func serve(_ request: Request, _ context: BasicRequestContext, head: Bool) async -> Response {
@@ -30,7 +39,7 @@ struct FeedController {
             guard kind == "members" || kind == "teams" || kind == "units" || kind == "district", let token = context.parameters.get("token") else {
                 return Self.plain(.notFound, "Không có lịch này.\n")
             }
-            switch try await service.feed(token: token) {
+            switch try await service.feed(token: token, segment: kind, name: context.parameters.get("name") ?? "") {
             case .notFound:
                 return Self.plain(.notFound, "Không có lịch này.\n")
             case .gone:
@@ -45,9 +54,7 @@ struct FeedController {
         let prepared = gzipCache.prepared(feed)
         var headers = prepared.headers
         if let inm = request.headers[.ifNoneMatch] {
-            if inm == feed.etag
-                || inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == feed.etag || $0.trimmingCharacters(in: .whitespaces) == "*" })
-            {
+            if Self.matches(inm, etag: feed.etag) {
                 return Response(status: .notModified, headers: headers)
             }
         } else if let ims = request.headers[.ifModifiedSince], let since = HTTPDate.parse(ims),
@@ -62,6 +69,18 @@ struct FeedController {
         }
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: head ? .init() : .init(byteBuffer: body))
+    }
+
+    /// Whether an `If-None-Match` value matches the feed's ETag by weak comparison (RFC 9110 §8.8.3.2): `W/"x"`
+    /// and `"x"` both match `"x"`; `*` matches any.
+    static func matches(_ ifNoneMatch: String, etag: String) -> Bool {
+        if ifNoneMatch == etag { return true }
+        let own = etag.hasPrefix("W/") ? etag.dropFirst(2) : Substring(etag)
+        return ifNoneMatch.split(separator: ",").contains { part in
+            let tag = part.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            return (tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)) == own
+        }
     }
 
     static func acceptsGzip(_ header: String?) -> Bool {

@@ -280,17 +280,17 @@ extension ReviewService {
     public func addNote(unit: String, text: String, campaign id: String? = nil, by actor: String) async throws -> UnitNote {
         guard district.unit(unit) != nil else { throw ServiceFailure(404, "unknown-unit", "Không có đơn vị '\(Text.clip(unit))'.") }
         let campaign = try campaignNamed(id)
-        let cleaned = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cleaned = Text.trimmed(text, newlines: true)
         if cleaned.isEmpty { throw ServiceFailure(422, "missing-note", "Ghi chú đang trống.") }
         if let bad = Text.forbiddenCharacter(in: cleaned, allowNewlines: false) {
-            throw ServiceFailure(422, "control-character", "Ghi chú chứa ký tự điều khiển \(bad) (xuống dòng, tab…). Viết trên một dòng.")
+            throw ServiceFailure(422, bad.code, bad.message(field: "Ghi chú"))
         }
         if cleaned.count > Self.maxReasonLength {
             throw ServiceFailure(422, "too-long", "Ghi chú dài \(cleaned.count) ký tự, tối đa \(Self.maxReasonLength).")
         }
         let note = UnitNote(
             id: Secrets.identifier(prefix: "n-", length: 10), districtId: district.id, campaignId: campaign.id, unitId: unit, at: clock.now(),
-            author: actor, text: cleaned.precomposedStringWithCanonicalMapping)
+            author: actor, text: Text.nfc(cleaned))
         try await store.write(serializedOn: district.id) { tx in
             try await tx.insertUnitNote(note)
             try await tx.audit(self.auditEntry(actor: actor, action: "unit.note", entity: "unit", id: unit, before: nil, after: StoreTransaction.json(note)))

@@ -1,5 +1,6 @@
 import Foundation
 import ReviewCore
+import ReviewStore
 
 /// A rendered feed, ready to serve.
 public struct RenderedFeed: Sendable {
@@ -27,9 +28,13 @@ final class FeedCache: @unchecked Sendable {
         var stamp: String
         var feed: RenderedFeed
     }
-    private struct TokenEntry {
+    private struct DirectoryEntry {
         var revision: Int
-        var record: CachedToken
+        var tokens: [String: CachedToken]
+    }
+    private struct StatesEntry {
+        var revision: Int
+        var states: [String: FeedItemState]
     }
     private struct RevisionEntry {
         var value: Int
@@ -41,17 +46,17 @@ final class FeedCache: @unchecked Sendable {
         var text: String
     }
     private var feeds: [String: FeedEntry] = [:]
-    private var tokens: [String: TokenEntry] = [:]
+    private var tokenDirectory: DirectoryEntry?
+    private var itemStates: StatesEntry?
     private var revision: RevisionEntry?
     private var day: DayEntry?
     /// How long a revision read from the store is trusted.
     let revisionTTL: TimeInterval = 1
 
-    /// A feed token as the cache keeps it (nil record: unknown token).
+    /// A feed token as the cache keeps it, with the path segment and file name it must be asked with.
     enum CachedToken {
-        case live(kind: String, subject: String)
-        case revoked
-        case unknown
+        case live(kind: FeedToken.Kind, subject: String, segment: String, fileName: String)
+        case revoked(segment: String)
     }
 
     /// The revision, if read recently enough.
@@ -65,7 +70,6 @@ final class FeedCache: @unchecked Sendable {
     /// Records the revision just read from the store; a new one drops every cached token.
     func setRevision(_ value: Int, now: Date) {
         lock.withLock {
-            if revision?.value != value { tokens.removeAll() }
             revision = RevisionEntry(value: value, checkedAt: now)
         }
     }
@@ -87,18 +91,30 @@ final class FeedCache: @unchecked Sendable {
         lock.withLock { revision = nil }
     }
 
-    func token(_ token: String, revision: Int) -> CachedToken? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = tokens[token], entry.revision == revision else { return nil }
-        return entry.record
+    /// Every token of the district (live and past), derived for `revision`.
+    func directory(revision: Int) -> [String: CachedToken]? {
+        lock.withLock { tokenDirectory?.revision == revision ? tokenDirectory?.tokens : nil }
     }
 
-    func putToken(_ token: String, revision: Int, _ record: CachedToken) {
+    func setDirectory(_ tokens: [String: CachedToken], revision: Int) {
+        lock.withLock { tokenDirectory = DirectoryEntry(revision: revision, tokens: tokens) }
+    }
+
+    /// The feed and event states read for `revision`.
+    func itemStates(revision: Int) -> [String: FeedItemState]? {
+        lock.withLock { itemStates?.revision == revision ? itemStates?.states : nil }
+    }
+
+    func setItemStates(_ states: [String: FeedItemState], revision: Int) {
+        lock.withLock { itemStates = StatesEntry(revision: revision, states: states) }
+    }
+
+    /// Adds states just recorded.
+    func mergeItemStates(_ changes: [String: FeedItemState], revision: Int) {
         lock.withLock {
-            // Unknown tokens are cached too, but bounded, so that guessing cannot grow memory without end.
-            if tokens.count > 100_000 { tokens.removeAll() }
-            tokens[token] = TokenEntry(revision: revision, record: record)
+            guard var entry = itemStates, entry.revision == revision else { return }
+            entry.states.merge(changes) { _, new in new }
+            itemStates = entry
         }
     }
 

@@ -158,12 +158,12 @@ extension ReviewService {
     }
 
     static func checkedReason(_ text: String) throws -> String {
-        let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = Text.trimmed(text, newlines: true)
         if reason.count < 3 { throw ServiceFailure(422, "missing-reason", "Cần ghi lý do (ít nhất 3 ký tự): đơn vị và các đồng chí dự sẽ thấy lý do này.") }
         if let bad = Text.forbiddenCharacter(in: reason, allowNewlines: false) {
-            throw ServiceFailure(422, "control-character", "Lý do chứa ký tự điều khiển \(bad) (xuống dòng, tab…). Viết trên một dòng.")
+            throw ServiceFailure(422, bad.code, bad.message(field: "Lý do"))
         }
         if reason.count > maxReasonLength { throw ServiceFailure(422, "too-long", "Lý do dài \(reason.count) ký tự, tối đa \(maxReasonLength).") }
-        return reason.precomposedStringWithCanonicalMapping
+        return Text.nfc(reason)
     }
 }

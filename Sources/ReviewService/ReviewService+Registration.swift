@@ -53,6 +53,8 @@ extension ReviewService {
     /// Changes a request: the same checks as a new one; the batch week may change only while both weeks are open.
     public func change(id: String, _ input: RegistrationInput, by principal: Principal, idempotencyKey key: String?) async throws -> Answer {
         let now = clock.now()
+        // A contact, phone, note or draft date shows in the published session's events: feeds render again.
+        defer { feedCache.invalidate() }
         return try await idempotent(principal: principal, key: key, fingerprint: "change:\(id):" + StoreTransaction.json(input)) { tx in
             let old = try await self.visibleRequest(id, principal: principal, tx: tx)
             guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút, không sửa được. Đăng ký mới bằng reviewcal register.") }
@@ -85,6 +87,7 @@ extension ReviewService {
             new.updatedAt = now
             new.version += 1
             try await tx.updateRequest(new)
+            try await tx.bumpRevision(district: self.district.id)
             try await tx.audit(self.auditEntry(
                 actor: principal.actor, action: "request.change", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
             let session = try await tx.session(request: id, district: self.district.id)

@@ -132,13 +132,13 @@ extension ReviewService {
     }
 
     static func checkedName(_ text: String) throws -> String {
-        let name = text.trimmingCharacters(in: .whitespaces)
+        let name = Text.trimmed(text)
         if name.isEmpty { throw ServiceFailure(422, "missing-name", "Cần họ tên của người dùng (--name).") }
         if let bad = Text.forbiddenCharacter(in: name, allowNewlines: false) {
-            throw ServiceFailure(422, "control-character", "Họ tên chứa ký tự điều khiển \(bad). Viết trên một dòng.")
+            throw ServiceFailure(422, bad.code, bad.message(field: "Họ tên"))
         }
         if name.count > 120 { throw ServiceFailure(422, "too-long", "Họ tên dài \(name.count) ký tự, tối đa 120.") }
-        return name.precomposedStringWithCanonicalMapping
+        return Text.nfc(name)
     }
 
     static func checkPassword(_ password: String, login: String) throws {
@@ -148,8 +148,8 @@ extension ReviewService {
         // bcrypt reads at most 72 bytes: a longer password would be cut without anyone knowing.
         if password.utf8.count > 72 { throw ServiceFailure(422, "long-password", "Mật khẩu dài quá 72 byte (khoảng 72 chữ không dấu).") }
         if password.lowercased() == login.lowercased() { throw ServiceFailure(422, "weak-password", "Mật khẩu không được trùng tên đăng nhập.") }
-        if Text.forbiddenCharacter(in: password, allowNewlines: false) != nil {
-            throw ServiceFailure(422, "control-character", "Mật khẩu chứa ký tự điều khiển (xuống dòng, tab…).")
+        if let bad = Text.forbiddenCharacter(in: password, allowNewlines: false) {
+            throw ServiceFailure(422, bad.code, bad.message(field: "Mật khẩu"))
         }
     }
 

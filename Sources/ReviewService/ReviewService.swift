@@ -18,13 +18,16 @@ public final class ReviewService: Sendable {
     public let calendarFetcher: any CalendarFetcher
     /// bcrypt's cost for office passwords (log2 of its rounds).
     public let passwordCost: UInt8
+    /// The secret every feed URL token is derived from; nil when the server's key file is not at hand.
+    public let feedKey: FeedKey?
     let feedCache = FeedCache()
 
     /// Creates the service and records the district in the store.
     public init(
         district: District, store: ReviewStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "reviewcal"),
-        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher(), passwordCost: UInt8 = 12
+        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher(), passwordCost: UInt8 = 12, feedKey: FeedKey?
     ) async throws {
+        self.feedKey = feedKey
         self.passwordCost = min(31, max(4, passwordCost))
         self.district = district
         self.store = store

@@ -18,6 +18,27 @@ public enum Secrets {
         return prefix + String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt32(32)))] })
     }
 
+    /// Bytes as base32 lowercase without padding (RFC 4648 alphabet), 5 bits per character.
+    public static func base32(_ bytes: [UInt8]) -> String {
+        var result = ""
+        var buffer = 0, bits = 0
+        for byte in bytes {
+            buffer = ((buffer << 8) | Int(byte)) & 0xFFFF
+            bits += 8
+            while bits >= 5 {
+                result.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { result.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return result
+    }
+
+    /// SHA-256 of bytes, lowercase hex.
+    public static func sha256(bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// SHA-256 of a text, lowercase hex.
     public static func sha256(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -160,5 +160,40 @@ enum Migrations {
             """,
             "CREATE INDEX unit_notes_by_unit ON unit_notes(district_id, campaign_id, unit_id)",
         ],
+        [
+            // Feed URL tokens are no longer stored: each feed keeps numbered generations, and its token is derived
+            // from the generation under the server's feed key (outside the database). The tokens stored before
+            // become generations in the order they were issued; their old URLs stop working.
+            """
+            CREATE TABLE feed_grants (
+                district_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                generation BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT,
+                PRIMARY KEY (district_id, kind, subject, generation)
+            )
+            """,
+            """
+            INSERT INTO feed_grants (district_id, kind, subject, generation, created_at, revoked_at)
+            SELECT district_id, kind, subject,
+                   ROW_NUMBER() OVER (PARTITION BY district_id, kind, subject ORDER BY created_at, token), created_at, revoked_at
+            FROM feed_tokens
+            """,
+            "DROP TABLE feed_tokens",
+            // What each feed and each event last looked like, so that any change of their bytes raises the event's
+            // SEQUENCE and LAST-MODIFIED and the feed's Last-Modified, even when the change came from the configuration.
+            """
+            CREATE TABLE feed_items (
+                district_id TEXT NOT NULL,
+                item TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                sequence BIGINT NOT NULL,
+                modified_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, item)
+            )
+            """,
+        ],
     ]
 }

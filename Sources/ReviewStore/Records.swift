@@ -72,7 +72,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// A feed's secret URL token.
+/// One generation of a feed's URL token. The token itself is never stored: it is derived from the district, kind,
+/// subject and generation under the server's feed key, so that a copy of the database opens no feed.
 public struct FeedToken: Sendable, Hashable, Codable {
     /// Whose feed.
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -85,26 +86,42 @@ public struct FeedToken: Sendable, Hashable, Codable {
         /// The whole district, for the office.
         case district
     }
-    /// The random token (at least 128 bits, base32).
-    public var token: String
     /// The district.
     public var districtId: String
     /// Whose feed.
     public var kind: Kind
     /// Member, team or unit id; the district id for the district feed.
     public var subject: String
+    /// 1 for the first token of the feed, raised by each rotation.
+    public var generation: Int
     /// When issued.
     public var createdAt: Date
     /// When revoked or rotated away, if so (the URL then answers 410).
     public var revokedAt: Date?
     /// Creates a token record.
-    public init(token: String, districtId: String, kind: Kind, subject: String, createdAt: Date, revokedAt: Date?) {
-        self.token = token
+    public init(districtId: String, kind: Kind, subject: String, generation: Int, createdAt: Date, revokedAt: Date?) {
         self.districtId = districtId
         self.kind = kind
         self.subject = subject
+        self.generation = generation
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+    }
+}
+
+/// What a feed or one of its events last looked like.
+public struct FeedItemState: Sendable, Hashable {
+    /// Hash of the content (the feed's bytes; the event's fields but its SEQUENCE and stamps).
+    public var hash: String
+    /// The event's SEQUENCE (0 for a feed).
+    public var sequence: Int
+    /// When the content last changed.
+    public var modifiedAt: Date
+    /// Creates a state.
+    public init(hash: String, sequence: Int, modifiedAt: Date) {
+        self.hash = hash
+        self.sequence = sequence
+        self.modifiedAt = modifiedAt
     }
 }
 

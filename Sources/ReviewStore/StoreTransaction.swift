@@ -323,47 +323,68 @@ public struct StoreTransaction: Sendable {
 
     // MARK: Feed tokens
 
-    /// Stores a feed token.
+    /// Stores a feed token generation.
     public func insertFeedToken(_ t: FeedToken) async throws {
         try await db.raw("""
-            INSERT INTO feed_tokens (token, district_id, kind, subject, created_at, revoked_at)
-            VALUES (\(bind: t.token), \(bind: t.districtId), \(bind: t.kind.rawValue), \(bind: t.subject),
+            INSERT INTO feed_grants (district_id, kind, subject, generation, created_at, revoked_at)
+            VALUES (\(bind: t.districtId), \(bind: t.kind.rawValue), \(bind: t.subject), \(bind: t.generation),
                     \(bind: Timestamp.string(t.createdAt)), NULL)
             """).run()
     }
 
-    /// A feed token by its value, revoked or not.
-    public func feedToken(_ token: String) async throws -> FeedToken? {
-        try await db.raw("SELECT * FROM feed_tokens WHERE token = \(bind: token)").all().first.map(Self.feedToken(row:))
-    }
-
-    /// A district's live feed tokens.
-    public func liveFeedTokens(district: String) async throws -> [FeedToken] {
-        try await db.raw("SELECT * FROM feed_tokens WHERE district_id = \(bind: district) AND revoked_at IS NULL ORDER BY kind, subject")
+    /// Every token generation of a district, revoked or not.
+    public func feedTokens(district: String) async throws -> [FeedToken] {
+        try await db.raw("SELECT * FROM feed_grants WHERE district_id = \(bind: district) ORDER BY kind, subject, generation")
             .all().map(Self.feedToken(row:))
     }
 
-    /// Revokes every live token of one feed; returns how many.
+    /// Revokes the live generation of one feed; returns how many were live (0 or 1).
     public func revokeFeedTokens(district: String, kind: FeedToken.Kind, subject: String, at: Date) async throws -> Int {
         let live = try await db.raw("""
-            SELECT token FROM feed_tokens WHERE district_id = \(bind: district) AND kind = \(bind: kind.rawValue)
+            SELECT generation FROM feed_grants WHERE district_id = \(bind: district) AND kind = \(bind: kind.rawValue)
             AND subject = \(bind: subject) AND revoked_at IS NULL
             """).all()
         try await db.raw("""
-            UPDATE feed_tokens SET revoked_at = \(bind: Timestamp.string(at)) WHERE district_id = \(bind: district)
+            UPDATE feed_grants SET revoked_at = \(bind: Timestamp.string(at)) WHERE district_id = \(bind: district)
             AND kind = \(bind: kind.rawValue) AND subject = \(bind: subject) AND revoked_at IS NULL
             """).run()
         return live.count
     }
 
     private static func feedToken(row: any SQLRow) throws -> FeedToken {
-        let token = try row.decode(column: "token", as: String.self)
         guard let kind = FeedToken.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
             let created = Timestamp.date(try row.decode(column: "created_at", as: String.self))
-        else { throw StoreError.corruptRow(table: "feed_tokens", id: "…") }
+        else { throw StoreError.corruptRow(table: "feed_grants", id: "…") }
         return FeedToken(
-            token: token, districtId: try row.decode(column: "district_id", as: String.self), kind: kind,
-            subject: try row.decode(column: "subject", as: String.self), createdAt: created,
-            revokedAt: try row.decode(column: "revoked_at", as: String?.self).flatMap(Timestamp.date))
+            districtId: try row.decode(column: "district_id", as: String.self), kind: kind,
+            subject: try row.decode(column: "subject", as: String.self), generation: try row.decode(column: "generation", as: Int.self),
+            createdAt: created, revokedAt: try row.decode(column: "revoked_at", as: String?.self).flatMap(Timestamp.date))
+    }
+
+    // MARK: Feed items
+
+    /// What each feed and event of a district last looked like, by item (`event:<uid>`, `feed:<kind>/<subject>`).
+    public func feedItems(district: String) async throws -> [String: FeedItemState] {
+        var result: [String: FeedItemState] = [:]
+        for row in try await db.raw("SELECT item, hash, sequence, modified_at FROM feed_items WHERE district_id = \(bind: district)").all() {
+            let item = try row.decode(column: "item", as: String.self)
+            guard let at = Timestamp.date(try row.decode(column: "modified_at", as: String.self)) else {
+                throw StoreError.corruptRow(table: "feed_items", id: item)
+            }
+            result[item] = FeedItemState(
+                hash: try row.decode(column: "hash", as: String.self), sequence: try row.decode(column: "sequence", as: Int.self), modifiedAt: at)
+        }
+        return result
+    }
+
+    /// Records new states of feeds and events.
+    public func saveFeedItems(district: String, _ items: [String: FeedItemState]) async throws {
+        for (item, state) in items.sorted(by: { $0.key < $1.key }) {
+            try await db.raw("""
+                INSERT INTO feed_items (district_id, item, hash, sequence, modified_at)
+                VALUES (\(bind: district), \(bind: item), \(bind: state.hash), \(bind: state.sequence), \(bind: Timestamp.string(state.modifiedAt)))
+                ON CONFLICT (district_id, item) DO UPDATE SET hash = excluded.hash, sequence = excluded.sequence, modified_at = excluded.modified_at
+                """).run()
+        }
     }
 }

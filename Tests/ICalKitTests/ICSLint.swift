@@ -54,7 +54,7 @@ enum ICSLint {
     /// UIDs with `UID:` + value ≤ 72 octets, DTSTAMP and LAST-MODIFIED in UTC.
     static func lintFeed(_ data: [UInt8]) -> Report {
         var report = lint(data)
-        if let text = String(validating: data, as: UTF8.self), Array(text.utf8) != Array(text._nfcCodeUnits) {
+        if let text = String(validating: data, as: UTF8.self), Array(text.utf8) != Array(text.precomposedStringWithCanonicalMapping.utf8) {
             report.errors.append("text is not NFC")
         }
         let lines = logicalLines(data)

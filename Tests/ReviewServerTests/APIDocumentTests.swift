@@ -18,7 +18,7 @@ import Yams
         let paths = try #require(doc["paths"] as? [String: Any])
         var documented = Set<String>()
         for (path, item) in paths {
-            for key in (item as? [String: Any] ?? [:]).keys where ["get", "put", "post", "delete", "patch", "head"].contains(key) {
+            for key in (item as? [String: Any] ?? [:]).keys where ["get", "put", "post", "delete", "patch", "head", "options"].contains(key) {
                 documented.insert("\(key) \(path)")
             }
         }

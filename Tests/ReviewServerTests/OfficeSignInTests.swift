@@ -136,7 +136,7 @@ import Testing
         #expect(!cookie.isEmpty)
         // A second instance: its own store connection and service over the same database, a new router.
         let store = try await ReviewStore.open(o.world.storeURL)
-        let other = try await ReviewService(district: o.service.district, store: store, clock: o.world.clock, passwordCost: 4)
+        let other = try await ReviewService(district: o.service.district, store: store, clock: o.world.clock, passwordCost: 4, feedKey: o.service.feedKey)
         try await Application(router: buildRouter(service: other, rehearsalClock: nil)).test(.router) { client in
             let b = OfficeBrowser(client)
             b.setCookie("rc_office", cookie)

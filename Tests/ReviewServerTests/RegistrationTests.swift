@@ -88,7 +88,7 @@ import Testing
             }
         }
         let rehearsal = AdjustableClock(startingAt: world.service.clock.now(), base: FrozenClock())
-        let service = try await ReviewService(district: world.service.district, store: world.service.store, clock: rehearsal)
+        let service = try await ReviewService(district: world.service.district, store: world.service.store, clock: rehearsal, feedKey: world.service.feedKey)
         let app = Application(router: buildRouter(service: service, rehearsalClock: rehearsal))
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/admin/clock", method: .post, headers: headers(unitToken), body: move) { r in

@@ -31,7 +31,7 @@ struct TestWorld {
         let store = try await ReviewStore.open(storeURL, logger: logger)
         let clock = AdjustableClock(startingAt: district.zone.instant(LocalDateTime(iso: local)!, second: second), base: FrozenClock())
         // bcrypt's lowest cost: the tests check the rules of signing in, not the hash's strength.
-        let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger, passwordCost: 4)
+        let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger, passwordCost: 4, feedKey: .random())
         return TestWorld(directory: directory, service: service, clock: clock, storeURL: storeURL)
     }
 

@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
             }
             rehearsal = AdjustableClock(startingAt: start)
         }
-        let service = try await local.openService(clock: rehearsal ?? SystemClock())
+        let service = try await local.openService(clock: rehearsal ?? SystemClock(), createFeedKey: true)
         let base = publicURL ?? "http://\(host):\(port)"
         if demo {
             try await Demo.seed(service, actor: local.officeActor, baseURL: base)

@@ -2,7 +2,16 @@ import Foundation
 
 /// The body of `POST /v1/requests` and `PUT /v1/requests/{id}`: what a cell submits, as text, so that
 /// every malformed field gets its own message instead of a decoding failure.
-public struct RegistrationInput: Sendable, Hashable, Codable {
+public struct RegistrationInput: Sendable, Hashable, Codable, StrictJSONBody {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case unit, kind, options, location, draftSent, contactName, contactPhone, note, after
+    }
+
+    /// The keys of the body and of each option.
+    public static var knownKeys: [String: Set<String>] {
+        ["": Set(CodingKeys.allCases.map(\.rawValue)), "options[]": Set(OptionInput.CodingKeys.allCases.map(\.rawValue))]
+    }
+
     /// The unit; only the office may name another unit than the token's.
     public var unit: String?
     /// A `ReviewKind` raw value, e.g. `cap-uy`.
@@ -41,6 +50,10 @@ public struct RegistrationInput: Sendable, Hashable, Codable {
 
 /// One option as submitted: `YYYY-MM-DDTHH:MM` local times.
 public struct OptionInput: Sendable, Hashable, Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case start, end
+    }
+
     /// Local start.
     public var start: String
     /// Local end.

@@ -99,7 +99,7 @@ struct FieldReader {
             report(position(of: node), "\(label) phải là một chữ, nhưng là \(FieldReader.describe(node))")
             return nil
         }
-        let text = scalar.string.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
+        let text = Text.nfc(Text.trimmed(scalar.string))
         if text.isEmpty {
             report(position(of: node), "\(label) để trống")
             return nil
@@ -109,7 +109,7 @@ struct FieldReader {
             return nil
         }
         if let bad = Text.forbiddenCharacter(in: text, allowNewlines: false) {
-            report(position(of: node), "\(label) có ký tự điều khiển \(bad); hãy xóa ký tự đó")
+            report(position(of: node), bad.isInvisible ? "\(label) có ký tự ẩn \(bad) (không nhìn thấy hoặc đổi chiều chữ); hãy xóa ký tự đó" : "\(label) có ký tự điều khiển \(bad); hãy xóa ký tự đó")
             return nil
         }
         return text

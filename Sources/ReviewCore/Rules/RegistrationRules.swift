@@ -166,15 +166,15 @@ public struct RegistrationRules: Sendable {
 
     private func checkText(_ value: String?, field: String, label: String, max: Int, multiline: Bool, _ problems: inout [ProblemDetail]) -> String? {
         guard let value else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = Text.trimmed(value)
         if trimmed.isEmpty { return nil }
         if let bad = Text.forbiddenCharacter(in: trimmed, allowNewlines: multiline) {
-            problems.append(.init(code: "control-character", field: field, message: "\(label) chứa ký tự điều khiển \(bad) (xuống dòng, tab…). Viết trên một dòng, không dùng ký tự điều khiển."))
+            problems.append(.init(code: bad.code, field: field, message: bad.message(field: label)))
         }
         if trimmed.count > max {
             problems.append(.init(code: "too-long", field: field, message: "\(label) dài \(trimmed.count) ký tự, tối đa \(max)."))
         }
-        return trimmed.precomposedStringWithCanonicalMapping
+        return Text.nfc(trimmed)
     }
 
     private func checkPhone(_ value: String?, _ problems: inout [ProblemDetail]) -> String? {
