@@ -124,6 +124,8 @@ struct Register: AsyncParsableCommand {
             Ví dụ: reviewcal register --kind cap-uy --option 2023-12-12T07:30-11:30 --option 2023-12-13T13:30-17:00 --draft-sent 2023-12-08
             Chỉ ghi thứ và giờ (--option "T3 07:30-11:30") thì lấy tuần sớm nhất còn nhận đăng ký.
             Loại kiểm điểm: \(ReviewKind.allCases.map { "\($0.rawValue) (\($0.vietnamese))" }.joined(separator: "; ")).
+            Mỗi loại đơn vị chỉ đăng ký được một số loại kiểm điểm (registrableKinds trong cấu hình của huyện); chỉ Ban Thường vụ
+            đăng ký ban-thuong-vu. Mỗi phương án dài ít nhất 60 phút (hoặc theo cấu hình), trọn trong một buổi làm việc, không trùng nhau.
             """)
 
     @OptionGroup var remoteOptions: RemoteOptions
