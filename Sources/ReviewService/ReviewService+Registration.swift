@@ -227,13 +227,25 @@ extension ReviewService {
         } else {
             state = ("cho-xep-lich", "Đã nhận, chờ Văn phòng xếp lịch")
         }
-        let pv = placement.map { p in
+        func placementView(_ p: Placement, published: Bool) -> PlacementView {
             PlacementView(
                 start: p.start, end: p.end, memberId: p.member, memberName: p.member.flatMap { district.member($0)?.name }, teamId: p.team,
                 teamName: district.team(p.team)?.name ?? p.team, published: published)
         }
+        // The office sees what publishing would change beside what is published.
+        var pending: PlacementView?
+        var pendingCancellation: Bool?
+        if principal.isOffice, r.status == .open, let s = session, let p = s.published {
+            if let proposal = s.proposal, proposal != p.placement || p.cancelled {
+                pending = placementView(proposal, published: false)
+            } else if s.proposal == nil, !p.cancelled {
+                pendingCancellation = true
+                reason = s.reason
+            }
+        }
         return RequestView(
-            request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1, placement: pv, reason: reason,
-            warnings: warnings, changeReason: session?.published?.reason)
+            request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1,
+            placement: placement.map { placementView($0, published: published) }, reason: reason, warnings: warnings,
+            changeReason: session?.published?.reason, pending: pending, pendingCancellation: pendingCancellation)
     }
 }

@@ -49,19 +49,7 @@ func printJSON(_ value: some Encodable) {
 }
 
 func describe(_ v: RequestView) -> String {
-    var lines = ["\(v.request.id)  \(v.unitName) — \(v.request.kind.vietnamese)"]
-    lines.append("  Tuần: \(v.request.week.vietnamese)")
-    for (i, o) in v.request.options.enumerated() { lines.append("  Phương án \(i + 1): \(o)") }
-    lines.append("  Dự thảo báo cáo: " + (v.request.draftSent.map { "đã gửi ngày \($0.vietnamese)" } ?? "chưa gửi"))
-    lines.append("  Trạng thái: \(v.stateText)")
-    if let p = v.placement {
-        lines.append("  Lịch: \(TimeOption(start: p.start, end: p.end))")
-        lines.append("  UVBTV dự: \(p.memberName ?? "chưa phân công"); tổ công tác: \(p.teamName)")
-    }
-    if let r = v.changeReason { lines.append("  Lý do Văn phòng \(v.state == "da-huy" ? "hủy" : "đổi lịch"): \(r)") }
-    if let r = v.reason, v.changeReason == nil { lines.append("  Lý do: \(r)") }
-    for w in v.warnings { lines.append("  Lưu ý: \(w)") }
-    return lines.joined(separator: "\n")
+    v.text
 }
 
 /// `reviewcal login`.
