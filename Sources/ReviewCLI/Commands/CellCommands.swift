@@ -219,7 +219,7 @@ struct Show: AsyncParsableCommand {
 
 /// `reviewcal change`.
 struct Change: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sửa một đăng ký (thời gian khi tuần còn mở; ngày gửi dự thảo, liên hệ, ghi chú bất cứ lúc nào).")
+    static let configuration = CommandConfiguration(abstract: "Sửa một đăng ký (thời gian, địa điểm khi tuần còn mở; ngày gửi dự thảo, người liên hệ, số điện thoại, ghi chú bất cứ lúc nào, kể cả sau hạn).")
     @OptionGroup var remoteOptions: RemoteOptions
     @Argument(help: "Mã đăng ký.") var id: String
     @Option(name: .customLong("option"), help: "Phương án thời gian mới (thay toàn bộ).") var options: [String] = []
