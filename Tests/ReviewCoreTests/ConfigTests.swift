@@ -542,7 +542,7 @@ import Testing
                     + "dùng một trong dang-bo-xa, ubnd-xa, chi-bo-co-quan, co-quan, doan-the, cong-an, quan-su, su-nghiep, ban-thuong-vu",
                 "district.yaml:8:24: huyện 'huyen-thu': trường 'registrableKinds', loại đơn vị 'dang-bo-xa': loại kiểm điểm 'dang-vein' không có "
                     + "(có phải 'dang-vien'?); dùng một trong cap-uy, lanh-dao, co-quan, dang-vien, ca-nhan, ban-thuong-vu",
-                "district.yaml:9:23: huyện 'huyen-thu': trường 'registrableKinds', loại đơn vị 'ubnd-xa': 'co-quan' ghi hai lần",
+                "district.yaml:9:22: huyện 'huyen-thu': trường 'registrableKinds', loại đơn vị 'ubnd-xa': 'co-quan' ghi hai lần",
             ]
         ),
         EditCase(
