@@ -16,6 +16,11 @@ import Testing
     static let w50a = OptionInput(start: "2023-12-12T07:30", end: "2023-12-12T11:30")
     static let w50b = OptionInput(start: "2023-12-13T13:30", end: "2023-12-13T17:00")
     let office = Principal.office("vp")
+    static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
 
     /// The refusal `body` ends with, as the API answers it.
     func refusal(_ body: () async throws -> Void) async -> APIErrorBody? {
@@ -91,7 +96,7 @@ import Testing
         defer { Task { await world.close() } }
         let answer = try await world.service.register(
             .init(unit: "cb-ban-to-chuc", kind: "dang-vien", options: [Self.w50a]), by: office, idempotencyKey: nil)
-        let id = try JSONDecoder().decode(RequestView.self, from: Data(answer.body.utf8)).request.id
+        let id = try Self.decoder.decode(RequestView.self, from: Data(answer.body.utf8)).request.id
         let restricted = try await ReviewService(
             district: { var d = world.service.district; d.registrableKinds[.agencyCell] = [.partyCollective]; return d }(),
             store: world.service.store, clock: world.clock, logger: world.service.logger, passwordCost: 4)

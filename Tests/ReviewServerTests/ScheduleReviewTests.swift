@@ -9,11 +9,16 @@ import Testing
 @Suite struct ScheduleReviewTests {
     let w50 = ISOWeek(iso: "2023-W50")!
     let office = Principal.office("vp")
+    static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
 
     func register(_ world: TestWorld, _ unit: String, _ options: [(String, String)]) async throws -> String {
         let input = RegistrationInput(unit: unit, kind: "cap-uy", options: options.map { OptionInput(start: $0.0, end: $0.1) }, draftSent: "2023-12-07")
         let answer = try await world.service.register(input, by: office, idempotencyKey: nil)
-        return try JSONDecoder().decode(RequestView.self, from: Data(answer.body.utf8)).request.id
+        return try Self.decoder.decode(RequestView.self, from: Data(answer.body.utf8)).request.id
     }
 
     func sessions(_ world: TestWorld) async throws -> [String: Session] {

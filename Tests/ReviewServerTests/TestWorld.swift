@@ -28,7 +28,7 @@ struct TestWorld {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let storeURL = try await backend.map { try await TestDatabase.makeURL($0, in: directory) } ?? TestDatabase.makeURL(in: directory)
+        let storeURL = if let backend { try await TestDatabase.makeURL(backend, in: directory) } else { try await TestDatabase.makeURL(in: directory) }
         let store = try await ReviewStore.open(storeURL, logger: logger)
         let clock = AdjustableClock(startingAt: district.zone.instant(LocalDateTime(iso: local)!, second: second), base: FrozenClock())
         // bcrypt's lowest cost: the tests check the rules of signing in, not the hash's strength.
