@@ -9,7 +9,7 @@ import ReviewCore
 ///
 /// `register` sends COUNT registrations for WEEK from CONCURRENCY concurrent clients, each with its unit's
 /// token and idempotency key PREFIX-i (also written in the note, to find duplicates); every acknowledged id
-/// is appended to ACKED.txt at once. `verify` checks that every acknowledged id is stored and no key twice.
+/// is appended to ACKED.txt at once; only units whose kind may register `cap-uy` (per ./config) send. `verify` checks that every acknowledged id is stored and no key twice.
 @main
 struct LoadBench {
     static func main() async throws {
@@ -52,6 +52,13 @@ struct LoadBench {
         for line in try String(contentsOfFile: tokensFile, encoding: .utf8).split(separator: "\n") {
             let fields = line.split(separator: "\t")
             if fields.count == 2 { tokens.append((String(fields[0]), String(fields[1]))) }
+        }
+        // Every registration is a party organisation's collective review (cap-uy): the units whose kind may not register
+        // it (`registrableKinds`, read from ./config when there) send none.
+        if let district = try? ConfigLoader.load(directory: URL(fileURLWithPath: "config")) {
+            tokens = tokens.filter { t in
+                district.unit(t.unit).map { district.kinds(registrableBy: $0.kind).contains(.partyCollective) } ?? true
+            }
         }
         guard FileManager.default.createFile(atPath: ackedFile, contents: nil) else {
             FileHandle.standardError.write(Data("cannot create \(ackedFile)\n".utf8))

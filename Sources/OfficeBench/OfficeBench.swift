@@ -155,7 +155,10 @@ struct OfficeBench {
             // Four weeks of the campaign: the unit's collective review in week 50 (the first `target` units) or an
             // earlier one, and its members' review in another.
             let main = i < target ? week : week.adding(weeks: -1 - i % 3)
-            for (kind, w) in [(ReviewKind.partyCollective, main), (.partyMembers, main == week ? week.adding(weeks: -2) : week.adding(weeks: -3))] {
+            // The unit's first two kinds (a party organisation's committee and members; an agency's collective and leadership).
+            let kinds = service.district.kinds(registrableBy: unit.kind)
+            guard kinds.count >= 2 else { continue }
+            for (kind, w) in [(kinds[0], main), (kinds[1], main == week ? week.adding(weeks: -2) : week.adding(weeks: -3))] {
                 let options = (0..<2).map { k -> OptionInput in
                     let day = w.monday.adding(days: (i + k * 2) % 5)
                     let slot = slots[(i + k) % 2]

@@ -25,7 +25,8 @@ enum Demo {
                     let slot = slots[(i + k) % 2]
                     options.append(OptionInput(start: "\(day.iso)T\(slot.0)", end: "\(day.iso)T\(slot.1)"))
                 }
-                let kind: ReviewKind = unit.kind == .peoplesCommittee || unit.kind == .agency ? .agencyCollective : .partyCollective
+                // The unit's main collective review: the first kind its unit kind may register.
+                guard let kind = district.kinds(registrableBy: unit.kind).first else { continue }
                 let input = RegistrationInput(
                     unit: unit.id, kind: kind.rawValue, options: options, draftSent: draft.iso, contactName: "Văn phòng \(unit.name)",
                     contactPhone: "0290 3800 \(100 + i)")

@@ -50,7 +50,9 @@ extension ReviewService {
         }
     }
 
-    /// Changes a request: the same checks as a new one; the batch week may change only while both weeks are open.
+    /// Changes a request: the same checks as a new one. Its time options, location and predecessors (what the schedule is
+    /// built from) may change only while its week and the new one are open; its draft date, contact, phone and note may
+    /// change at any time, also after the cutoff. The office may change everything.
     public func change(id: String, _ input: RegistrationInput, by principal: Principal, idempotencyKey key: String?) async throws -> Answer {
         let now = clock.now()
         // A contact, phone, note or draft date shows in the published session's events: feeds render again.
@@ -61,14 +63,25 @@ extension ReviewService {
             var input = input
             input.unit = old.unitId
             let checked: RegistrationRules.Checked
-            switch self.rules.check(input, unitId: old.unitId, now: now, admitLate: principal.isOffice) {
+            // The week's cutoff closes only what the schedule is built from: checked below, not by the rules.
+            switch self.rules.check(input, unitId: old.unitId, now: now, admitLate: true, checkKindAllowed: input.kind != old.kind.rawValue) {
             case .success(let c): checked = c
             case .failure(let body): throw ServiceFailure(status: 422, body: body)
             }
-            if !principal.isOffice, !checked.campaign.cutoff.isOpen(old.week, at: now), checked.options != old.options || checked.week != old.week {
-                throw ServiceFailure(
-                    422, "late",
-                    "Đăng ký cho \(old.week.vietnamese) đã khóa lúc \(checked.campaign.cutoff.closing(of: old.week).vietnamese): không đổi được thời gian nữa. Liên hệ Văn phòng Huyện ủy nếu cần đổi lịch.")
+            let scheduling = checked.options != old.options || checked.week != old.week || checked.location != old.location || checked.after != old.after
+            if !principal.isOffice, scheduling {
+                let window = checked.campaign.cutoff
+                if !window.isOpen(old.week, at: now) {
+                    throw ServiceFailure(
+                        422, "late",
+                        "Đăng ký cho \(old.week.vietnamese) đã khóa lúc \(window.closing(of: old.week).vietnamese): không đổi được thời gian, địa điểm hay thứ tự buổi nữa. Ngày gửi dự thảo, người liên hệ, số điện thoại và ghi chú vẫn sửa được. Liên hệ Văn phòng Huyện ủy nếu cần đổi lịch.")
+                }
+                if !window.isOpen(checked.week, at: now) {
+                    let first = window.firstOpenWeek(at: now)
+                    throw ServiceFailure(
+                        422, "late",
+                        "Đã hết hạn đăng ký cho \(checked.week.vietnamese): hạn chót là \(window.closing(of: checked.week).vietnamese). Tuần sớm nhất còn nhận đăng ký là \(first.vietnamese) (hạn \(window.closing(of: first).vietnamese)). Nếu cần tổ chức trong tuần đã khóa, liên hệ Văn phòng Huyện ủy.")
+                }
             }
             if checked.kind != old.kind || checked.campaign.id != old.campaignId {
                 throw ServiceFailure(422, "kind-change", "Không đổi được loại kiểm điểm của một đăng ký. Rút đăng ký này (reviewcal withdraw \(id)) rồi đăng ký mới.")
@@ -217,13 +230,25 @@ extension ReviewService {
         } else {
             state = ("cho-xep-lich", "Đã nhận, chờ Văn phòng xếp lịch")
         }
-        let pv = placement.map { p in
+        func placementView(_ p: Placement, published: Bool) -> PlacementView {
             PlacementView(
                 start: p.start, end: p.end, memberId: p.member, memberName: p.member.flatMap { district.member($0)?.name }, teamId: p.team,
                 teamName: district.team(p.team)?.name ?? p.team, published: published)
         }
+        // The office sees what publishing would change beside what is published.
+        var pending: PlacementView?
+        var pendingCancellation: Bool?
+        if principal.isOffice, r.status == .open, let s = session, let p = s.published {
+            if let proposal = s.proposal, proposal != p.placement || p.cancelled {
+                pending = placementView(proposal, published: false)
+            } else if s.proposal == nil, !p.cancelled {
+                pendingCancellation = true
+                reason = s.reason
+            }
+        }
         return RequestView(
-            request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1, placement: pv, reason: reason,
-            warnings: warnings, changeReason: session?.published?.reason)
+            request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1,
+            placement: placement.map { placementView($0, published: published) }, reason: reason, warnings: warnings,
+            changeReason: session?.published?.reason, pending: pending, pendingCancellation: pendingCancellation)
     }
 }

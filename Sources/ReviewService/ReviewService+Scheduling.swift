@@ -36,6 +36,16 @@ extension ReviewService {
     public func runSchedule(
         week: ISOWeek, by actor: String, release: Set<String> = [], options: SolverOptions = .init(timeLimit: 5), expectedVersion: String? = nil
     ) async throws -> RunResult {
+        if !release.isEmpty {
+            // A mistyped id would otherwise release nothing, silently, while the office believes it did.
+            let open = Set(try await store.read { tx in try await tx.requests(district: self.district.id, week: week, status: .open) }.map(\.id))
+            let unknown = release.subtracting(open).sorted()
+            if !unknown.isEmpty {
+                throw ServiceFailure(
+                    422, "unknown-release",
+                    "Không có đăng ký \(unknown.map { "'\(Text.clip($0))'" }.joined(separator: ", ")) đang mở trong \(week.vietnamese): --release chỉ cho dời buổi của tuần đang xếp, chưa có gì thay đổi. Xem mã đăng ký bằng: reviewcal schedule show --week \(week.iso)")
+            }
+        }
         let built = try await buildProblem(week: week, release: release)
         let problem: Problem
         do {
@@ -75,10 +85,12 @@ extension ReviewService {
                 var s = existing[id] ?? Session(requestId: id, districtId: self.district.id, week: week, proposal: nil, reason: nil, pinned: false, published: nil)
                 s.proposal = nil
                 s.reason = reason
+                if release.contains(id) { s.pinned = false }
                 try await tx.saveSession(s)
                 unscheduled.append((id, reason))
             }
-            let summary = "{\"score\":\(solution.score),\"scheduled\":\(solution.assignments.count),\"unscheduled\":\(unscheduled.count)}"
+            let released = release.sorted().map { "\"\($0)\"" }.joined(separator: ",")
+            let summary = "{\"score\":\(solution.score),\"scheduled\":\(solution.assignments.count),\"unscheduled\":\(unscheduled.count),\"released\":[\(released)]}"
             try await tx.audit(AuditEntry(
                 id: Secrets.identifier(prefix: "a-", length: 12), districtId: self.district.id, at: now, actor: actor, action: "schedule.run",
                 entity: "week", entityId: week.iso, before: nil, after: summary))

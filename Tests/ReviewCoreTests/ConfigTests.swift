@@ -530,7 +530,61 @@ import Testing
                     + "units.yaml và campaigns/*.yaml",
             ]
         ),
+        EditCase(
+            name: "registrable kinds: unknown unit kind, unknown and repeated review kinds",
+            edits: [
+                Edit(
+                    file: "district.yaml", old: "  default: 30\n",
+                    new: "  default: 30\nregistrableKinds:\n  chi-bo-co-quam: [cap-uy]\n  dang-bo-xa: [cap-uy, dang-vein]\n  ubnd-xa: [co-quan, co-quan]\n")
+            ],
+            expected: [
+                "district.yaml:7:3: huyện 'huyen-thu': trường 'registrableKinds': loại đơn vị 'chi-bo-co-quam' không có (có phải 'chi-bo-co-quan'?); "
+                    + "dùng một trong dang-bo-xa, ubnd-xa, chi-bo-co-quan, co-quan, doan-the, cong-an, quan-su, su-nghiep, ban-thuong-vu",
+                "district.yaml:8:24: huyện 'huyen-thu': trường 'registrableKinds', loại đơn vị 'dang-bo-xa': loại kiểm điểm 'dang-vein' không có "
+                    + "(có phải 'dang-vien'?); dùng một trong cap-uy, lanh-dao, co-quan, dang-vien, ca-nhan, ban-thuong-vu",
+                "district.yaml:9:22: huyện 'huyen-thu': trường 'registrableKinds', loại đơn vị 'ubnd-xa': 'co-quan' ghi hai lần",
+            ]
+        ),
+        EditCase(
+            name: "session minimum longer than a working period",
+            edits: [Edit(file: "campaigns/2023.yaml", old: "leadDays: 2", new: "leadDays: 2\nminSessionMinutes: 300")],
+            expected: [
+                "campaigns/2023.yaml:24:20: chiến dịch '2023': trường 'minSessionMinutes' (300 phút) dài hơn khung giờ làm việc dài nhất "
+                    + "07:30-11:30 (240 phút): không buổi kiểm điểm nào đăng ký được"
+            ]
+        ),
+        EditCase(
+            name: "session minimum of zero",
+            edits: [Edit(file: "campaigns/2023.yaml", old: "leadDays: 2", new: "leadDays: 2\nminSessionMinutes: 0")],
+            expected: ["campaigns/2023.yaml:24:20: chiến dịch '2023': trường 'minSessionMinutes' phải từ 1 trở lên (0)"]
+        ),
     ]
+
+    @Test func registrableKindsFollowThePlanByDefault() throws {
+        let sample = try #require(Self.loadWithoutDefects(Self.sampleDirectory))
+        let valid = try ConfigLoader.load(files: Self.validFiles())
+        for district in [sample, valid] {
+            // Only the Standing Committee registers its own review, and it registers nothing else.
+            for kind in UnitKind.allCases {
+                #expect(district.kinds(registrableBy: kind).contains(.standingCommittee) == (kind == .standingCommittee), "\(kind)")
+            }
+            #expect(district.kinds(registrableBy: .standingCommittee) == [.standingCommittee])
+            #expect(district.kinds(registrableBy: .agencyCell).first == .partyCollective)
+            #expect(district.kinds(registrableBy: .peoplesCommittee).first == .agencyCollective)
+            #expect(!district.kinds(registrableBy: .peoplesCommittee).contains(.partyMembers))
+            #expect(district.campaigns.allSatisfy { $0.minSessionMinutes == 60 })
+        }
+        // The valid fixture says nothing: the defaults. The sample spells them out: the same.
+        #expect(valid.registrableKinds.isEmpty)
+        for kind in UnitKind.allCases { #expect(sample.kinds(registrableBy: kind) == kind.defaultRegistrableKinds, "\(kind)") }
+        // A configured list replaces its unit kind's default; `[]` allows nothing.
+        var files = try Self.validFiles()
+        files["district.yaml"]! += "registrableKinds:\n  doan-the: []\n  ubnd-xa: [co-quan]\n"
+        let edited = try ConfigLoader.load(files: files)
+        #expect(edited.kinds(registrableBy: .massOrganisation) == [])
+        #expect(edited.kinds(registrableBy: .peoplesCommittee) == [.agencyCollective])
+        #expect(edited.kinds(registrableBy: .agencyCell) == UnitKind.agencyCell.defaultRegistrableKinds)
+    }
 
     @Test(arguments: editCases) func editedFixtureReportsItsDefects(_ edited: EditCase) throws {
         var files = try Self.validFiles()

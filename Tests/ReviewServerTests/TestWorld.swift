@@ -20,14 +20,15 @@ struct TestWorld {
     }
 
     /// A world whose clock reads `local` (Vietnam time, `YYYY-MM-DDTHH:MM`) plus `second`.
-    static func make(at local: String, second: Int = 0, adjust: (inout District) -> Void = { _ in }) async throws -> TestWorld {
+    /// `backend` picks the store (``TestDatabase/backends``); by default PostgreSQL when a server is given, else SQLite.
+    static func make(at local: String, second: Int = 0, backend: String? = nil, adjust: (inout District) -> Void = { _ in }) async throws -> TestWorld {
         var district = try sampleDistrict()
         adjust(&district)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let storeURL = try await TestDatabase.makeURL(in: directory)
+        let storeURL = if let backend { try await TestDatabase.makeURL(backend, in: directory) } else { try await TestDatabase.makeURL(in: directory) }
         let store = try await ReviewStore.open(storeURL, logger: logger)
         let clock = AdjustableClock(startingAt: district.zone.instant(LocalDateTime(iso: local)!, second: second), base: FrozenClock())
         // bcrypt's lowest cost: the tests check the rules of signing in, not the hash's strength.

@@ -49,19 +49,7 @@ func printJSON(_ value: some Encodable) {
 }
 
 func describe(_ v: RequestView) -> String {
-    var lines = ["\(v.request.id)  \(v.unitName) — \(v.request.kind.vietnamese)"]
-    lines.append("  Tuần: \(v.request.week.vietnamese)")
-    for (i, o) in v.request.options.enumerated() { lines.append("  Phương án \(i + 1): \(o)") }
-    lines.append("  Dự thảo báo cáo: " + (v.request.draftSent.map { "đã gửi ngày \($0.vietnamese)" } ?? "chưa gửi"))
-    lines.append("  Trạng thái: \(v.stateText)")
-    if let p = v.placement {
-        lines.append("  Lịch: \(TimeOption(start: p.start, end: p.end))")
-        lines.append("  UVBTV dự: \(p.memberName ?? "chưa phân công"); tổ công tác: \(p.teamName)")
-    }
-    if let r = v.changeReason { lines.append("  Lý do Văn phòng \(v.state == "da-huy" ? "hủy" : "đổi lịch"): \(r)") }
-    if let r = v.reason, v.changeReason == nil { lines.append("  Lý do: \(r)") }
-    for w in v.warnings { lines.append("  Lưu ý: \(w)") }
-    return lines.joined(separator: "\n")
+    v.text
 }
 
 /// `reviewcal login`.
@@ -124,6 +112,8 @@ struct Register: AsyncParsableCommand {
             Ví dụ: reviewcal register --kind cap-uy --option 2023-12-12T07:30-11:30 --option 2023-12-13T13:30-17:00 --draft-sent 2023-12-08
             Chỉ ghi thứ và giờ (--option "T3 07:30-11:30") thì lấy tuần sớm nhất còn nhận đăng ký.
             Loại kiểm điểm: \(ReviewKind.allCases.map { "\($0.rawValue) (\($0.vietnamese))" }.joined(separator: "; ")).
+            Mỗi loại đơn vị chỉ đăng ký được một số loại kiểm điểm (registrableKinds trong cấu hình của huyện); chỉ Ban Thường vụ
+            đăng ký ban-thuong-vu. Mỗi phương án dài ít nhất 60 phút (hoặc theo cấu hình), trọn trong một buổi làm việc, không trùng nhau.
             """)
 
     @OptionGroup var remoteOptions: RemoteOptions
@@ -229,7 +219,7 @@ struct Show: AsyncParsableCommand {
 
 /// `reviewcal change`.
 struct Change: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sửa một đăng ký (thời gian khi tuần còn mở; ngày gửi dự thảo, liên hệ, ghi chú bất cứ lúc nào).")
+    static let configuration = CommandConfiguration(abstract: "Sửa một đăng ký (thời gian, địa điểm khi tuần còn mở; ngày gửi dự thảo, người liên hệ, số điện thoại, ghi chú bất cứ lúc nào, kể cả sau hạn).")
     @OptionGroup var remoteOptions: RemoteOptions
     @Argument(help: "Mã đăng ký.") var id: String
     @Option(name: .customLong("option"), help: "Phương án thời gian mới (thay toàn bộ).") var options: [String] = []

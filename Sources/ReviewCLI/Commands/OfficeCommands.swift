@@ -160,7 +160,7 @@ struct ScheduleCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Xem lịch dự kiến và đã công bố của tuần.")
+        static let configuration = CommandConfiguration(abstract: "Xem lịch của tuần: lịch đã công bố và, bên cạnh, lịch dự kiến chưa công bố.")
         @OptionGroup var local: LocalOptions
         @Option(help: "Tuần, ví dụ 2023-W50.") var week: String
         @Flag(help: "In kết quả dạng JSON.") var json = false

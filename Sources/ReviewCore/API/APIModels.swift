@@ -83,11 +83,17 @@ public struct RequestView: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// The office's reason for rescheduling or cancelling the published session, when it gave one.
     public var changeReason: String?
+    /// To the office only: the proposal of the last run, when it differs from the published session and is not yet
+    /// published (what `schedule publish` would put in the calendars).
+    public var pending: PlacementView?
+    /// To the office only: true when the last run left the published session out, so that publishing cancels it
+    /// (`reason` says why).
+    public var pendingCancellation: Bool?
 
     /// Creates a view.
     public init(
         request: ReviewRequest, unitName: String, state: String, stateText: String, placement: PlacementView?, reason: String?,
-        warnings: [String], changeReason: String? = nil
+        warnings: [String], changeReason: String? = nil, pending: PlacementView? = nil, pendingCancellation: Bool? = nil
     ) {
         self.request = request
         self.unitName = unitName
@@ -97,6 +103,8 @@ public struct RequestView: Sendable, Hashable, Codable {
         self.reason = reason
         self.warnings = warnings
         self.changeReason = changeReason
+        self.pending = pending
+        self.pendingCancellation = pendingCancellation
     }
 }
 

@@ -10,6 +10,8 @@ struct ConfigDraft {
     var zone = CampaignZone.vietnam
     /// Minutes between two locations with no listed travel time.
     var travelDefault = 30
+    /// The review kinds each unit kind may register, for the unit kinds `registrableKinds` lists.
+    var registrableKinds: [UnitKind: [ReviewKind]] = [:]
     /// The blocs read whole.
     var blocs: [Bloc] = []
     /// The locations read whole.
@@ -65,7 +67,8 @@ struct ConfigDraft {
             teams: teams,
             locations: locations,
             travel: TravelTable(defaultMinutes: travelDefault, pairs: travel),
-            campaigns: campaigns
+            campaigns: campaigns,
+            registrableKinds: registrableKinds
         )
     }
 }

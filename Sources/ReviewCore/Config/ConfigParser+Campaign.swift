@@ -3,9 +3,11 @@ internal import Yams
 
 extension ConfigParser {
     /// Reads one `campaigns/*.yaml`: `id`, `name`, `starts`, `ends`, `deadlines`, `workingHours`, `workingDays`,
-    /// `holidays?`, `cutoff`, `leadDays`.
+    /// `holidays?`, `cutoff`, `leadDays`, `minSessionMinutes?`.
     mutating func readCampaign(_ root: Node?, file: String) {
-        let fields = ["id", "name", "starts", "ends", "deadlines", "workingHours", "workingDays", "holidays", "cutoff", "leadDays"]
+        let fields = [
+            "id", "name", "starts", "ends", "deadlines", "workingHours", "workingDays", "holidays", "cutoff", "leadDays", "minSessionMinutes",
+        ]
         guard let root, let r = FieldReader(root, file: file, noun: "chiến dịch", fields: fields, log: log) else { return }
         let id = declare(r, in: .campaign)
         if let id, let stem = file.split(separator: "/").last?.dropLast(".yaml".count), stem != id {
@@ -19,7 +21,10 @@ extension ConfigParser {
         let holidays = holidays(r, period: period)
         let cutoff = cutoff(r)
         let leadDays = r.integer("leadDays")
-        guard let id, let name, let period, let deadlines, let workingHours, let workingDays, let holidays, let cutoff, let leadDays else {
+        let minSessionMinutes = minSessionMinutes(r, workingHours: workingHours)
+        guard let id, let name, let period, let deadlines, let workingHours, let workingDays, let holidays, let cutoff, let leadDays,
+            let minSessionMinutes
+        else {
             return
         }
         draft.campaigns.append(
@@ -33,9 +38,27 @@ extension ConfigParser {
                 workingDays: workingDays,
                 holidays: holidays,
                 cutoff: cutoff,
-                leadDays: leadDays
+                leadDays: leadDays,
+                minSessionMinutes: minSessionMinutes
             )
         )
+    }
+
+    /// `minSessionMinutes`: the shortest session a unit may register, at least 1 minute and no longer than the longest
+    /// working period (else no session could be registered); when absent, 60 (or the longest period, if shorter).
+    private func minSessionMinutes(_ r: FieldReader, workingHours: [WorkingPeriod]?) -> Int? {
+        let longest = workingHours?.max(by: { $0.minutes < $1.minutes })
+        guard r.has("minSessionMinutes") else { return min(Campaign.defaultMinSessionMinutes, longest?.minutes ?? .max) }
+        guard let minutes = r.integer("minSessionMinutes", minimum: 1) else { return nil }
+        if let longest, minutes > longest.minutes {
+            r.report(
+                r.position(of: "minSessionMinutes"),
+                "trường 'minSessionMinutes' (\(minutes) phút) dài hơn khung giờ làm việc dài nhất \(longest.start)-\(longest.end) "
+                    + "(\(longest.minutes) phút): không buổi kiểm điểm nào đăng ký được"
+            )
+            return nil
+        }
+        return minutes
     }
 
     /// `starts` … `ends`; nil when either is malformed or `starts` is after `ends`.

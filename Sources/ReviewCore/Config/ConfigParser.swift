@@ -16,9 +16,10 @@ struct ConfigParser {
         self.log = log
     }
 
-    /// Reads `district.yaml`: `id`, `name`, `timezone`, `travel: {default}`.
+    /// Reads `district.yaml`: `id`, `name`, `timezone`, `travel: {default}`, `registrableKinds?`.
     mutating func readDistrict(_ root: Node?, file: String) {
-        guard let root, let r = FieldReader(root, file: file, noun: "huyện", fields: ["id", "name", "timezone", "travel"], log: log) else {
+        let fields = ["id", "name", "timezone", "travel", "registrableKinds"]
+        guard let root, let r = FieldReader(root, file: file, noun: "huyện", fields: fields, log: log) else {
             return
         }
         draft.districtID = r.identifier("id")
@@ -37,6 +38,72 @@ struct ConfigParser {
             let minutes = travel.integer("default", default: draft.travelDefault)
         {
             draft.travelDefault = minutes
+        }
+        readRegistrableKinds(r)
+    }
+
+    /// `registrableKinds`: a table from unit kind to the review kinds units of that kind may register, e.g.
+    /// `chi-bo-co-quan: [cap-uy, dang-vien]`. Unit kinds not listed (or left empty) keep their defaults; `[]` allows none.
+    mutating func readRegistrableKinds(_ r: FieldReader) {
+        guard let node = r.value("registrableKinds", required: false) else { return }
+        guard case .mapping(let mapping) = node else {
+            r.report(
+                r.position(of: node),
+                "trường 'registrableKinds' phải là một bảng dạng 'loại đơn vị: [loại kiểm điểm, …]', nhưng là \(FieldReader.describe(node))"
+            )
+            return
+        }
+        let unitKinds = UnitKind.allCases.map(\.rawValue)
+        let reviewKinds = ReviewKind.allCases.map(\.rawValue)
+        var seen: Set<UnitKind> = []
+        for (key, value) in mapping {
+            let name = key.scalar?.string ?? ""
+            guard let unitKind = UnitKind(rawValue: name) else {
+                r.report(
+                    r.position(of: key),
+                    "trường 'registrableKinds': loại đơn vị '\(Text.clip(name))' không có\(Suggestion.hint(for: name, among: unitKinds)); "
+                        + "dùng một trong \(unitKinds.joined(separator: ", "))"
+                )
+                continue
+            }
+            guard seen.insert(unitKind).inserted else {
+                r.report(r.position(of: key), "trường 'registrableKinds': loại đơn vị '\(name)' ghi hai lần")
+                continue
+            }
+            if FieldReader.isNull(value) { continue }
+            guard case .sequence(let items) = value else {
+                r.report(
+                    r.position(of: value),
+                    "trường 'registrableKinds', loại đơn vị '\(name)': phải là một danh sách loại kiểm điểm, ví dụ [cap-uy, dang-vien], "
+                        + "nhưng là \(FieldReader.describe(value))"
+                )
+                continue
+            }
+            var kinds: [ReviewKind] = []
+            var complete = true
+            for item in items {
+                let label = "trường 'registrableKinds', loại đơn vị '\(name)'"
+                guard let text = r.text(of: item, label: label) else {
+                    complete = false
+                    continue
+                }
+                guard let kind = ReviewKind(rawValue: text) else {
+                    r.report(
+                        r.position(of: item),
+                        "\(label): loại kiểm điểm '\(Text.clip(text))' không có\(Suggestion.hint(for: text, among: reviewKinds)); "
+                            + "dùng một trong \(reviewKinds.joined(separator: ", "))"
+                    )
+                    complete = false
+                    continue
+                }
+                if kinds.contains(kind) {
+                    r.report(r.position(of: item), "\(label): '\(text)' ghi hai lần")
+                    complete = false
+                    continue
+                }
+                kinds.append(kind)
+            }
+            if complete { draft.registrableKinds[unitKind] = kinds }
         }
     }
 

@@ -20,11 +20,17 @@ public struct Campaign: Sendable, Hashable {
     public var cutoff: RegistrationWindow
     /// Days between sending the draft report and the session (rule IV.1: 2).
     public var leadDays: Int
+    /// The shortest session a unit may register, in minutes (`minSessionMinutes`, 60 unless configured).
+    public var minSessionMinutes: Int
+
+    /// What `minSessionMinutes` is when a campaign file does not say.
+    public static let defaultMinSessionMinutes = 60
 
     /// Creates a campaign.
     public init(
         id: String, name: String, starts: LocalDate, ends: LocalDate, deadlines: [Deadline], workingHours: [WorkingPeriod],
-        workingDays: Set<Int>, holidays: [Holiday], cutoff: RegistrationWindow, leadDays: Int
+        workingDays: Set<Int>, holidays: [Holiday], cutoff: RegistrationWindow, leadDays: Int,
+        minSessionMinutes: Int = Campaign.defaultMinSessionMinutes
     ) {
         self.id = id
         self.name = name
@@ -36,6 +42,12 @@ public struct Campaign: Sendable, Hashable {
         self.holidays = holidays
         self.cutoff = cutoff
         self.leadDays = leadDays
+        self.minSessionMinutes = minSessionMinutes
+    }
+
+    /// The longest working period of a day, in minutes: no session may be longer (each lies within one period).
+    public var longestPeriodMinutes: Int {
+        workingHours.map { $0.minutes }.max() ?? 0
     }
 
     /// The deadline that limits sessions of a review kind, if any.
@@ -90,6 +102,9 @@ public struct WorkingPeriod: Sendable, Hashable {
         self.start = start
         self.end = end
     }
+
+    /// Its length in minutes.
+    public var minutes: Int { end.minuteOfDay - start.minuteOfDay }
 }
 
 /// A day off.

@@ -24,11 +24,14 @@ public struct District: Sendable, Hashable {
     public var travel: TravelTable
     /// Campaigns, one per year.
     public var campaigns: [Campaign]
+    /// The review kinds each kind of unit may register (`registrableKinds` in `district.yaml`); a unit kind not listed
+    /// registers its ``UnitKind/defaultRegistrableKinds``.
+    public var registrableKinds: [UnitKind: [ReviewKind]]
 
     /// Creates a district.
     public init(
         id: String, name: String, zone: CampaignZone = .vietnam, blocs: [Bloc], units: [ReviewUnit], members: [Member],
-        teams: [WorkTeam], locations: [Location], travel: TravelTable, campaigns: [Campaign]
+        teams: [WorkTeam], locations: [Location], travel: TravelTable, campaigns: [Campaign], registrableKinds: [UnitKind: [ReviewKind]] = [:]
     ) {
         self.id = id
         self.name = name
@@ -43,6 +46,12 @@ public struct District: Sendable, Hashable {
         self.locations = locations
         self.travel = travel
         self.campaigns = campaigns
+        self.registrableKinds = registrableKinds
+    }
+
+    /// The review kinds a kind of unit may register, in the order configured.
+    public func kinds(registrableBy kind: UnitKind) -> [ReviewKind] {
+        registrableKinds[kind] ?? kind.defaultRegistrableKinds
     }
 
     /// The unit with an id.
@@ -69,6 +78,18 @@ public struct District: Sendable, Hashable {
     public func campaign(covering date: LocalDate) -> Campaign? {
         campaigns.first { $0.starts <= date && date <= $0.ends }
             ?? campaigns.filter { $0.starts <= date }.max { $0.starts < $1.starts }
+    }
+
+    /// The campaign a session on `date` is meant for: the one whose period contains it, otherwise the nearest one — a
+    /// date a few days before a campaign starts belongs to that campaign, not to last year's, which ended long ago.
+    /// Between two campaigns at equal distance, the coming one.
+    public func campaign(meantFor date: LocalDate) -> Campaign? {
+        if let covering = campaigns.first(where: { $0.starts <= date && date <= $0.ends }) { return covering }
+        func distance(_ c: Campaign) -> Int { date < c.starts ? date.days(until: c.starts) : c.ends.days(until: date) }
+        return campaigns.min { a, b in
+            let (da, db) = (distance(a), distance(b))
+            return da != db ? da < db : a.starts > b.starts
+        }
     }
 }
 

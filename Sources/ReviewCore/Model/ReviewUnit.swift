@@ -71,4 +71,19 @@ public enum UnitKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .standingCommittee: "Ban Thường vụ Huyện ủy"
         }
     }
+
+    /// The review kinds a unit of this kind registers when `district.yaml` says nothing else (sections II and IV of the
+    /// plan): party organisations their committee's and members' reviews, agencies and People's Committees their
+    /// collective's, every unit its leaders' individual reviews — and only the Standing Committee its own review (IV.5).
+    /// The first kind is the unit's main collective review.
+    public var defaultRegistrableKinds: [ReviewKind] {
+        switch self {
+        case .communePartyCommittee: [.partyCollective, .partyMembers, .leadershipCollective, .individual]
+        case .agencyCell: [.partyCollective, .partyMembers, .leadershipCollective, .individual]
+        case .peoplesCommittee, .agency, .massOrganisation: [.agencyCollective, .leadershipCollective, .individual]
+        case .police, .military, .publicService:
+            [.partyCollective, .partyMembers, .leadershipCollective, .agencyCollective, .individual]
+        case .standingCommittee: [.standingCommittee]
+        }
+    }
 }

@@ -46,8 +46,11 @@ public struct RegistrationRules: Sendable {
         public var warnings: [String]
     }
 
-    /// Checks a submission for `unitId` at instant `now`. `admitLate` lets the office place it in a closed week.
-    public func check(_ input: RegistrationInput, unitId: String, now: Date, admitLate: Bool = false) -> Result<Checked, APIErrorBody> {
+    /// Checks a submission for `unitId` at instant `now`. `admitLate` lets the office place it in a closed week;
+    /// `checkKindAllowed: false` skips whether the unit's kind may register the review kind (a stored request keeps its kind).
+    public func check(
+        _ input: RegistrationInput, unitId: String, now: Date, admitLate: Bool = false, checkKindAllowed: Bool = true
+    ) -> Result<Checked, APIErrorBody> {
         var problems: [ProblemDetail] = []
         func fail(_ code: String, _ field: String?, _ message: String) {
             problems.append(ProblemDetail(code: code, field: field, message: message))
@@ -59,6 +62,8 @@ public struct RegistrationRules: Sendable {
         if kind == nil {
             let known = ReviewKind.allCases.map { "\($0.rawValue) (\($0.vietnamese))" }.joined(separator: ", ")
             fail("invalid-kind", "kind", "Loại kiểm điểm '\(Text.clip(input.kind))' không hợp lệ. Chọn một trong: \(known).")
+        } else if let kind, checkKindAllowed, let message = Self.kindRefusal(kind, unit: unit, district: district) {
+            fail("kind-not-allowed", "kind", message)
         }
         let contactName = checkText(input.contactName, field: "contactName", label: "Người liên hệ", max: Self.maxNameLength, multiline: false, &problems)
         let contactPhone = checkPhone(input.contactPhone, &problems)
@@ -100,7 +105,12 @@ public struct RegistrationRules: Sendable {
                 fail("end-before-start", field, "Phương án \(i + 1): kết thúc (\(e.vietnamese)) không sau bắt đầu (\(s.vietnamese)).")
                 continue
             }
-            options.append(TimeOption(start: s, end: e))
+            let option = TimeOption(start: s, end: e)
+            if let first = options.firstIndex(of: option) {
+                fail("duplicate-option", field, "Phương án \(i + 1) (\(option)) trùng với phương án \(first + 1). Mỗi phương án phải là một thời gian khác; bỏ phương án trùng.")
+                continue
+            }
+            options.append(option)
         }
         guard problems.isEmpty, let kind else {
             return .failure(summary(problems))
@@ -110,7 +120,7 @@ public struct RegistrationRules: Sendable {
         for (i, o) in options.enumerated() where ISOWeek(containing: o.start.date) != week || ISOWeek(containing: o.end.adding(minutes: -1).date) != week {
             fail("mixed-weeks", "options[\(i)]", "Phương án \(i + 1) (\(o)) không cùng tuần với phương án 1 (\(week.vietnamese)). Mọi phương án phải trong cùng một tuần; đăng ký riêng cho tuần khác.")
         }
-        guard let campaign = district.campaign(covering: options[0].start.date) else {
+        guard let campaign = district.campaign(meantFor: options[0].start.date) else {
             return .failure(APIErrorBody(code: "no-campaign", message: "Không có đợt kiểm điểm nào trong thời gian \(options[0]).", details: problems))
         }
         for (i, o) in options.enumerated() {
@@ -144,6 +154,15 @@ public struct RegistrationRules: Sendable {
             problems.append(.init(code: "outside-hours", field: field, message: "Phương án \(i + 1) (\(o)) kéo dài qua ngày khác. Mỗi phương án nằm trong một ngày."))
             return problems
         }
+        if o.minutes < campaign.minSessionMinutes {
+            problems.append(.init(code: "session-too-short", field: field, message: "Phương án \(i + 1) (\(o)) chỉ dài \(Self.duration(o.minutes)): buổi kiểm điểm phải dài ít nhất \(Self.duration(campaign.minSessionMinutes))."))
+        }
+        let longest = campaign.longestPeriodMinutes
+        let tooLong = o.minutes > longest
+        if tooLong {
+            let hours = campaign.workingHours.map { "\($0.start)–\($0.end)" }.joined(separator: " hoặc ")
+            problems.append(.init(code: "session-too-long", field: field, message: "Phương án \(i + 1) (\(o)) dài \(Self.duration(o.minutes)), dài hơn một buổi làm việc (dài nhất \(Self.duration(longest)); giờ làm việc: \(hours)). Buổi kiểm điểm phải trọn trong một buổi; cần dài hơn thì đăng ký thêm một buổi hoặc liên hệ Văn phòng Huyện ủy."))
+        }
         if !campaign.workingDays.contains(date.isoWeekday) {
             problems.append(.init(code: "not-working-day", field: field, message: "Phương án \(i + 1): \(date.vietnameseWeekday) \(date.vietnamese) không phải ngày làm việc. Chọn một ngày từ \(Self.dayList(campaign.workingDays))."))
         }
@@ -151,7 +170,7 @@ public struct RegistrationRules: Sendable {
             problems.append(.init(code: "holiday", field: field, message: "Phương án \(i + 1): ngày \(date.vietnamese) là ngày nghỉ (\(h.name)). Chọn ngày khác."))
         }
         let inHours = campaign.workingHours.contains { o.start.time >= $0.start && o.end.time <= $0.end }
-        if !inHours {
+        if !inHours && !tooLong {
             let hours = campaign.workingHours.map { "\($0.start)–\($0.end)" }.joined(separator: " hoặc ")
             problems.append(.init(code: "outside-hours", field: field, message: "Phương án \(i + 1) (\(o)) nằm ngoài giờ làm việc. Buổi kiểm điểm phải trọn trong một buổi: \(hours)."))
         }
@@ -162,6 +181,24 @@ public struct RegistrationRules: Sendable {
             problems.append(.init(code: "after-deadline", field: field, message: "Phương án \(i + 1): ngày \(date.vietnamese) quá hạn \"\(d.title)\" (\(d.date.vietnamese)). Chọn ngày không muộn hơn \(d.date.vietnamese)."))
         }
         return problems
+    }
+
+    /// Why a unit may not register a review kind, naming the kinds it may register; nil when it may.
+    public static func kindRefusal(_ kind: ReviewKind, unit: ReviewUnit, district: District) -> String? {
+        let allowed = district.kinds(registrableBy: unit.kind)
+        if allowed.contains(kind) { return nil }
+        let head = "\(unit.name) (\(unit.kind.vietnamese)) không đăng ký được \"\(kind.vietnamese)\" (\(kind.rawValue))."
+        if allowed.isEmpty {
+            return head + " Đơn vị loại \(unit.kind.vietnamese) không đăng ký loại kiểm điểm nào; liên hệ Văn phòng Huyện ủy."
+        }
+        let list = allowed.map { "\($0.rawValue) (\($0.vietnamese))" }.joined(separator: ", ")
+        return head + " Đơn vị loại \(unit.kind.vietnamese) đăng ký được: \(list)."
+    }
+
+    /// `45 phút`, `4 giờ`, `9 giờ 30 phút`.
+    static func duration(_ minutes: Int) -> String {
+        let (h, m) = (minutes / 60, minutes % 60)
+        return h == 0 ? "\(m) phút" : m == 0 ? "\(h) giờ" : "\(h) giờ \(m) phút"
     }
 
     private func checkText(_ value: String?, field: String, label: String, max: Int, multiline: Bool, _ problems: inout [ProblemDetail]) -> String? {
