@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ReviewCore
 import ReviewService
 
@@ -14,23 +16,44 @@ public struct ServerConfiguration: Sendable {
     public var rehearsalClock: AdjustableClock?
     /// The office's web workspace.
     public var office: OfficeConfiguration
+    /// Timeouts for slow and idle clients, and the cap on open connections.
+    public var limits: ServerLimits
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 8080, rehearsalClock: AdjustableClock? = nil, office: OfficeConfiguration? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, rehearsalClock: AdjustableClock? = nil, office: OfficeConfiguration? = nil,
+        limits: ServerLimits = .standard
+    ) {
         self.host = host
         self.port = port
         self.rehearsalClock = rehearsalClock
         self.office = office ?? OfficeConfiguration(publicURL: "http://\(host):\(port)")
+        self.limits = limits
     }
 }
 
 /// Builds the Hummingbird application over a service: the JSON API, the feeds, the API document and the office's
-/// workspace.
-public func buildApplication(service: ReviewService, configuration: ServerConfiguration, logger: Logger? = nil) -> some ApplicationProtocol {
+/// workspace, with the limits of ``ServerConfiguration/limits``.
+///
+/// `onServerRunning` is called with the listening channel once the server is up, e.g. to learn the port it was given.
+public func buildApplication(
+    service: ReviewService, configuration: ServerConfiguration, logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol {
     let logger = logger ?? service.logger
     let router = buildRouter(service: service, rehearsalClock: configuration.rehearsalClock, office: configuration.office)
+    let limits = configuration.limits
+    // Hummingbird closes kept-alive connections left idle and holds back connections over the cap (they wait in the
+    // system's queue until one closes); SlowRequestGuard closes those whose client sends a request's head or body too slowly.
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [SlowRequestGuard(limits: limits, logger: logger)],
+        idleTimeout: TimeAmount(limits.keepAliveTimeout))
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reviewcal"),
+        server: .http1(configuration: http1),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "reviewcal",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
+        onServerRunning: onServerRunning,
         logger: logger)
 }
 

@@ -472,6 +472,20 @@ import Testing
             ]
         ),
         EditCase(
+            name: "quotation left open",
+            edits: [Edit(file: "blocs.yaml", old: "  name: Khối các cơ quan Đảng", new: "  name: \"Khối các cơ quan Đảng")],
+            expected: [
+                "blocs.yaml:2:9: lỗi cú pháp YAML: tệp kết thúc giữa chừng (thiếu dấu ngoặc kép hoặc ngoặc đóng?) [found unexpected end of stream]"
+            ]
+        ),
+        EditCase(
+            name: "list left open",
+            edits: [Edit(file: "teams.yaml", old: "  blocs: [khoi-dang]", new: "  blocs: [khoi-dang")],
+            expected: [
+                "teams.yaml:3:10: lỗi cú pháp YAML: thiếu dấu ',' hoặc ']' trong danh sách [ … ] [did not find expected ',' or ']']"
+            ]
+        ),
+        EditCase(
             name: "two YAML documents",
             edits: [Edit(file: "blocs.yaml", old: "  name: Khối xã, thị trấn\n", new: "  name: Khối xã, thị trấn\n---\n- id: x\n")],
             expected: [
@@ -624,6 +638,110 @@ import Testing
 
 /// `ConfigReport` places each finding beside the entry it concerns, for the office's district page.
 @Suite struct ConfigReportTests {
+    /// A copy of the sample `config/` in which two files are not valid YAML (a quotation left open, a `[ … ]` left open)
+    /// and four others have mistakes in their values: every defect of every file is reported, at the line where the
+    /// mistake is written, and the total is printed once, after them.
+    @Test func syntaxErrorsHideNoDefectOfTheOtherFiles() throws {
+        let folder = try Self.sampleCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func edit(_ file: String, _ old: String, _ new: String) throws {
+            let url = folder.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            try #require(text.components(separatedBy: old).count == 2, "'\(old)' must occur once in \(file)")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        /// `file:line:column` of the first occurrence of `text` in `file` (after the edits), its column counted from 1.
+        func at(_ file: String, _ text: String, offset: Int = 0) throws -> String {
+            let lines = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
+            let index = try #require(lines.firstIndex { $0.contains(text) }, "'\(text)' in \(file)")
+            let column = lines[index].unicodeScalars.distance(
+                from: lines[index].unicodeScalars.startIndex, to: try #require(lines[index].range(of: text)).lowerBound)
+            return "\(file):\(index + 1):\(column + 1 + offset)"
+        }
+        // Not YAML: libyaml notices both where the next field or the end of the file comes, not where the mistake is.
+        try edit("units.yaml", "  name: Chi bộ Văn phòng Huyện ủy\n", "  name: \"Chi bộ Văn phòng Huyện ủy\n")
+        try edit("campaigns/2023.yaml", "    appliesTo: [ca-nhan]\n", "    appliesTo: [ca-nhan\n")
+        // Mistakes in values.
+        try edit("district.yaml", "timezone: Asia/Ho_Chi_Minh ", "timezone: Asia/Ha_Noi     ")
+        try edit("members.yaml", "  name: Nguyễn Thị Thu Hà\n", "  name: Nguyễn Thị Thu Hà\n  maxPerDay: ba\n")
+        try edit("teams.yaml", "  blocs: [khoi-dang]\n", "  blocs: [khoi-dnag]\n  leder: x\n")
+        try edit("campaigns/2026.yaml", "    tracks: ho-so ", "    tracks: hoso  ")
+
+        let expected = [
+            "\(try at("campaigns/2023.yaml", "[ca-nhan")): lỗi cú pháp YAML: thiếu dấu ',' hoặc ']' trong danh sách [ … ] "
+                + "[did not find expected ',' or ']']",
+            "\(try at("campaigns/2026.yaml", "hoso")): hạn 'nop-ho-so': 'hoso' không hợp lệ (có phải 'ho-so'?); dùng ho-so hoặc bỏ trống",
+            "\(try at("district.yaml", "Asia/Ha_Noi")): huyện 'huyen-sen-hong': múi giờ 'Asia/Ha_Noi' không phải mã IANA hợp lệ; "
+                + "ở Việt Nam dùng 'Asia/Ho_Chi_Minh'",
+            "\(try at("members.yaml", "maxPerDay: ba", offset: 11)): thành viên 'm02': trường 'maxPerDay' phải là một số nguyên, ví dụ 2, nhưng là 'ba'",
+            "\(try at("teams.yaml", "khoi-dnag")): tổ công tác 'to-01': trường 'blocs': không có khối 'khoi-dnag' trong blocs.yaml "
+                + "(có phải 'khoi-dang'?)",
+            "\(try at("teams.yaml", "leder")): tổ công tác 'to-01': trường không xác định 'leder', có lẽ gõ nhầm 'leader'",
+            "\(try at("units.yaml", "\"Chi bộ Văn phòng")): lỗi cú pháp YAML: tệp kết thúc giữa chừng (thiếu dấu ngoặc kép hoặc ngoặc đóng?) "
+                + "[found unexpected end of stream]",
+        ]
+        let report = ConfigReport.check(directory: folder)
+        #expect(report.district == nil)
+        #expect(report.defects.map(\.description) == expected)
+        #expect(report.total == "Cấu hình có 7 lỗi.")
+        // What `reviewcal config check` prints: the defects, then the total once.
+        #expect(report.printed == (expected + ["Cấu hình có 7 lỗi."]).joined(separator: "\n"))
+        #expect(report.printed.components(separatedBy: "lỗi.").count == 2)
+        // The office's district page shows the syntax errors with their file, the others beside their entries.
+        #expect(report.defects(outsideEntriesOf: "units.yaml").map(\.description) == [expected[6]])
+        #expect(report.defects(file: "teams.yaml", id: "to-01").count == 2)
+        #expect(report.defects(file: "members.yaml", id: "m02").count == 1)
+    }
+
+    /// The same directory as `reviewcal config check` sees it, when the command is built beside the tests: it prints
+    /// ``ConfigReport/printed`` on standard error and fails.
+    @Test(.enabled(if: ConfigReportTests.command != nil)) func configCheckPrintsEveryDefectAndTheTotalOnce() throws {
+        let folder = try Self.sampleCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let units = folder.appendingPathComponent("units.yaml")
+        let text = try String(contentsOf: units, encoding: .utf8)
+        try text.replacingOccurrences(of: "  name: Chi bộ Văn phòng Huyện ủy\n", with: "  name: \"Chi bộ Văn phòng Huyện ủy\n")
+            .write(to: units, atomically: true, encoding: .utf8)
+        let members = folder.appendingPathComponent("members.yaml")
+        try String(contentsOf: members, encoding: .utf8).replacingOccurrences(of: "  maxPerDay: 3\n", with: "  maxPerDay: ba\n")
+            .write(to: members, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = Self.command
+        process.arguments = ["config", "check", folder.path]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        _ = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let report = ConfigReport.check(directory: folder)
+        #expect(report.defects.count >= 2)
+        #expect(printed == report.printed + "\n")
+        #expect(printed.components(separatedBy: "lỗi.").count == 2)
+    }
+
+    /// The built `reviewcal`, beside the test bundle; nil when it is not there.
+    static let command: URL? = {
+        var folder = Bundle.module.bundleURL.deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = folder.appendingPathComponent("reviewcal")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return nil
+    }()
+
+    /// A copy of the sample `config/` in a new temporary folder.
+    static func sampleCopy() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-check-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: ConfigTests.sampleDirectory, to: folder)
+        return folder
+    }
+
     @Test func findingsSitBesideTheirEntries() throws {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("config")

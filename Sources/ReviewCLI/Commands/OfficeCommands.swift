@@ -15,14 +15,13 @@ struct ConfigCommand: AsyncParsableCommand {
         @Argument(help: "Thư mục cấu hình.") var directory: String = "config"
 
         func run() async throws {
-            do {
-                let d = try ConfigLoader.load(directory: URL(fileURLWithPath: directory))
-                print("Cấu hình hợp lệ: \(d.name) — \(d.members.count) UVBTV, \(d.blocs.count) khối, \(d.units.count) đơn vị, \(d.teams.count) tổ công tác, \(d.campaigns.count) đợt.")
-            } catch {
-                printError(error.description)
-                printError("\(error.defects.count) lỗi.")
+            // The same check as the office's district page: every defect of every file, then the total once.
+            let report = ConfigReport.check(directory: URL(fileURLWithPath: directory))
+            guard let d = report.district, report.defects.isEmpty else {
+                printError(report.printed)
                 throw ExitCode(1)
             }
+            print("Cấu hình hợp lệ: \(d.name) — \(d.members.count) UVBTV, \(d.blocs.count) khối, \(d.units.count) đơn vị, \(d.teams.count) tổ công tác, \(d.campaigns.count) đợt.")
         }
     }
 }

@@ -31,11 +31,35 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Phút không thao tác trước khi phiên đăng nhập trang Văn phòng hết hạn.")
     var idleMinutes: Int = 30
 
+    @Option(help: "Giây để máy khách gửi xong phần đầu (dòng yêu cầu và các trường header) của một yêu cầu, tính từ lúc mở kết nối hoặc từ byte đầu tiên của yêu cầu tiếp theo; quá hạn thì đóng kết nối.")
+    var headerTimeout: Int = 10
+
+    @Option(help: "Giây để máy khách gửi xong phần thân của một yêu cầu, tính từ lúc nhận xong phần đầu; quá hạn thì đóng kết nối.")
+    var bodyTimeout: Int = 30
+
+    @Option(help: "Giây một kết nối được giữ mở (keep-alive) khi không có yêu cầu nào; quá hạn thì đóng kết nối.")
+    var keepAliveTimeout: Int = 60
+
+    @Option(help: "Số kết nối mở cùng lúc tối đa; kết nối thêm phải chờ trong hàng đợi của hệ điều hành đến khi có kết nối đóng.")
+    var maxConnections: Int = 2000
+
     func validate() throws {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) || URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url '\(publicURL)' không hợp lệ: cần dạng https://tên-máy hoặc http://tên-máy:cổng.")
         }
         if idleMinutes < 1 || idleMinutes > 24 * 60 { throw ValidationError("--idle-minutes từ 1 đến 1440.") }
+        for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--keep-alive-timeout", keepAliveTimeout)]
+        where seconds < 1 || seconds > 3600 {
+            throw ValidationError("\(name) từ 1 đến 3600 giây.")
+        }
+        if maxConnections < 1 || maxConnections > 100_000 { throw ValidationError("--max-connections từ 1 đến 100000.") }
+    }
+
+    /// The timeouts and the connection cap given on the command line.
+    var limits: ServerLimits {
+        ServerLimits(
+            headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout), keepAliveTimeout: .seconds(keepAliveTimeout),
+            maxConnections: maxConnections)
     }
 
     func run() async throws {
@@ -57,7 +81,9 @@ struct Serve: AsyncParsableCommand {
         let office = OfficeConfiguration(
             publicURL: base, idleTimeout: TimeInterval(idleMinutes * 60), configDirectory: URL(fileURLWithPath: local.config).standardizedFileURL)
         let app = buildApplication(
-            service: service, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, office: office), logger: logger)
+            service: service,
+            configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, office: office, limits: limits),
+            logger: logger)
         say("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(service.store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
         say("Trang làm việc của Văn phòng: \(office.publicURL)/office")
         // The store is closed however the server stops: a signal, or a port it could not open.

@@ -10,6 +10,11 @@ public struct ConfigDefects: Error, Sendable, CustomStringConvertible {
 
     /// One defect per line, followed by a count.
     public var description: String {
-        (defects.map(\.description) + ["Cấu hình có \(defects.count) lỗi."]).joined(separator: "\n")
+        (defects.map(\.description) + [Self.total(defects.count)]).joined(separator: "\n")
+    }
+
+    /// The total of a list of defects: "Cấu hình có 3 lỗi."
+    public static func total(_ count: Int) -> String {
+        "Cấu hình có \(count) lỗi."
     }
 }

@@ -38,6 +38,17 @@ public struct ConfigReport: Sendable {
         return report
     }
 
+    /// The number of defects, as `reviewcal config check` ends its list: "Cấu hình có 3 lỗi."
+    public var total: String {
+        ConfigDefects.total(defects.count)
+    }
+
+    /// What `reviewcal config check` prints when the configuration has defects: each one on its line,
+    /// `units.yaml:12:5: …`, sorted by file and line, then the total once.
+    public var printed: String {
+        ConfigDefects(defects).description
+    }
+
     /// The defects inside entry `id` of `file`.
     public func defects(file: String, id: String) -> [ConfigDefect] {
         guard let lines = entries[file]?.first(where: { $0.id == id })?.lines else { return [] }

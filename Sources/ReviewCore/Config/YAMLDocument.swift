@@ -18,14 +18,12 @@ enum YAMLDocument {
         return nil
     }
 
-    /// The defect describing a Yams error, at the line libyaml reports.
+    /// The defect describing a Yams error, at the line where the mistake is written.
     private static func defect(for error: YamlError, file: String, text: String) -> ConfigDefect {
         switch error {
-        case .scanner(let context, let problem, let mark, _):
-            // A key missing its ':' is noticed on the next line; the context marks the key itself.
-            let at = context?.text == "while scanning a simple key" ? context?.mark : mark
-            return ConfigPosition(file: file, mark: at).defect("lỗi cú pháp YAML: \(explain(problem))")
-        case .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+            return ConfigPosition(file: file, mark: place(problem, at: mark, context: context)).defect("lỗi cú pháp YAML: \(explain(problem))")
+        case .composer(_, let problem, let mark, _):
             return ConfigPosition(file: file, mark: mark).defect("lỗi cú pháp YAML: \(explain(problem))")
         case .reader(let problem, let offset, _, _):
             let position = offset.map { characterPosition(at: $0, in: text, file: file) } ?? ConfigPosition.whole(file)
@@ -35,6 +33,23 @@ enum YAMLDocument {
             return ConfigPosition(file: file, mark: context.mark).defect("trường \(keys) được ghi hai lần trong cùng một mục")
         default:
             return ConfigPosition.whole(file).defect("không đọc được YAML: \(error)")
+        }
+    }
+
+    /// Where the mistake libyaml reports was made. Some are noticed later, where libyaml gives up: a key missing its ':'
+    /// on the next line, quoted text left open at the end of the file, a `[ … ]` or `{ … }` left open where the next
+    /// field begins. Its context then marks where the key, the quoted text or the list starts, which is where to look.
+    private static func place(_ problem: String, at mark: Mark?, context: YamlError.Context?) -> Mark? {
+        guard let context else { return mark }
+        switch (context.text, problem) {
+        case ("while scanning a simple key", _),
+            ("while scanning a quoted scalar", "found unexpected end of stream"),
+            ("while scanning a quoted scalar", "found unexpected document indicator"),
+            ("while parsing a flow sequence", _),
+            ("while parsing a flow mapping", _):
+            return context.mark
+        default:
+            return mark
         }
     }
 
