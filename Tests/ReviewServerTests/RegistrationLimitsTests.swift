@@ -99,7 +99,7 @@ import Testing
         let id = try Self.decoder.decode(RequestView.self, from: Data(answer.body.utf8)).request.id
         let restricted = try await ReviewService(
             district: { var d = world.service.district; d.registrableKinds[.agencyCell] = [.partyCollective]; return d }(),
-            store: world.service.store, clock: world.clock, logger: world.service.logger, passwordCost: 4)
+            store: world.service.store, clock: world.clock, logger: world.service.logger, passwordCost: 4, feedKey: world.service.feedKey)
         let refused = await refusal {
             _ = try await restricted.register(.init(unit: "cb-ubkt", kind: "dang-vien", options: [Self.w50a]), by: office, idempotencyKey: nil)
         }
