@@ -63,17 +63,11 @@ struct LocalOptions: ParsableArguments {
 
     /// Opens the service over the store.
     /// `createFeedKey`: a server creates its feed key on first start wherever its store is.
-    func openService(clock: any WallClock = SystemClock(), createFeedKey: Bool = false) async throws -> ReviewService {
+    func openService(clock: any WallClock = SystemClock(), createFeedKey: Bool = false, poolSize: Int = ReviewStore.defaultPoolSize) async throws -> ReviewService {
         let district = try district()
         var logger = Logger(label: "reviewcal")
         logger.logLevel = .warning
-        let store: ReviewStore
-        do {
-            store = try await ReviewStore.open(storeURL, logger: logger)
-        } catch let e as StoreError {
-            printError("Lỗi lưu trữ: \(e)")
-            throw ExitCode(1)
-        }
+        let store = try await openStore(poolSize: poolSize, logger: logger)
         let key: FeedKey?
         do {
             key = try feedKey(create: createFeedKey)
@@ -86,6 +80,16 @@ struct LocalOptions: ParsableArguments {
 }
 
 extension LocalOptions {
+    /// Opens the store, printing why it could not.
+    func openStore(poolSize: Int = ReviewStore.defaultPoolSize, logger: Logger = Logger(label: "reviewcal")) async throws -> ReviewStore {
+        do {
+            return try await ReviewStore.open(storeURL, poolSize: poolSize, logger: logger)
+        } catch let e as StoreError {
+            printError("Lỗi lưu trữ: \(e)")
+            throw ExitCode(1)
+        }
+    }
+
     /// Opens the service, runs `body`, and closes the database whatever happens.
     func withService<T>(clock: any WallClock = SystemClock(), _ body: (ReviewService) async throws -> T) async throws -> T {
         let service = try await openService(clock: clock)

@@ -31,30 +31,18 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// Builds the Hummingbird application over a service: the JSON API, the feeds, the API document and the office's
-/// workspace, with the limits of ``ServerConfiguration/limits``.
+/// Builds the Hummingbird application over one district's service: the JSON API, the feeds, the API document and
+/// the office's workspace on every host name, and the instance's `/healthz`, `/readyz` and `/metrics`, with the
+/// limits of ``ServerConfiguration/limits``.
 ///
 /// `onServerRunning` is called with the listening channel once the server is up, e.g. to learn the port it was given.
 public func buildApplication(
     service: ReviewService, configuration: ServerConfiguration, logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let logger = logger ?? service.logger
-    let router = buildRouter(service: service, rehearsalClock: configuration.rehearsalClock, office: configuration.office)
-    let limits = configuration.limits
-    // Hummingbird closes kept-alive connections left idle and holds back connections over the cap (they wait in the
-    // system's queue until one closes); SlowRequestGuard closes those whose client sends a request's head or body too slowly.
-    let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [SlowRequestGuard(limits: limits, logger: logger)],
-        idleTimeout: TimeAmount(limits.keepAliveTimeout))
-    return Application(
-        router: router,
-        server: .http1(configuration: http1),
-        configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "reviewcal",
-            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
-        onServerRunning: onServerRunning,
-        logger: logger)
+    buildDeployment(
+        sites: [DistrictSite(service: service, office: configuration.office, rehearsalClock: configuration.rehearsalClock)],
+        configuration: configuration, logger: logger ?? service.logger, onServerRunning: onServerRunning)
 }
 
 /// The routes, shared by the server and the tests.
@@ -70,13 +58,11 @@ public func routeList(service: ReviewService) -> [String] {
 }
 
 func buildRoutes(service: ReviewService, rehearsalClock: AdjustableClock?) -> Routes {
+    Observability.bootstrapMetrics()
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: RedactingLogMiddleware())
+    router.add(middleware: ObservationMiddleware(district: service.district.id))
     let routes = Routes(router: router)
-    // Feeds are added before the metrics middleware: calendar apps' polling is counted by FeedController itself,
-    // without a timer and dimension set allocated per request.
     FeedController(service: service).register(on: routes)
-    router.add(middleware: MetricsMiddleware())
     routes.on(.get, "/health") { _, _ in FeedController.plain(.ok, "ok\n") }
     routes.on(.get, "/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))

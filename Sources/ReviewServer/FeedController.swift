@@ -12,7 +12,17 @@ import ReviewService
 struct FeedController {
     let service: ReviewService
     let gzipCache = GzipCache()
-    let served = Counter(label: "reviewcal_feed_requests_total")
+    let district: String
+    let counters: [Int: Counter]
+
+    init(service: ReviewService) {
+        self.service = service
+        district = service.district.id
+        // Made once: calendar apps poll often, and each answer only increments its status's counter.
+        counters = Dictionary(uniqueKeysWithValues: [200, 304, 404, 405, 410, 500].map {
+            ($0, Counter(label: "reviewcal_feed_requests_total", dimensions: [("district", service.district.id), ("status", String($0))]))
+        })
+    }
     static let maxAge = 300
 
     func register(on routes: Routes) {
@@ -33,8 +43,7 @@ struct FeedController {
     }
 
     func serve(_ request: Request, _ context: BasicRequestContext, head: Bool) async -> Response {
-        served.increment()
-        return await APIResponse.guarded(context) {
+        let response = await APIResponse.guarded(context) {
             let kind = context.parameters.get("kind") ?? ""
             guard kind == "members" || kind == "teams" || kind == "units" || kind == "district", let token = context.parameters.get("token") else {
                 return Self.plain(.notFound, "Không có lịch này.\n")
@@ -48,6 +57,9 @@ struct FeedController {
                 return respond(feed, request: request, head: head)
             }
         }
+        (counters[response.status.code] ?? Counter(
+            label: "reviewcal_feed_requests_total", dimensions: [("district", district), ("status", String(response.status.code))])).increment()
+        return response
     }
 
     func respond(_ feed: RenderedFeed, request: Request, head: Bool) -> Response {

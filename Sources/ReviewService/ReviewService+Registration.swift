@@ -13,6 +13,20 @@ extension ReviewService {
 
     /// Registers a request. `key` makes retries return the first answer; `admitLate` (office only) admits a closed week.
     public func register(_ input: RegistrationInput, by principal: Principal, idempotencyKey key: String?, admitLate: Bool = false) async throws -> Answer {
+        do {
+            let answer = try await registerCounted(input, by: principal, idempotencyKey: key, admitLate: admitLate)
+            ServiceMetrics.registration(district: district.id, refusal: nil)
+            return answer
+        } catch let failure as ServiceFailure {
+            ServiceMetrics.registration(district: district.id, refusal: failure.body.code)
+            throw failure
+        } catch {
+            ServiceMetrics.registration(district: district.id, refusal: "error")
+            throw error
+        }
+    }
+
+    private func registerCounted(_ input: RegistrationInput, by principal: Principal, idempotencyKey key: String?, admitLate: Bool) async throws -> Answer {
         let now = clock.now()
         let unitId: String
         switch principal {

@@ -61,9 +61,12 @@ extension ReviewService {
                 "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(defects). Bỏ ghim bằng reviewcal schedule unpin, hoặc cho dời bằng --release.")
         }
         let solution: Solution
+        let started = ContinuousClock.now
         do {
             solution = try Solver.solve(problem, options: options)
+            ServiceMetrics.solverRun(district: district.id, seconds: (ContinuousClock.now - started).seconds, score: solution.score)
         } catch {
+            ServiceMetrics.solverRun(district: district.id, seconds: (ContinuousClock.now - started).seconds, score: nil)
             throw ServiceFailure(422, "infeasible", "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (reviewcal schedule unpin).")
         }
         let now = clock.now()

@@ -195,5 +195,22 @@ enum Migrations {
             )
             """,
         ],
+        [
+            // Background jobs that must run once per district and week whichever instance sees them due (the weekly
+            // cutoff's scheduling run): the first instance to insert the row runs the job.
+            """
+            CREATE TABLE job_runs (
+                district_id TEXT NOT NULL,
+                job TEXT NOT NULL,
+                week TEXT NOT NULL,
+                claimed_by TEXT NOT NULL,
+                claimed_at TEXT NOT NULL,
+                finished_at TEXT,
+                outcome TEXT,
+                detail TEXT,
+                PRIMARY KEY (district_id, job, week)
+            )
+            """,
+        ],
     ]
 }

@@ -11,11 +11,19 @@ import SQLiteKit
 /// as several instances.
 ///
 /// All SQL is written once and runs on both; rows keep the district id so that many districts share one database.
-/// Each store holds one connection and lets one transaction through it at a time. Writes of one district never
-/// interleave, whichever instance makes them: on SQLite, `BEGIN IMMEDIATE` makes writers of other processes wait
-/// their turn; on PostgreSQL, a write first takes a transaction lock named after its district, so every statement
-/// after it sees what the previous writer committed, and different districts write in parallel. A write that fails
-/// because of another one all the same (a deadlock, a unique key taken meanwhile) is retried.
+///
+/// Reads run on their own connections beside the writes: on PostgreSQL, connections of a pool sized by
+/// ``open(_:poolSize:logger:)``; on SQLite, reader connections beside the one writer (WAL). Every statement of a read
+/// sees committed data only.
+///
+/// Writes are transactions at PostgreSQL's READ COMMITTED level (SQLite's transactions are serializable), and writes
+/// of one key (reviewcal uses the district's id) run one after another across every instance on the database: on
+/// SQLite, `BEGIN IMMEDIATE` makes writers of other processes wait their turn; on PostgreSQL, a write first takes a
+/// transaction-scoped advisory lock named after its key, so every statement after it sees what the previous writer
+/// committed, and different districts write in parallel. Concurrent writes of one key inside a process are committed
+/// together (group commit): each runs in its own savepoint, one failing is rolled back alone, and all the others are
+/// acknowledged only once their common commit succeeded. A PostgreSQL write that fails because of another one
+/// (deadlock, serialization failure, a unique key taken meanwhile) is run again automatically.
 public final class ReviewStore: Sendable {
     /// The database behind a store.
     public enum Dialect: String, Sendable {
@@ -25,26 +33,36 @@ public final class ReviewStore: Sendable {
         case postgres
     }
 
-    private let connection: Connection
-    private let gate = AsyncGate()
+    private let backend: Backend
     private let rows = RowCache()
+    private let usage = UsageCounter()
+    private let queues: WriteQueues
     /// Where the data lives, for messages (a file path, or the server without its password).
     public let location: String
     /// Which database.
     public let dialect: Dialect
     /// Attempts for a PostgreSQL write that a concurrent instance made fail.
     static let writeAttempts = 8
+    /// The most writes committed together.
+    static let maxBatch = 64
+    /// The default number of PostgreSQL connections of one instance.
+    public static let defaultPoolSize = 10
 
-    private init(connection: Connection, location: String, dialect: Dialect) {
-        self.connection = connection
+    private init(backend: Backend, location: String, dialect: Dialect) {
+        self.backend = backend
         self.location = location
         self.dialect = dialect
+        let box = WeakStore()
+        self.queues = WriteQueues { key in
+            WriteQueue(maxBatch: Self.maxBatch) { batch in await box.store?.commit(batch, key: key) }
+        }
+        box.store = self
     }
 
     /// Opens the store named by `url`: `postgres://user:password@host:port/database` (or `postgresql://`), else a
-    /// path to an SQLite file.
-    public static func open(_ url: String, logger: Logger = Logger(label: "reviewcal.store")) async throws -> ReviewStore {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return try await openPostgres(url: url, logger: logger) }
+    /// path to an SQLite file. `poolSize` is the most PostgreSQL connections this instance opens.
+    public static func open(_ url: String, poolSize: Int = defaultPoolSize, logger: Logger = Logger(label: "reviewcal.store")) async throws -> ReviewStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return try await openPostgres(url: url, poolSize: poolSize, logger: logger) }
         guard !url.contains("://") else { throw StoreError.unsupportedURL(url) }
         return try await openSQLite(path: url, logger: logger)
     }
@@ -59,40 +77,17 @@ public final class ReviewStore: Sendable {
                 throw StoreError.cannotOpen(path, underlying: "\(error)")
             }
         }
-        let connection: SQLiteConnection
-        do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        } catch {
-            throw StoreError.cannotOpen(path, underlying: "\(error)")
-        }
-        let db = connection.sql()
-        do {
-            // WAL lets readers run beside the writer; FULL sync makes every acknowledged commit survive a crash.
-            try await db.raw("PRAGMA journal_mode = WAL").run()
-            try await db.raw("PRAGMA synchronous = FULL").run()
-            try await db.raw("PRAGMA busy_timeout = 10000").run()
-            try await db.raw("PRAGMA foreign_keys = ON").run()
-        } catch {
-            // Not an SQLite database, or unreadable: closed before the error goes up.
-            try? await connection.close()
-            throw StoreError.cannotOpen(path, underlying: "\(error)")
-        }
-        let store = ReviewStore(connection: .sqlite(db, close: { try await connection.close() }), location: path, dialect: .sqlite)
+        let connections = try await SQLiteConnections.open(path: path, readers: 2, logger: logger)
+        let store = ReviewStore(backend: .sqlite(connections), location: path, dialect: .sqlite)
         try await store.migrateOrClose()
         return store
     }
 
-    /// Connects to the PostgreSQL database at `url` and brings its schema up to date (one instance at a time).
-    public static func openPostgres(url: String, logger: Logger = Logger(label: "reviewcal.store")) async throws -> ReviewStore {
-        let configuration: SQLPostgresConfiguration
-        do {
-            configuration = try SQLPostgresConfiguration(url: url)
-        } catch {
-            throw StoreError.unsupportedURL(Self.redacted(url))
-        }
-        let postgres = PostgresLink(configuration: configuration.coreConfiguration, logger: logger, location: Self.redacted(url))
-        _ = try await postgres.database()
-        let store = ReviewStore(connection: .postgres(postgres), location: Self.redacted(url), dialect: .postgres)
+    /// Connects to the PostgreSQL database at `url` with a pool of at most `poolSize` connections, and brings its
+    /// schema up to date (one instance at a time).
+    public static func openPostgres(url: String, poolSize: Int = defaultPoolSize, logger: Logger = Logger(label: "reviewcal.store")) async throws -> ReviewStore {
+        let pool = try await PostgresPool.open(url: url, size: max(1, poolSize), location: redacted(url), logger: logger)
+        let store = ReviewStore(backend: .postgres(pool), location: redacted(url), dialect: .postgres)
         try await store.migrateOrClose()
         return store
     }
@@ -104,13 +99,24 @@ public final class ReviewStore: Sendable {
         return parts.string ?? "postgres://…"
     }
 
-    /// Closes the connection.
+    /// Closes the connections.
     public func close() async throws {
-        switch connection {
-        case .sqlite(_, let close): try await close()
-        case .postgres(let link): try await link.close()
+        switch backend {
+        case .sqlite(let connections): try await connections.close()
+        case .postgres(let pool): await pool.close()
         }
     }
+
+    /// The most connections this store opens.
+    public var poolSize: Int {
+        switch backend {
+        case .sqlite(let connections): connections.size
+        case .postgres(let pool): pool.size
+        }
+    }
+
+    /// How many of them are in use right now.
+    public var connectionsInUse: Int { usage.current }
 
     /// The schema version this program writes.
     public static var schemaVersion: Int { Migrations.steps.count }
@@ -133,14 +139,38 @@ public final class ReviewStore: Sendable {
         return Int64(bitPattern: hash)
     }
 
-    private func database() async throws -> any SQLDatabase {
-        switch connection {
-        case .sqlite(let db, _): db
-        case .postgres(let link): try await link.database()
+    /// Runs `body` on the connection that writes.
+    func withWriter<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await usage.using {
+            switch backend {
+            case .sqlite(let connections): try await connections.withWriter(body)
+            case .postgres(let pool): try await pool.withConnection(body)
+            }
         }
     }
 
-    /// Brings the schema up to date; on failure the connection is closed before the error goes up.
+    /// Runs `body` on a connection that reads.
+    func withReader<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await usage.using {
+            switch backend {
+            case .sqlite(let connections): try await connections.withReader(body)
+            case .postgres(let pool): try await pool.withConnection(body)
+            }
+        }
+    }
+
+    /// Whether the database answers and its schema is the one this program writes, for `/readyz`.
+    public func check() async throws {
+        let version = try await withReader { db in
+            let rows = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").all()
+            return try rows.first?.decodeNil(column: "v") == false ? try rows[0].decode(column: "v", as: Int.self) : 0
+        }
+        guard version == Migrations.steps.count else {
+            throw StoreError.cannotOpen(location, underlying: "lược đồ phiên bản \(version), chương trình cần \(Migrations.steps.count)")
+        }
+    }
+
+    /// Brings the schema up to date; on failure the connections are closed before the error goes up.
     private func migrateOrClose() async throws {
         do {
             try await migrate()
@@ -151,8 +181,9 @@ public final class ReviewStore: Sendable {
     }
 
     private func migrate() async throws {
-        try await gate.run {
-            let database = try await database()
+        let begin = begin
+        let dialect = dialect
+        try await withWriter { database in
             try await database.raw(begin).run()
             do {
                 // Instances starting together take turns; the lock ends with the transaction.
@@ -180,103 +211,123 @@ public final class ReviewStore: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it writes is stored, or nothing is. Writes with the same `key`
-    /// (reviewcal uses the district's id) run one after another across every instance on the database. On PostgreSQL
-    /// `body` may run again when a concurrent write made the transaction fail, so it must not act outside the store.
+    /// (reviewcal uses the district's id) run one after another across every instance on the database, and may share
+    /// one commit with other writes of that key (each in its own savepoint). The call returns once the commit
+    /// succeeded. On PostgreSQL `body` may run again when a concurrent write made it fail, so it must not act outside
+    /// the store.
     ///
     /// - Throws: ``StoreError/busy`` when concurrent writes kept failing it, or what `body` throws.
     public func write<T: Sendable>(serializedOn key: String = "", _ body: (StoreTransaction) async throws -> T) async throws -> T {
-        try await gate.run {
-            var attempt = 1
-            while true {
-                let database = try await database()
-                try await database.raw(begin).run()
-                do {
-                    if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockNumber(key)))").run() }
-                    let result = try await body(StoreTransaction(db: database, rows: rows))
-                    try await database.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await database.raw("ROLLBACK").run()
-                    guard dialect == .postgres, PostgresLink.isRetryable(error) else { throw error }
-                    guard attempt < Self.writeAttempts else { throw StoreError.busy }
+        // SQLite has one writer for every key.
+        let queue = queues.queue(dialect == .sqlite ? "" : key)
+        return try await withoutActuallyEscaping(body) { body in
+            let box = ResultBox<T>()
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                queue.submit(PendingWrite(run: { box.value = try await body($0) }, finish: { continuation.resume(with: $0) }))
+            }
+            guard let value = box.value else { throw StoreError.busy }
+            return value
+        }
+    }
+
+    /// Commits a batch of queued writes of one key (see ``write(serializedOn:_:)``), then tells each its outcome.
+    fileprivate func commit(_ batch: [PendingWrite], key: String) async {
+        var attempt = 1
+        while true {
+            do {
+                let outcomes = try await runTransaction(batch, key: key)
+                for (write, outcome) in zip(batch, outcomes) { write.complete(outcome) }
+                return
+            } catch {
+                if dialect == .postgres, Self.isRetryable(error), attempt < Self.writeAttempts {
                     // Back off a little, more each time, so that the instances do not collide again at once.
-                    try await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000 + UInt64.random(in: 0..<2_000_000))
+                    try? await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000 + UInt64.random(in: 0..<2_000_000))
                     attempt += 1
+                    continue
                 }
+                let failure: any Error = dialect == .postgres && Self.isRetryable(error) ? StoreError.busy : error
+                for write in batch { write.complete(.failure(failure)) }
+                return
+            }
+        }
+    }
+
+    /// One transaction over `batch`: the outcome of each write, once committed. Throws when the transaction as a
+    /// whole failed (nothing of it stored).
+    private func runTransaction(_ batch: [PendingWrite], key lockKey: String) async throws -> [Result<Void, any Error>] {
+        let begin = begin
+        let dialect = dialect
+        let rows = rows
+        return try await withWriter { database in
+            try await database.raw(begin).run()
+            do {
+                if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockNumber(lockKey)))").run() }
+                let transaction = StoreTransaction(db: database, rows: rows)
+                var outcomes: [Result<Void, any Error>] = []
+                if batch.count == 1 {
+                    // Alone: no savepoint; a failure rolls the whole transaction back.
+                    try await batch[0].run(transaction)
+                    outcomes.append(.success(()))
+                } else {
+                    for write in batch {
+                        var attempt = 1
+                        while true {
+                            try await database.raw("SAVEPOINT w").run()
+                            do {
+                                try await write.run(transaction)
+                                try await database.raw("RELEASE SAVEPOINT w").run()
+                                outcomes.append(.success(()))
+                                break
+                            } catch {
+                                try await database.raw("ROLLBACK TO SAVEPOINT w").run()
+                                try await database.raw("RELEASE SAVEPOINT w").run()
+                                if dialect == .postgres, Self.isRetryable(error), attempt < Self.writeAttempts {
+                                    attempt += 1
+                                    continue
+                                }
+                                outcomes.append(.failure(dialect == .postgres && Self.isRetryable(error) ? StoreError.busy : error))
+                                break
+                            }
+                        }
+                    }
+                }
+                try await database.raw("COMMIT").run()
+                return outcomes
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
             }
         }
     }
 
     /// Runs read-only `body`.
     public func read<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
-        try await gate.run { try await body(StoreTransaction(db: try await database(), rows: rows)) }
+        let rows = rows
+        return try await withReader { db in try await body(StoreTransaction(db: db, rows: rows)) }
+    }
+
+    /// Whether a failed transaction may succeed if run again: another instance's concurrent write made it fail.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        // 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation (a key taken meanwhile).
+        return state == "40001" || state == "40P01" || state == "23505"
     }
 }
 
-/// The store's connection, per database.
-private enum Connection: Sendable {
-    case sqlite(any SQLDatabase, close: @Sendable () async throws -> Void)
-    case postgres(PostgresLink)
+/// The store's connections, per database.
+private enum Backend: Sendable {
+    case sqlite(SQLiteConnections)
+    case postgres(PostgresPool)
 }
 
-/// Formats instants for text columns: ISO 8601 in UTC with milliseconds, which sorts as text.
-///
-/// Written and read by hand rather than through `ISO8601FormatStyle`: every stored row carries a few, and the
-/// formatter's cost showed when a page reads a thousand rows. The text has the formatter's shape (milliseconds
-/// truncated), an instant read from a text writes that same text again, and anything else ISO 8601 is still parsed
-/// by the formatter.
-public enum Timestamp {
-    /// `2023-12-07T08:00:00.000Z`.
-    public static func string(_ date: Date) -> String {
-        // Whole seconds, then the milliseconds cut; half a microsecond added first, so that an instant read back from
-        // a stored text (a binary fraction a hair below the millisecond) gives that same text again.
-        let t = date.timeIntervalSince1970
-        var whole = t.rounded(.down)
-        var ms = Int(((t - whole) * 1000 + 0.0005).rounded(.down))
-        if ms == 1000 {
-            whole += 1
-            ms = 0
-        }
-        let seconds = Int(whole)
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let d = LocalDate(daysSinceEpoch: days)
-        let rest = seconds - days * 86400
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ n: Int, _ width: Int) {
-            var digits = [UInt8](repeating: 0x30, count: width)
-            var v = n
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = 0x30 + UInt8(v % 10)
-                v /= 10
-            }
-            out += digits
-        }
-        put(d.year, 4); out.append(0x2D); put(d.month, 2); out.append(0x2D); put(d.day, 2); out.append(0x54)
-        put(rest / 3600, 2); out.append(0x3A); put(rest / 60 % 60, 2); out.append(0x3A); put(rest % 60, 2); out.append(0x2E)
-        put(ms, 3); out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
-    }
+/// The store seen from its write queues, without keeping it alive.
+private final class WeakStore: @unchecked Sendable {
+    // @unchecked: set once in the store's initialiser, before any write is queued.
+    weak var store: ReviewStore?
+}
 
-    /// Parses `string(_:)`'s output (and, more slowly, any other ISO 8601 instant).
-    public static func date(_ text: String) -> Date? {
-        let b = Array(text.utf8)
-        func num(_ from: Int, _ count: Int) -> Int? {
-            var v = 0
-            for i in from..<(from + count) {
-                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
-                v = v * 10 + Int(b[i] - 0x30)
-            }
-            return v
-        }
-        guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[23] == 0x5A,
-            let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
-            let ms = num(20, 3), h < 24, mi < 60, s < 60, let date = LocalDate(year: y, month: mo, day: d)
-        else {
-            return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
-        }
-        // Counted from 2001 as `Date` stores it, so that the value is the formatter's to within a nanosecond.
-        let seconds = date.daysSinceEpoch * 86400 + h * 3600 + mi * 60 + s - 978_307_200
-        return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(ms) / 1000)
-    }
+/// The value a queued write returned, handed back to its caller after the commit.
+private final class ResultBox<T>: @unchecked Sendable {
+    // @unchecked: written by the draining task before the caller's continuation resumes, read by the caller after.
+    var value: T?
 }

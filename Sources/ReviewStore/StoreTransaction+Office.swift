@@ -158,3 +158,65 @@ extension StoreTransaction {
         }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
     }
 }
+
+// MARK: Background jobs
+
+/// One run of a background job for a district and week.
+public struct JobRun: Sendable, Equatable {
+    public var districtId: String
+    public var job: String
+    public var week: String
+    public var claimedBy: String
+    public var claimedAt: Date
+    public var finishedAt: Date?
+    /// `succeeded`, `failed` or `skipped` once finished.
+    public var outcome: String?
+    public var detail: String?
+}
+
+extension StoreTransaction {
+    /// Claims the run of `job` for the district's `week` for `instance`: true when this call inserted the claim, or
+    /// took over a claim left unfinished since before `staleBefore` (its instance died). Runs inside a write
+    /// serialised on the district, so two instances never both get true.
+    public func claimJob(district: String, job: String, week: String, instance: String, now: Date, staleBefore: Date) async throws -> Bool {
+        let rows = try await db.raw("""
+            SELECT claimed_at, finished_at FROM job_runs WHERE district_id = \(bind: district) AND job = \(bind: job) AND week = \(bind: week)
+            """).all()
+        if let row = rows.first {
+            guard try row.decodeNil(column: "finished_at"), let claimed = Timestamp.date(try row.decode(column: "claimed_at", as: String.self)),
+                claimed < staleBefore
+            else { return false }
+            try await db.raw("""
+                UPDATE job_runs SET claimed_by = \(bind: instance), claimed_at = \(bind: Timestamp.string(now))
+                WHERE district_id = \(bind: district) AND job = \(bind: job) AND week = \(bind: week)
+                """).run()
+            return true
+        }
+        try await db.raw("""
+            INSERT INTO job_runs (district_id, job, week, claimed_by, claimed_at, finished_at, outcome, detail)
+            VALUES (\(bind: district), \(bind: job), \(bind: week), \(bind: instance), \(bind: Timestamp.string(now)), NULL, NULL, NULL)
+            """).run()
+        return true
+    }
+
+    /// Records how a claimed run ended.
+    public func finishJob(district: String, job: String, week: String, outcome: String, detail: String, now: Date) async throws {
+        try await db.raw("""
+            UPDATE job_runs SET finished_at = \(bind: Timestamp.string(now)), outcome = \(bind: outcome), detail = \(bind: detail)
+            WHERE district_id = \(bind: district) AND job = \(bind: job) AND week = \(bind: week)
+            """).run()
+    }
+
+    /// The district's job runs, latest week first.
+    public func jobRuns(district: String) async throws -> [JobRun] {
+        try await db.raw("SELECT * FROM job_runs WHERE district_id = \(bind: district) ORDER BY week DESC, job").all().map { row in
+            JobRun(
+                districtId: try row.decode(column: "district_id", as: String.self), job: try row.decode(column: "job", as: String.self),
+                week: try row.decode(column: "week", as: String.self), claimedBy: try row.decode(column: "claimed_by", as: String.self),
+                claimedAt: Timestamp.date(try row.decode(column: "claimed_at", as: String.self)) ?? .distantPast,
+                finishedAt: try row.decodeNil(column: "finished_at") ? nil : Timestamp.date(try row.decode(column: "finished_at", as: String.self)),
+                outcome: try row.decodeNil(column: "outcome") ? nil : try row.decode(column: "outcome", as: String.self),
+                detail: try row.decodeNil(column: "detail") ? nil : try row.decode(column: "detail", as: String.self))
+        }
+    }
+}

@@ -187,7 +187,7 @@ struct ProgressCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await local.withService { service in
-                try await runOffice { try await service.addNote(unit: unit, text: text, by: local.officeActor) }
+                _ = try await runOffice { try await service.addNote(unit: unit, text: text, by: local.officeActor) }
                 print("Đã thêm ghi chú.")
             }
         }

@@ -6,6 +6,7 @@ import NIOCore
 import ReviewCore
 import ReviewServer
 import ReviewService
+import ReviewStore
 
 /// `reviewcal serve`: the District Office's server.
 struct Serve: AsyncParsableCommand {
@@ -43,6 +44,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Số kết nối mở cùng lúc tối đa; kết nối thêm phải chờ trong hàng đợi của hệ điều hành đến khi có kết nối đóng.")
     var maxConnections: Int = 2000
 
+    @Option(help: "Tệp danh sách huyện (YAML) khi một máy chủ phục vụ nhiều huyện: mỗi huyện có tên máy (host) và thư mục cấu hình riêng; yêu cầu đến tên máy nào thì vào huyện đó. Khi có tệp này, --config không dùng. Xem deploy/districts.yaml.")
+    var districts: String?
+
+    @Option(help: "Số kết nối PostgreSQL tối đa của máy chủ này (không dùng với SQLite). Tổng của mọi máy chủ phải nhỏ hơn max_connections của PostgreSQL.")
+    var poolSize: Int = ReviewStore.defaultPoolSize
+
+    @Option(help: "Giây tối đa để hoàn tất các yêu cầu đang xử lý và công việc nền khi nhận SIGTERM hoặc SIGINT, trước khi dừng hẳn.")
+    var gracePeriod: Int = 30
+
+    @Option(help: "Dạng nhật ký: text (cho người đọc) hoặc json (mỗi dòng một đối tượng JSON, có request_id).")
+    var logFormat: Observability.LogFormat = .text
+
+    @Option(help: "Mức nhật ký: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(help: "Giây giữa hai lần kiểm tra công việc sau giờ chốt (xếp lịch tuần vừa chốt, mỗi huyện một lần dù chạy bao nhiêu máy chủ).")
+    var jobInterval: Int = 30
+
     func validate() throws {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) || URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url '\(publicURL)' không hợp lệ: cần dạng https://tên-máy hoặc http://tên-máy:cổng.")
@@ -53,6 +72,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(name) từ 1 đến 3600 giây.")
         }
         if maxConnections < 1 || maxConnections > 100_000 { throw ValidationError("--max-connections từ 1 đến 100000.") }
+        if poolSize < 1 || poolSize > 500 { throw ValidationError("--pool-size từ 1 đến 500.") }
+        if gracePeriod < 0 || gracePeriod > 3600 { throw ValidationError("--grace-period từ 0 đến 3600 giây.") }
+        if jobInterval < 1 || jobInterval > 3600 { throw ValidationError("--job-interval từ 1 đến 3600 giây.") }
+        if districts != nil && (demo || publicURL != nil) {
+            throw ValidationError("--districts không dùng cùng --demo hay --public-url: địa chỉ của mỗi huyện ghi trong tệp danh sách huyện (publicURL).")
+        }
     }
 
     /// The timeouts and the connection cap given on the command line.
@@ -62,45 +87,100 @@ struct Serve: AsyncParsableCommand {
             maxConnections: maxConnections)
     }
 
+    /// The districts to serve: the `--districts` file's, else the one in `--config`.
+    func loadDistricts() throws -> [(district: District, host: String?, config: URL, publicURL: String)] {
+        guard let districts else {
+            let district = try local.district()
+            return [(district, nil, URL(fileURLWithPath: local.config).standardizedFileURL, publicURL ?? "http://\(host):\(port)")]
+        }
+        let file: DeploymentFile
+        do {
+            file = try DeploymentFile.load(URL(fileURLWithPath: districts))
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        var result: [(District, String?, URL, String)] = []
+        var failed = false
+        var ids: [String: String] = [:]
+        for entry in file.entries {
+            do {
+                let district = try ConfigLoader.load(directory: entry.config)
+                if let other = ids[district.id] {
+                    printError("Huyện '\(district.id)' có hai tên máy trong '\(districts)': \(other) và \(entry.host). Mỗi huyện một tên máy, mỗi thư mục cấu hình một mã huyện (id) riêng.")
+                    failed = true
+                }
+                ids[district.id] = entry.host
+                result.append((district, entry.host, entry.config, entry.publicURL))
+            } catch {
+                printError("Cấu hình của \(entry.host) trong '\(entry.config.path)' có lỗi:\n\(error.description)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(2) }
+        return result
+    }
+
     func run() async throws {
+        Observability.bootstrapLogging(format: logFormat, level: logLevel)
+        Observability.bootstrapMetrics()
+        let logger = Logger(label: "reviewcal")
+        let sites = try loadDistricts()
         var rehearsal: AdjustableClock?
-        let district = try local.district()
         if let text = rehearsalClock {
-            guard let start = LocalClockText.parse(text, zone: district.zone) else {
+            guard let start = LocalClockText.parse(text, zone: sites[0].district.zone) else {
                 throw ValidationError("--rehearsal-clock '\(text)' không đúng dạng YYYY-MM-DDTHH:MM:SS.")
             }
             rehearsal = AdjustableClock(startingAt: start)
         }
-        let service = try await local.openService(clock: rehearsal ?? SystemClock(), createFeedKey: true)
-        let base = publicURL ?? "http://\(host):\(port)"
-        if demo {
-            try await Demo.seed(service, actor: local.officeActor, baseURL: base)
+        var storeLogger = logger
+        storeLogger.logLevel = .warning
+        let store = try await local.openStore(poolSize: poolSize, logger: storeLogger)
+        var services: [ReviewService] = []
+        var built: [DistrictSite] = []
+        do {
+            let key = try local.feedKey(create: true)
+            for site in sites {
+                let service = try await ReviewService(district: site.district, store: store, clock: rehearsal ?? SystemClock(), logger: logger, feedKey: key)
+                if demo { try await Demo.seed(service, actor: local.officeActor, baseURL: site.publicURL) }
+                services.append(service)
+                let office = OfficeConfiguration(publicURL: site.publicURL, idleTimeout: TimeInterval(idleMinutes * 60), configDirectory: site.config)
+                built.append(DistrictSite(service: service, hosts: site.host.map { [$0] } ?? [], office: office, rehearsalClock: rehearsal))
+            }
+        } catch {
+            try? await store.close()
+            throw error
         }
-        var logger = Logger(label: "reviewcal")
-        logger.logLevel = .info
-        let office = OfficeConfiguration(
-            publicURL: base, idleTimeout: TimeInterval(idleMinutes * 60), configDirectory: URL(fileURLWithPath: local.config).standardizedFileURL)
-        let app = buildApplication(
-            service: service,
-            configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, office: office, limits: limits),
+        let readiness = Readiness(stores: [store])
+        let app = buildDeployment(
+            sites: built, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, limits: limits), readiness: readiness,
             logger: logger)
-        say("reviewcal: \(district.name) — http://\(host):\(port) (dữ liệu: \(service.store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
-        say("Trang làm việc của Văn phòng: \(office.publicURL)/office")
+        for site in sites {
+            say("reviewcal: \(site.district.name) — \(site.host.map { "http://\($0):\(port) → " } ?? "")http://\(host):\(port) (dữ liệu: \(store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")
+            say("Trang làm việc của Văn phòng: \(site.publicURL)/office")
+        }
+        let instance = "\(ProcessInfo.processInfo.hostName):\(port):\(ProcessInfo.processInfo.processIdentifier)"
+        let jobs = CutoffJobService(services: services, instance: instance, interval: .seconds(jobInterval), logger: logger)
         // The store is closed however the server stops: a signal, or a port it could not open.
         do {
-            try await app.runService()
-            try await service.store.close()
+            try await runUntilStopped(app, jobs: [jobs], readiness: readiness, gracePeriod: .seconds(gracePeriod), logger: logger)
+            try await store.close()
+            logger.info("reviewcal stopped")
         } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
-            try? await service.store.close()
+            try? await store.close()
             let why = error.errnoCode == EADDRINUSE ? "cổng đang được một chương trình khác dùng" : "không có quyền mở cổng này (cổng dưới 1024 cần quyền quản trị)"
             printError("Không mở được http://\(host):\(port): \(why). Chọn cổng khác bằng --port.")
             throw ExitCode(1)
         } catch {
-            try? await service.store.close()
+            try? await store.close()
             throw error
         }
     }
 }
+
+extension Observability.LogFormat: ExpressibleByArgument {}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// `reviewcal demo`: the sample week without starting the server.
 struct DemoCommand: AsyncParsableCommand {

@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// Lends out `count` numbered slots, one holder each; callers beyond that wait in order of arrival.
+actor SlotPool {
+    private var free: [Int]
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    init(count: Int) {
+        free = Array((0..<count).reversed())
+    }
+
+    func acquire() async -> Int {
+        if let slot = free.popLast() { return slot }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release(_ slot: Int) {
+        if waiters.isEmpty {
+            free.append(slot)
+        } else {
+            waiters.removeFirst().resume(returning: slot)
+        }
+    }
+}
+
+/// How many of the store's connections are lent out right now, for `/metrics`.
+final class UsageCounter: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value = 0
+
+    var current: Int { lock.withLock { value } }
+
+    func using<T>(_ body: () async throws -> T) async rethrows -> T {
+        lock.withLock { value += 1 }
+        defer { lock.withLock { value -= 1 } }
+        return try await body()
+    }
+}
+
+/// SQLite: one writer connection (SQLite has one writer at a time) and a few readers beside it (WAL lets readers run
+/// while the writer writes, each seeing the last commit).
+final class SQLiteConnections: Sendable {
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writerSlot = SlotPool(count: 1)
+    private let readerSlots: SlotPool
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = readers
+        self.readerSlots = SlotPool(count: readers.count)
+    }
+
+    /// Opens `1 + readers` connections to the file at `path`, each set up for WAL and full sync.
+    static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteConnections {
+        var opened: [SQLiteConnection] = []
+        do {
+            for _ in 0..<(1 + max(1, readers)) {
+                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                opened.append(connection)
+                let db = connection.sql()
+                // WAL lets readers run beside the writer; FULL sync makes every acknowledged commit survive a crash.
+                try await db.raw("PRAGMA journal_mode = WAL").run()
+                try await db.raw("PRAGMA synchronous = FULL").run()
+                try await db.raw("PRAGMA busy_timeout = 10000").run()
+                try await db.raw("PRAGMA foreign_keys = ON").run()
+            }
+        } catch {
+            // Not an SQLite database, or unreadable: what was opened is closed before the error goes up.
+            for connection in opened { try? await connection.close() }
+            throw StoreError.cannotOpen(path, underlying: "\(error)")
+        }
+        return SQLiteConnections(writer: opened[0], readers: Array(opened.dropFirst()))
+    }
+
+    var size: Int { 1 + readers.count }
+
+    func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        _ = await writerSlot.acquire()
+        defer { Task { await writerSlot.release(0) } }
+        return try await body(writer.sql())
+    }
+
+    func withReader<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let slot = await readerSlots.acquire()
+        defer { Task { await readerSlots.release(slot) } }
+        return try await body(readers[slot].sql())
+    }
+
+    func close() async throws {
+        for connection in [writer] + readers { try await connection.close() }
+    }
+}
+
+/// PostgreSQL: postgres-nio's connection pool, at most `size` connections, opened again when the server closed them
+/// (a restart, a failover), so that an instance outlives its database server's restarts.
+final class PostgresPool: Sendable {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    let size: Int
+    private let location: String
+
+    private init(client: PostgresClient, size: Int, location: String) {
+        self.client = client
+        self.size = size
+        self.location = location
+        runner = Task { await client.run() }
+    }
+
+    /// Checks that the server at `url` answers (so that a wrong address fails at once, with the server's reason),
+    /// then starts a pool of at most `size` connections.
+    static func open(url: String, size: Int, location: String, logger: Logger) async throws -> PostgresPool {
+        let probe: SQLPostgresConfiguration
+        do {
+            probe = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StoreError.unsupportedURL(location)
+        }
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probe.coreConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw StoreError.cannotOpen(location, underlying: "\(String(reflecting: error))")
+        }
+        guard let parts = URLComponents(string: url), let host = parts.host, let user = parts.user else {
+            throw StoreError.unsupportedURL(location)
+        }
+        let query = Dictionary((parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        let tls: PostgresClient.Configuration.TLS
+        switch query["sslmode"] ?? query["tlsmode"] ?? "disable" {
+        case "require", "verify-ca", "verify-full":
+            tls = .require(.makeClientConfiguration())
+        case "prefer", "allow":
+            tls = .prefer(.makeClientConfiguration())
+        default:
+            tls = .disable
+        }
+        var database = parts.path
+        if database.hasPrefix("/") { database.removeFirst() }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = size
+        configuration.options.minimumConnections = 0
+        return PostgresPool(client: PostgresClient(configuration: configuration, backgroundLogger: logger), size: size, location: location)
+    }
+
+    /// Runs `body` on a connection of the pool, waiting for one when all are lent out.
+    func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql()) }
+    }
+
+    func close() async {
+        runner.cancel()
+        await runner.value
+    }
+}

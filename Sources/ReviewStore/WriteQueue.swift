@@ -1,0 +1,92 @@
+import Foundation
+
+/// One write waiting for its turn: its body, and where its outcome goes once its batch is committed.
+final class PendingWrite: @unchecked Sendable {
+    // @unchecked: `body` runs in the task draining the queue while its caller waits for `finish`; the caller's
+    // closure does not outlive the call, and `outcome` is set by that one task before `finish` is called once.
+    // The body is dropped before the caller hears the outcome: the caller's closure must not outlive its call.
+    private var body: ((StoreTransaction) async throws -> Void)?
+    private let finish: @Sendable (Result<Void, any Error>) -> Void
+
+    init(run: @escaping (StoreTransaction) async throws -> Void, finish: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        self.body = run
+        self.finish = finish
+    }
+
+    /// Runs the write's body in `transaction`.
+    func run(_ transaction: StoreTransaction) async throws {
+        guard let body else { return }
+        try await body(transaction)
+    }
+
+    /// Hands the outcome to the caller, once.
+    func complete(_ result: Result<Void, any Error>) {
+        body = nil
+        finish(result)
+    }
+}
+
+/// The writes of one key waiting for the transaction that will carry them (group commit): one task drains them, a
+/// batch at a time, each batch in one transaction with each write in its own savepoint. A write that fails is rolled
+/// back alone; the others are committed together, and their callers hear of it only once the commit has succeeded.
+/// One commit (one sync to disk) then serves many concurrent writers.
+final class WriteQueue: @unchecked Sendable {
+    // @unchecked: `pending` and `draining` are only touched under `lock`.
+    private let lock = NSLock()
+    private var pending: [PendingWrite] = []
+    private var draining = false
+    private let runBatch: @Sendable ([PendingWrite]) async -> Void
+    /// The most writes in one transaction.
+    let maxBatch: Int
+
+    init(maxBatch: Int, runBatch: @escaping @Sendable ([PendingWrite]) async -> Void) {
+        self.maxBatch = maxBatch
+        self.runBatch = runBatch
+    }
+
+    /// Queues `write`; starts the task that drains the queue when none runs.
+    func submit(_ write: PendingWrite) {
+        let start: Bool = lock.withLock {
+            pending.append(write)
+            if draining { return false }
+            draining = true
+            return true
+        }
+        if start { Task { await drain() } }
+    }
+
+    private func drain() async {
+        while true {
+            let batch: [PendingWrite] = lock.withLock {
+                let n = min(maxBatch, pending.count)
+                let taken = Array(pending.prefix(n))
+                pending.removeFirst(n)
+                if taken.isEmpty { draining = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            await runBatch(batch)
+        }
+    }
+}
+
+/// The write queues of a store, one per key.
+final class WriteQueues: @unchecked Sendable {
+    // @unchecked: `queues` is only touched under `lock`.
+    private let lock = NSLock()
+    private var queues: [String: WriteQueue] = [:]
+    private let make: @Sendable (String) -> WriteQueue
+
+    init(make: @escaping @Sendable (String) -> WriteQueue) {
+        self.make = make
+    }
+
+    func queue(_ key: String) -> WriteQueue {
+        lock.withLock {
+            if let queue = queues[key] { return queue }
+            let queue = make(key)
+            queues[key] = queue
+            return queue
+        }
+    }
+}
