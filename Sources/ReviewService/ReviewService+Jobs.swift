@@ -29,7 +29,7 @@ extension ReviewService {
     }
 
     /// The weekly cutoff job: once the registration of a week has closed, the week is scheduled (a proposal for the
-    /// office to review and publish), once per district whatever the number of instances — the instance that claims
+    /// office to review and publish) unless the office already scheduled it, once per district whatever the number of instances — the instance that claims
     /// the run in `job_runs` does it. Returns nil when nothing is due or another instance has the run.
     public func runCutoffJob(instance: String, options: SolverOptions = .init(timeLimit: 20)) async -> CutoffJobResult? {
         let now = clock.now()
@@ -50,9 +50,14 @@ extension ReviewService {
         guard claimed else { return nil }
         var result: CutoffJobResult
         do {
-            let open = try await store.read { tx in try await tx.requests(district: id, week: week, status: .open) }
+            let (open, sessions) = try await store.read { tx in
+                (try await tx.requests(district: id, week: week, status: .open), try await tx.sessions(district: id, week: week))
+            }
             if open.isEmpty {
                 result = CutoffJobResult(week: week, outcome: "skipped", detail: "không có đăng ký nào đang mở")
+            } else if !sessions.isEmpty {
+                // The office has scheduled the week already (and may have moved sessions since): left as it is.
+                result = CutoffJobResult(week: week, outcome: "skipped", detail: "tuần đã được xếp lịch trước giờ chốt")
             } else {
                 let run = try await runSchedule(week: week, by: "system:cutoff", options: options)
                 result = CutoffJobResult(

@@ -93,8 +93,13 @@ final class SQLiteConnections: Sendable {
         return try await body(readers[slot].sql())
     }
 
+    /// Closes every connection (each once, whatever happens to the others).
     func close() async throws {
-        for connection in [writer] + readers { try await connection.close() }
+        var failure: (any Error)?
+        for connection in [writer] + readers where !connection.isClosed {
+            do { try await connection.close() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 }
 
