@@ -8,7 +8,9 @@ a cut response), sends SIGTERM to the server once a good part of them is acknowl
 - the server exits 0 within its grace period;
 - no client saw a response cut in the middle (a status line without its whole body, or a connection closed after the
   request was read and before an answer);
-- every acknowledged registration (201) is stored, and none twice (checked on the restarted server).
+- every acknowledged registration (201) is stored, and none twice (checked on the restarted server);
+- `reviewcal backup` taken while that server runs, restored with `reviewcal restore` into an empty folder, gives a
+  server that lists the same requests; a second restore over it is refused without --replace.
 
 Connections refused or reset before the request was sent (the server had stopped accepting) are counted apart: the
 client knows nothing was stored and sends again later.
@@ -158,15 +160,30 @@ def main():
     print(f"SIGTERM after {acked} acknowledged; server exited {code} after {stopped_after:.2f} s; "
           f"answers {dict(sorted(statuses.items()))}, refused before sending {refused}, cut {len(cut)}")
 
-    # Restart and check what is stored.
+    # Restart and check what is stored; take a backup with `reviewcal backup` while this server runs.
     server = start(data, port, log)
+    backup = os.path.join(work, "backup.json")
     try:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         c.request("GET", f"/v1/requests?week={WEEK}", headers={"Authorization": f"Bearer {office}"})
         stored = json.loads(c.getresponse().read())
+        subprocess.run([BIN, "backup", backup, "--data", data], check=True, capture_output=True)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=GRACE + 15)
+    # `reviewcal restore` into an empty folder gives a server that lists the same requests.
+    restored_data = os.path.join(work, "restored")
+    out = subprocess.run([BIN, "restore", backup, "--data", restored_data], check=True, capture_output=True, text=True).stdout
+    again = subprocess.run([BIN, "restore", backup, "--data", restored_data], capture_output=True, text=True)
+    server = start(restored_data, port, log)
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", f"/v1/requests?week={WEEK}", headers={"Authorization": f"Bearer {office}"})
+        restored = json.loads(c.getresponse().read())
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=GRACE + 15)
+    print(f"backup while serving, restore into an empty folder: {out.strip()}; {len(restored)} requests listed as before")
     notes = [v["request"].get("note") for v in stored if (v["request"].get("note") or "").startswith("sd-") and not v["request"]["note"].startswith("sd-warm")]
     stored_ids = {v["request"]["id"] for v in stored}
     missing = [i for i in ids if i not in stored_ids]
@@ -181,13 +198,17 @@ def main():
         failures.append(f"acknowledged but not stored: {missing[:5]}")
     if duplicates:
         failures.append(f"{duplicates} registrations stored twice")
+    if sorted(json.dumps(v, sort_keys=True) for v in restored) != sorted(json.dumps(v, sort_keys=True) for v in stored):
+        failures.append("the restored database does not list the same requests")
+    if again.returncode == 0 or "--replace" not in again.stderr:
+        failures.append(f"a restore over data was not refused with a hint of --replace: {again.returncode} {again.stderr!r}")
     if len(ids) >= COUNT:
         failures.append("the rush ended before SIGTERM: nothing was tested")
     if failures:
         print("FAILED: " + "; ".join(failures))
         print(open(os.path.join(work, "server.log"), errors="replace").read()[-3000:])
         sys.exit(1)
-    print("ok: exit 0, no response cut, every acknowledged registration stored once")
+    print("ok: exit 0, no response cut, every acknowledged registration stored once; backup and restore equal")
 
 
 if __name__ == "__main__":

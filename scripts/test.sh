@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Builds once (sources and tests), then runs the whole suite; the time rules run again under two process time zones;
+# a SIGTERM in the middle of a registration rush, and backup and restore with the command line; the deployment files
+# (nginx, systemd, Prometheus rules) and the server's /metrics through promtool;
 # the office workspace's browser test (Chromium, Selenium, axe) runs against a real server when Chromium and the
 # Python modules are installed; and the storage and server tests run again on PostgreSQL when its server programs are
 # installed (.ci/run installs both).
@@ -9,6 +11,10 @@ scripts/ensure-deps.sh
 swift build --build-tests
 TZ=UTC swift test --skip-build
 TZ=America/New_York swift test --skip-build --filter 'CutoffTests|RegistrationTests'
+echo "== SIGTERM in the middle of a registration rush; backup and restore with the command line"
+python3 scripts/shutdown-test.py .build/debug/reviewcal
+echo "== the deployment files: promtool, systemd-analyze, nginx -t, a feed through nginx, promtool check metrics"
+REVIEWCAL_BIN=.build/debug/reviewcal scripts/deploy-check.sh
 echo "== the office workspace in Chromium (screenshots and axe results in .build/browser-test)"
 REVIEWCAL_BIN=.build/debug/reviewcal BROWSER_TEST_OUT=.build/browser-test scripts/browser-test.sh
 

@@ -9,7 +9,7 @@ import ReviewCore
 ///
 /// `register` sends COUNT registrations for WEEK from CONCURRENCY concurrent clients, each with its unit's
 /// token and idempotency key PREFIX-i (also written in the note, to find duplicates); every acknowledged id
-/// is appended to ACKED.txt at once; only units whose kind may register `cap-uy` (per ./config) send. `verify` checks that every acknowledged id is stored and no key twice.
+/// is appended to ACKED.txt at once; with LOADBENCH_LATENCIES=FILE every latency (ms) is written there; only units whose kind may register `cap-uy` (per ./config) send. `verify` checks that every acknowledged id is stored and no key twice.
 @main
 struct LoadBench {
     static func main() async throws {
@@ -97,6 +97,11 @@ struct LoadBench {
         let sorted = await tally.latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
         let outcomes = await tally.outcomes
+        // Every latency in milliseconds, one per line, for combining several clients' figures.
+        if let path = ProcessInfo.processInfo.environment["LOADBENCH_LATENCIES"], !path.isEmpty {
+            let text = sorted.map { String(format: "%.3f", $0 * 1000) }.joined(separator: "\n") + "\n"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
         print("sent \(count) in \(String(format: "%.2f", elapsed)) s: \(String(format: "%.0f", Double(count) / elapsed)) req/s; p50 \(String(format: "%.1f", pct(0.5))) ms, p99 \(String(format: "%.1f", pct(0.99))) ms")
         print("outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }

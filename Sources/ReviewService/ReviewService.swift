@@ -35,6 +35,7 @@ public final class ReviewService: Sendable {
         self.logger = logger
         self.calendarFetcher = calendarFetcher
         try await store.write(serializedOn: district.id) { tx in try await tx.ensureDistrict(id: district.id, name: district.name) }
+        ServiceMetrics.prepare(district: district.id)
     }
 
     /// The registration rules of the district.

@@ -3,6 +3,14 @@ import Metrics
 
 /// What the service counts for `/metrics`, through swift-metrics (the server chooses the backend).
 enum ServiceMetrics {
+    /// Shows the district's cutoff-job counters at 0 from the start, so that the first failure is an increase an
+    /// alert sees.
+    static func prepare(district: String) {
+        for outcome in ["succeeded", "skipped", "failed"] {
+            Counter(label: "reviewcal_cutoff_job_runs_total", dimensions: [("district", district), ("outcome", outcome)]).increment(by: 0)
+        }
+    }
+
     /// A registration accepted (`refusal` nil) or refused, by the refusal's code.
     static func registration(district: String, refusal: String?) {
         Counter(

@@ -176,7 +176,7 @@ extension ReviewStore {
                     tables.append(StoreBackup.Table(name: name, columns: columns.map(\.0), rows: values))
                 }
                 try await db.raw("COMMIT").run()
-                return StoreBackup(schemaVersion: version, engine: dialect.rawValue, createdAt: now, tables: tables)
+                return StoreBackup(schemaVersion: version, engine: dialect.rawValue, createdAt: Timestamp.date(Timestamp.string(now)) ?? now, tables: tables)
             } catch {
                 try? await db.raw("ROLLBACK").run()
                 throw error

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresKit
 import SQLKit
@@ -45,24 +47,33 @@ final class UsageCounter: @unchecked Sendable {
 
 /// SQLite: one writer connection (SQLite has one writer at a time) and a few readers beside it (WAL lets readers run
 /// while the writer writes, each seeing the last commit).
+///
+/// The connections run on threads of their own: SQLite blocks its thread while a writer waits for another process's
+/// lock (`busy_timeout`), and on a shared pool that wait could hold up the very commit it waits for.
 final class SQLiteConnections: Sendable {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let writerSlot = SlotPool(count: 1)
     private let readerSlots: SlotPool
+    private let threads: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
         self.writer = writer
         self.readers = readers
         self.readerSlots = SlotPool(count: readers.count)
+        self.threads = threads
     }
 
     /// Opens `1 + readers` connections to the file at `path`, each set up for WAL and full sync.
     static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteConnections {
+        let count = 1 + max(1, readers)
+        let threads = NIOThreadPool(numberOfThreads: count)
+        threads.start()
         var opened: [SQLiteConnection] = []
         do {
-            for _ in 0..<(1 + max(1, readers)) {
-                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for _ in 0..<count {
+                let connection = try await SQLiteConnection.open(
+                    storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
                 opened.append(connection)
                 let db = connection.sql()
                 // WAL lets readers run beside the writer; FULL sync makes every acknowledged commit survive a crash.
@@ -74,12 +85,23 @@ final class SQLiteConnections: Sendable {
         } catch {
             // Not an SQLite database, or unreadable: what was opened is closed before the error goes up.
             for connection in opened { try? await connection.close() }
+            try? await threads.shutdownGracefully()
             throw StoreError.cannotOpen(path, underlying: "\(error)")
         }
-        return SQLiteConnections(writer: opened[0], readers: Array(opened.dropFirst()))
+        return SQLiteConnections(writer: opened[0], readers: Array(opened.dropFirst()), threads: threads)
     }
 
     var size: Int { 1 + readers.count }
+
+    /// A store dropped without ``close()`` (a task that ended on an error) still closes its files: each close holds
+    /// its connection until done.
+    deinit {
+        let open = ([writer] + readers).filter { !$0.isClosed }
+        guard !open.isEmpty else { return }
+        let threads = threads
+        EventLoopFuture.andAllComplete(open.map { $0.close() }, on: MultiThreadedEventLoopGroup.singleton.any())
+            .whenComplete { _ in threads.shutdownGracefully { _ in } }
+    }
 
     func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         _ = await writerSlot.acquire()
@@ -99,6 +121,7 @@ final class SQLiteConnections: Sendable {
         for connection in [writer] + readers where !connection.isClosed {
             do { try await connection.close() } catch { failure = failure ?? error }
         }
+        try? await threads.shutdownGracefully()
         if let failure { throw failure }
     }
 }

@@ -141,21 +141,19 @@ public final class ReviewStore: Sendable {
 
     /// Runs `body` on the connection that writes.
     func withWriter<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await usage.using {
-            switch backend {
-            case .sqlite(let connections): try await connections.withWriter(body)
-            case .postgres(let pool): try await pool.withConnection(body)
-            }
+        // Counted once lent, not while waiting for a connection.
+        switch backend {
+        case .sqlite(let connections): return try await connections.withWriter { db in try await usage.using { try await body(db) } }
+        case .postgres(let pool): return try await pool.withConnection { db in try await usage.using { try await body(db) } }
         }
     }
 
     /// Runs `body` on a connection that reads.
     func withReader<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await usage.using {
-            switch backend {
-            case .sqlite(let connections): try await connections.withReader(body)
-            case .postgres(let pool): try await pool.withConnection(body)
-            }
+        // Counted once lent, not while waiting for a connection.
+        switch backend {
+        case .sqlite(let connections): return try await connections.withReader { db in try await usage.using { try await body(db) } }
+        case .postgres(let pool): return try await pool.withConnection { db in try await usage.using { try await body(db) } }
         }
     }
 

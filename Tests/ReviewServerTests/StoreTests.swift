@@ -192,6 +192,72 @@ import Testing
 
     /// Two instances of the service on one database (two stores, as two servers behind a proxy would hold): every
     /// write of both is kept, the audit trail is numbered without a gap or a repeat, and no update is lost.
+    struct Refused: Error {}
+
+    /// Many writes at once share commits (group commit); one that fails is rolled back alone, its caller gets its
+    /// error, and every other is stored, in order, each acknowledged only once committed.
+    @Test(arguments: TestDatabase.backends)
+    func concurrentWritesShareCommitsAndAFailureStaysAlone(_ backend: String) async throws {
+        try await withFreshStore(backend) { store in
+            try await store.write(serializedOn: district) { tx in try await tx.ensureDistrict(id: district, name: "Huyện thử") }
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for i in 0..<200 {
+                    group.addTask {
+                        do {
+                            try await store.write(serializedOn: district) { tx in
+                                try await tx.audit(audit(i))
+                                // Written, then refused: the entry must not stay.
+                                if i % 10 == 3 { throw Refused() }
+                            }
+                            return (i, true)
+                        } catch {
+                            return (i, error is Refused ? false : true)
+                        }
+                    }
+                }
+                var all: [Int: Bool] = [:]
+                for await (i, ok) in group { all[i] = ok }
+                return all
+            }
+            let acknowledged = Set(outcomes.filter(\.value).map(\.key))
+            #expect(acknowledged == Set((0..<200).filter { $0 % 10 != 3 }))
+            let trail = try await store.read { tx in try await tx.auditTrail(district: district) }
+            #expect(Set(trail.compactMap { Int($0.entityId) }) == acknowledged)
+            #expect(trail.count == acknowledged.count)
+        }
+    }
+
+    /// A pool never lends more connections than its size, however many readers wait.
+    @Test(arguments: TestDatabase.backends)
+    func readsNeverUseMoreConnectionsThanThePool(_ backend: String) async throws {
+        let (url, folder) = try await fresh(backend)
+        defer { Task { await cleanUp(url, folder) } }
+        let store = try await ReviewStore.open(url, poolSize: 3)
+        let peak = Peak()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    _ = try? await store.read { tx in
+                        peak.note(store.connectionsInUse)
+                        return try await tx.auditTrail(district: district)
+                    }
+                }
+            }
+        }
+        #expect(peak.value >= 1)
+        #expect(peak.value <= store.poolSize)
+        #expect(store.connectionsInUse == 0)
+        if backend == "postgres" { #expect(store.poolSize == 3) }
+        try await store.close()
+    }
+
+    final class Peak: @unchecked Sendable {
+        private let lock = NSLock()
+        private var highest = 0
+        func note(_ n: Int) { lock.withLock { highest = max(highest, n) } }
+        var value: Int { lock.withLock { highest } }
+    }
+
     @Test(arguments: TestDatabase.backends)
     func twoInstancesWriteToOneDatabaseAtOnce(_ backend: String) async throws {
         let (url, folder) = try await fresh(backend)
