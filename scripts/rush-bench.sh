@@ -46,7 +46,7 @@ prepare() {
 }
 
 # p50 and p99 (ms) of the latency files given.
-percentiles() { cat "$@" | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5); i99=int(NR*0.99); if (i99>=NR) i99=NR-1; printf "%.1f %.1f", a[i50+1], a[i99+1]}'; }
+percentiles() { cat "$@" | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5); i99=int(NR*0.99); if (i99>=NR) i99=NR-1; printf "%.1f %.1f\n", a[i50+1], a[i99+1]}'; }
 
 sqlite_run() {
   local dir=$WORK/sqlite-$1

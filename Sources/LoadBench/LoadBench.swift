@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import ReviewClient
 import ReviewCore
 
@@ -67,6 +70,11 @@ struct LoadBench {
         let tally = Tally(acked: try FileHandle(forWritingTo: URL(fileURLWithPath: ackedFile)))
         let days = (0..<5).map { week.monday.adding(days: $0) }
         let units = tokens
+        // As many connections as clients: URLSession's default (6 per host) would queue the clients inside this
+        // process and time that queue instead of the server.
+        let configuration = URLSessionConfiguration.default
+        configuration.httpMaximumConnectionsPerHost = concurrency
+        let session = URLSession(configuration: configuration)
         let started = Date()
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<concurrency {
@@ -76,6 +84,7 @@ struct LoadBench {
                         let token = units[i % units.count].token
                         var client = ReviewClient(server: server, token: token)
                         client.attempts = 3
+                        client.session = session
                         let day = days[i % days.count]
                         let input = RegistrationInput(
                             kind: ReviewKind.partyCollective.rawValue, options: [OptionInput(start: "\(day.iso)T07:30", end: "\(day.iso)T11:30")],

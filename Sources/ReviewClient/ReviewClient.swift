@@ -14,6 +14,8 @@ public struct ReviewClient: Sendable {
     /// Attempts for a call that could not reach the server, or that it asked to send again (503); retries reuse the
     /// idempotency key.
     public var attempts = 3
+    /// The URL session requests go through (a load test gives one that opens as many connections as it has clients).
+    public var session: URLSession = .shared
 
     /// Creates a client.
     public init(server: URL, token: String) {
@@ -84,7 +86,7 @@ public struct ReviewClient: Sendable {
             let data: Data
             let response: URLResponse
             do {
-                (data, response) = try await URLSession.shared.data(for: request)
+                (data, response) = try await session.data(for: request)
             } catch {
                 lastError = error.localizedDescription
                 // Only calls that are safe to repeat are retried: reads, and writes carrying an idempotency key.

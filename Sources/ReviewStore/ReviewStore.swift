@@ -273,7 +273,9 @@ public final class ReviewStore: Sendable {
                             try await database.raw("SAVEPOINT w").run()
                             do {
                                 try await write.run(transaction)
-                                try await database.raw("RELEASE SAVEPOINT w").run()
+                                // SQLite keeps the savepoints of the batch until the commit (each `ROLLBACK TO w` goes
+                                // back to the latest); PostgreSQL releases each, to keep its subtransactions few.
+                                if dialect == .postgres { try await database.raw("RELEASE SAVEPOINT w").run() }
                                 outcomes.append(.success(()))
                                 break
                             } catch {

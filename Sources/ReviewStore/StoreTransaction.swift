@@ -161,12 +161,20 @@ public struct StoreTransaction: Sendable {
 
     /// The lowest free slot for a new open request, given the office's allowance.
     public func freeSlot(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int? {
-        let allowed = try await allowance(district: district, campaign: campaign, unit: unit, kind: kind) + 1
+        // One statement: the allowance (marked -1) and the slots in use.
         let rows = try await db.raw("""
-            SELECT slot FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
+            SELECT -1 AS which, extra AS n FROM allowances WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
+            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
+            UNION ALL
+            SELECT 0 AS which, slot AS n FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
             AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue) AND status = 'open'
             """).all()
-        let used = Set(try rows.map { try $0.decode(column: "slot", as: Int.self) })
+        var allowed = 1
+        var used = Set<Int>()
+        for row in rows {
+            let n = try row.decode(column: "n", as: Int.self)
+            if try row.decode(column: "which", as: Int.self) < 0 { allowed = n + 1 } else { used.insert(n) }
+        }
         return (0..<allowed).first { !used.contains($0) }
     }
 
@@ -243,12 +251,12 @@ public struct StoreTransaction: Sendable {
 
     /// Appends to the audit trail, numbered in order within the district.
     public func audit(_ e: AuditEntry) async throws {
-        let last = try await db.raw("SELECT MAX(seq) AS n FROM audit WHERE district_id = \(bind: e.districtId)").all().first
-        let seq = (try last?.decode(column: "n", as: Int?.self) ?? nil ?? 0) + 1
+        // Numbered in the same statement (writes of a district run one at a time).
         try await db.raw("""
             INSERT INTO audit (id, district_id, seq, at, actor, action, entity, entity_id, before, after)
-            VALUES (\(bind: e.id), \(bind: e.districtId), \(bind: seq), \(bind: Timestamp.string(e.at)), \(bind: e.actor), \(bind: e.action),
-                    \(bind: e.entity), \(bind: e.entityId), \(bind: e.before), \(bind: e.after))
+            SELECT \(bind: e.id), \(bind: e.districtId), COALESCE(MAX(seq), 0) + 1, \(bind: Timestamp.string(e.at)), \(bind: e.actor),
+                   \(bind: e.action), \(bind: e.entity), \(bind: e.entityId), \(bind: e.before), \(bind: e.after)
+            FROM audit WHERE district_id = \(bind: e.districtId)
             """).run()
     }
 
