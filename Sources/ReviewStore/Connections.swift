@@ -81,6 +81,8 @@ final class SQLiteConnections: Sendable {
                 try await db.raw("PRAGMA synchronous = FULL").run()
                 try await db.raw("PRAGMA busy_timeout = 10000").run()
                 try await db.raw("PRAGMA foreign_keys = ON").run()
+                // The savepoints of a batch journal in memory, not in a temporary file.
+                try await db.raw("PRAGMA temp_store = MEMORY").run()
             }
         } catch {
             // Not an SQLite database, or unreadable: what was opened is closed before the error goes up.

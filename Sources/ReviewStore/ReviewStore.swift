@@ -231,12 +231,19 @@ public final class ReviewStore: Sendable {
     /// Commits a batch of queued writes of one key (see ``write(serializedOn:_:)``), then tells each its outcome.
     fileprivate func commit(_ batch: [PendingWrite], key: String) async {
         var attempt = 1
+        // Most batches commit whole: the first try runs them without a savepoint per write. When one write fails, the
+        // batch runs again with savepoints, so that the failure is rolled back alone.
+        var careful = false
         while true {
             do {
-                let outcomes = try await runTransaction(batch, key: key)
+                let outcomes = try await runTransaction(batch, key: key, careful: careful)
                 for (write, outcome) in zip(batch, outcomes) { write.complete(outcome) }
                 return
             } catch {
+                if batch.count > 1 && !careful {
+                    careful = true
+                    continue
+                }
                 if dialect == .postgres, Self.isRetryable(error), attempt < Self.writeAttempts {
                     // Back off a little, more each time, so that the instances do not collide again at once.
                     try? await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000 + UInt64.random(in: 0..<2_000_000))
@@ -252,7 +259,7 @@ public final class ReviewStore: Sendable {
 
     /// One transaction over `batch`: the outcome of each write, once committed. Throws when the transaction as a
     /// whole failed (nothing of it stored).
-    private func runTransaction(_ batch: [PendingWrite], key lockKey: String) async throws -> [Result<Void, any Error>] {
+    private func runTransaction(_ batch: [PendingWrite], key lockKey: String, careful: Bool) async throws -> [Result<Void, any Error>] {
         let begin = begin
         let dialect = dialect
         let rows = rows
@@ -262,10 +269,13 @@ public final class ReviewStore: Sendable {
                 if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockNumber(lockKey)))").run() }
                 let transaction = StoreTransaction(db: database, rows: rows)
                 var outcomes: [Result<Void, any Error>] = []
-                if batch.count == 1 {
-                    // Alone: no savepoint; a failure rolls the whole transaction back.
-                    try await batch[0].run(transaction)
-                    outcomes.append(.success(()))
+                if batch.count == 1 || !careful {
+                    // Alone, or first try of a batch: no savepoints; a failure rolls the whole transaction back (and a
+                    // batch is then run again with a savepoint for each write).
+                    for write in batch {
+                        try await write.run(transaction)
+                        outcomes.append(.success(()))
+                    }
                 } else {
                     for write in batch {
                         var attempt = 1
