@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -140,7 +141,20 @@ final class PostgresPool: Sendable {
         self.client = client
         self.size = size
         self.location = location
-        runner = Task { await client.run() }
+        let started = self.started
+        runner = Task {
+            started.withLockedValue { $0 = true }
+            await client.run()
+        }
+    }
+
+    /// Set when the pool's task is about to run it: connections are lent only once it runs.
+    private let started = NIOLockedValueBox(false)
+
+    /// Waits until the pool's task has started.
+    func waitUntilRunning() async {
+        while !started.withLockedValue({ $0 }) { await Task.yield() }
+        await Task.yield()
     }
 
     /// Checks that the server at `url` answers (so that a wrong address fails at once, with the server's reason),
@@ -177,7 +191,9 @@ final class PostgresPool: Sendable {
             host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = size
         configuration.options.minimumConnections = 0
-        return PostgresPool(client: PostgresClient(configuration: configuration, backgroundLogger: logger), size: size, location: location)
+        let pool = PostgresPool(client: PostgresClient(configuration: configuration, backgroundLogger: logger), size: size, location: location)
+        await pool.waitUntilRunning()
+        return pool
     }
 
     /// Runs `body` on a connection of the pool, waiting for one when all are lent out.
