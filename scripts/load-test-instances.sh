@@ -9,23 +9,7 @@ cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-release}
 PORT=${PORT:-18281}
 PGPORT=${REVIEWCAL_PG_PORT:-54339}
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-[ -n "$PGBIN" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)." >&2; exit 1; }
-swift build -c "$CONFIG" --product reviewcal >/dev/null 2>&1
-swift build -c "$CONFIG" --product LoadBench >/dev/null 2>&1
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
-WORK=$(mktemp -d)
-PGDATA=$WORK/pg
-mkdir -p "$PGDATA"
-chmod a+x "$WORK"
-if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown postgres:postgres "$PGDATA"; else AS=(); fi
-cleanup() {
-  kill -9 $(jobs -p) 2>/dev/null || true
-  "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-"${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust >/dev/null
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 ${PGOPTIONS_EXTRA:-}" start >/dev/null
+. scripts/bench-postgres.sh
 export REVIEWCAL_DATABASE="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 
 "$BIN/reviewcal" admin token issue --all-units --config config >"$WORK/tokens.tsv"
