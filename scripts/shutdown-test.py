@@ -13,7 +13,9 @@ a cut response), sends SIGTERM to the server once a good part of them is acknowl
   server that lists the same requests; a second restore over it is refused without --replace.
 
 Connections refused or reset before the request was sent (the server had stopped accepting) are counted apart: the
-client knows nothing was stored and sends again later.
+client knows nothing was stored and sends again later. A connection reset after the request was written but before any
+byte of an answer (or closed without one) is counted apart too when the request is not stored: it was still in the listener's backlog when the
+server stopped accepting, and the kernel reset it unread. If such a request is stored, it counts as cut.
 
 Usage: scripts/shutdown-test.py [REVIEWCAL_BIN]   (default .build/debug/reviewcal)
 """
@@ -85,9 +87,12 @@ def post(port, token, payload, key):
             return ("cut", f"body cut after status {status}: {type(e).__name__}")
         return ("answer", status, data)
     except http.client.RemoteDisconnected as e:
-        return ("cut", f"closed without an answer after the request: {e}")
+        return ("reset", f"closed without an answer after the request: {e}")
     except (ConnectionResetError, BrokenPipeError) as e:
-        return ("refused", type(e).__name__) if not sent else ("cut", f"reset after the request: {type(e).__name__}")
+        # A reset with no byte of an answer: either the connection was still in the listener's backlog when the server
+        # stopped accepting (the kernel resets it; nothing was read), or the server read the request and dropped it.
+        # Which one is decided after the restart: a request of this kind that is stored counts as cut.
+        return ("refused", type(e).__name__) if not sent else ("reset", f"reset after the request: {type(e).__name__}")
     except OSError as e:
         return ("cut", f"{type(e).__name__}: {e}")
     finally:
@@ -147,7 +152,7 @@ def main():
     for t in threads:
         t.join()
 
-    ids, cut, refused, statuses = {}, [], 0, {}
+    ids, cut, refused, statuses, reset = {}, [], 0, {}, []
     for i, r in results:
         if r[0] == "answer":
             statuses[r[1]] = statuses.get(r[1], 0) + 1
@@ -155,10 +160,13 @@ def main():
                 ids[json.loads(r[2])["request"]["id"]] = i
         elif r[0] == "cut":
             cut.append((i, r[1]))
+        elif r[0] == "reset":
+            reset.append((i, r[1]))
         else:
             refused += 1
     print(f"SIGTERM after {acked} acknowledged; server exited {code} after {stopped_after:.2f} s; "
-          f"answers {dict(sorted(statuses.items()))}, refused before sending {refused}, cut {len(cut)}")
+          f"answers {dict(sorted(statuses.items()))}, refused before sending {refused}, "
+          f"reset without an answer {len(reset)}, cut {len(cut)}")
 
     # Restart and check what is stored; take a backup with `reviewcal backup` while this server runs.
     server = start(data, port, log)
@@ -188,6 +196,11 @@ def main():
     stored_ids = {v["request"]["id"] for v in stored}
     missing = [i for i in ids if i not in stored_ids]
     duplicates = len(notes) - len(set(notes))
+    # A reset request that was nevertheless stored was read and then dropped without an answer: that is a cut.
+    stored_notes = set(notes)
+    read_then_reset = [(i, why) for i, why in reset if f"sd-{i}" in stored_notes]
+    cut += read_then_reset
+    print(f"reset without an answer: {len(reset)}, of which stored (read, then dropped): {len(read_then_reset)}")
     print(f"stored {len(notes)} of the rush; acknowledged {len(ids)}; missing {len(missing)}; duplicated {duplicates}")
     failures = []
     if code != 0:
