@@ -37,7 +37,9 @@ let package = Package(
             providers: [.apt(["libical-dev"])]
         ),
         .target(name: "ICalKit", dependencies: ["CLibical"]),
-        .target(name: "ReviewCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "ReviewTime"),
+        .target(name: "ReviewAPI", dependencies: ["ReviewTime"]),
+        .target(name: "ReviewCore", dependencies: ["ReviewAPI", .product(name: "Yams", package: "Yams")]),
         .systemLibrary(name: "CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
@@ -93,7 +95,7 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static")]
         ),
-        .target(name: "ReviewClient", dependencies: ["ReviewCore"]),
+        .target(name: "ReviewClient", dependencies: ["ReviewAPI"]),
         .executableTarget(
             name: "ReviewCLI",
             dependencies: [

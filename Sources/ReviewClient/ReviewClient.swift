@@ -1,5 +1,5 @@
 import Foundation
-import ReviewCore
+import ReviewAPI
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
