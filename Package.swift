@@ -36,7 +36,7 @@ let package = Package(
             pkgConfig: "libical",
             providers: [.apt(["libical-dev"])]
         ),
-        .target(name: "ICalKit", dependencies: ["CLibical"]),
+        .target(name: "ICalKit", dependencies: ["CLibical", "ReviewTime"]),
         .target(name: "ReviewTime"),
         .target(name: "ReviewAPI", dependencies: ["ReviewTime"]),
         .target(name: "ReviewCore", dependencies: ["ReviewAPI", .product(name: "Yams", package: "Yams")]),
@@ -44,7 +44,7 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "Scheduling",
-            dependencies: ["CCbc"],
+            dependencies: ["CCbc", "ReviewTime"],
             // The solver is optimised in debug builds too, so that the test suite stays fast; -enable-testing keeps @testable.
             swiftSettings: [.unsafeFlags(["-O", "-enable-testing"])]
         ),
@@ -118,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "ICalKitTests", dependencies: ["ICalKit"]),
         .testTarget(name: "ReviewClientTests", dependencies: ["ReviewClient"]),
+        .testTarget(name: "ReviewTimeTests", dependencies: ["ReviewTime"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
         .testTarget(
