@@ -155,7 +155,7 @@ final class GzipCache: @unchecked Sendable {
 
 /// HTTP dates (RFC 9110 IMF-fixdate).
 enum HTTPDate {
-    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    private static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, computed directly (this runs on every feed request).
@@ -164,7 +164,7 @@ enum HTTPDate {
         let dayNumber = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let d = LocalDate(daysSinceEpoch: dayNumber)
         let rest = seconds - dayNumber * 86400
-        let weekday = days[((dayNumber % 7) + 7) % 7]
+        let weekday = days[d.isoWeekday - 1]
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(weekday), \(two(d.day)) \(months[d.month - 1]) \(d.year) \(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)) GMT"
     }

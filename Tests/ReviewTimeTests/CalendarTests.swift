@@ -83,9 +83,12 @@ import Testing
     @Test func weeksAgreeWithFoundation() {
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        for days in stride(from: LocalDate(year: 1990, month: 1, day: 1)!.daysSinceEpoch, through: LocalDate(year: 2040, month: 12, day: 31)!.daysSinceEpoch, by: 3) {
+        let first = LocalDate(year: 1990, month: 1, day: 1)!.daysSinceEpoch
+        let last = LocalDate(year: 2040, month: 12, day: 31)!.daysSinceEpoch
+        for days in stride(from: first, through: last, by: 3) {
             let date = LocalDate(daysSinceEpoch: days)
-            let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear, .year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(days) * 86_400))
+            let instant = Date(timeIntervalSince1970: Double(days) * 86_400)
+            let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear, .year, .month, .day, .weekday], from: instant)
             let week = ISOWeek(containing: date)
             #expect(week.year == parts.yearForWeekOfYear && week.week == parts.weekOfYear, "\(date)")
             #expect(date.year == parts.year && date.month == parts.month && date.day == parts.day)
