@@ -132,11 +132,10 @@ extension ReviewService {
         }
         // Pins matter to the solver, not to a move: a move is checked against where the other sessions are now.
         built.problem.pinned = []
-        let problem: Problem
-        do {
-            problem = try ProblemReader.read(built.problem.json())
-        } catch {
-            throw ServiceFailure(422, "invalid-problem", "Dữ liệu tuần \(r.week.iso) mâu thuẫn: \(error.defects.joined(separator: "; ")).")
+        let problem = built.problem
+        let defects = problem.defects()
+        if !defects.isEmpty {
+            throw ServiceFailure(422, "invalid-problem", "Dữ liệu tuần \(r.week.iso) mâu thuẫn: \(defects.joined(separator: "; ")).")
         }
         let sessions = try await store.read { tx in try await tx.sessions(district: self.district.id, week: r.week) }
         let others: [Assignment] = sessions.compactMap { s in

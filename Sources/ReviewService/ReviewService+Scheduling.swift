@@ -18,9 +18,9 @@ extension ReviewService {
         public var warnings: [String]
     }
 
-    /// Requests held out of the problem, with the reason, and the problem document.
+    /// The week's problem, and the requests held out of it with the reason.
     struct Built {
-        var problem: WeekProblem
+        var problem: Problem
         var heldOut: [String: String]
         var requests: [String: ReviewRequest]
         var warnings: [String]
@@ -28,7 +28,7 @@ extension ReviewService {
 
     /// The week's problem as the scheduling contract's JSON.
     public func exportProblem(week: ISOWeek) async throws -> Data {
-        try await buildProblem(week: week, release: []).problem.json()
+        ProblemWriter.encode(try await buildProblem(week: week, release: []).problem)
     }
 
     /// Solves the week and stores the proposal. Published and pinned sessions keep their placement unless listed in `release`.
@@ -47,13 +47,12 @@ extension ReviewService {
             }
         }
         let built = try await buildProblem(week: week, release: release)
-        let problem: Problem
-        do {
-            problem = try ProblemReader.read(built.problem.json())
-        } catch {
+        let problem = built.problem
+        let found = problem.defects()
+        if !found.isEmpty {
             // The defects name pins by their index; the office knows them by request id.
-            var defects = error.defects.joined(separator: "; ")
-            for (index, pin) in built.problem.pinned.enumerated().reversed() {
+            var defects = found.joined(separator: "; ")
+            for (index, pin) in problem.pinned.enumerated().reversed() {
                 defects = defects.replacingOccurrences(of: "pinned[\(index)]", with: "buổi ghim \(pin.request)")
             }
             throw ServiceFailure(
@@ -238,7 +237,7 @@ extension ReviewService {
         }
         included = included.filter { includedIds.contains($0.id) }
 
-        var pins: [WeekProblem.Pin] = []
+        var pins: [Assignment] = []
         for r in included {
             guard let s = sessionByRequest[r.id], !release.contains(r.id) else { continue }
             let keep: Placement? =
@@ -247,20 +246,20 @@ extension ReviewService {
             else { continue }
             pins.append(.init(request: r.id, option: keep.option, member: keep.member, team: keep.team))
         }
-        let problemRequests = included.map { r -> WeekProblem.Request in
+        let problemRequests = included.map { r -> Scheduling.Request in
             let unit = district.unit(r.unitId)!
-            let notBefore = r.draftSent.map { ReviewCore.LocalDateTime(date: $0.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!).iso }
-            return WeekProblem.Request(
+            let notBefore = r.draftSent.map { LocalDateTime(date: $0.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!) }
+            return Scheduling.Request(
                 id: r.id, unit: r.unitId, bloc: unit.bloc, location: r.location, needsMember: true, inCharge: unit.inCharge,
                 weight: unit.reviewSuggestion ? 3 : 1, notBefore: notBefore,
                 after: (predecessors[r.id] ?? []).filter { includedIds.contains($0) },
-                options: r.options.map { .init(start: $0.start.iso, end: $0.end.iso) })
+                options: r.options.map { Scheduling.TimeOption(start: $0.start, end: $0.end) })
         }
         // Sessions already published this week whose requests are not in the problem still hold their people.
-        var held: [String: [WeekProblem.Interval]] = [:]
+        var held: [String: [Scheduling.TimeOption]] = [:]
         for s in sessions where !includedIds.contains(s.requestId) {
             guard let p = s.published, !p.cancelled else { continue }
-            let interval = WeekProblem.Interval(start: p.placement.start.iso, end: p.placement.end.iso)
+            let interval = Scheduling.TimeOption(start: p.placement.start, end: p.placement.end)
             if let m = p.placement.member { held["member:\(m)", default: []].append(interval) }
             held["team:\(p.placement.team)", default: []].append(interval)
         }
@@ -274,22 +273,25 @@ extension ReviewService {
             kept["team:\(pin.team)", default: []].append((pin.request, option))
         }
         var warnings = busy.warnings
-        func busyOf(_ key: String, name: String) -> [WeekProblem.Interval] {
+        func busyOf(_ key: String, name: String) -> [Scheduling.TimeOption] {
             let own = (busy.intervals[key] ?? []).filter { span in
                 guard let clash = kept[key]?.first(where: { span.start < $0.option.end && $0.option.start < span.end }) else { return true }
                 warnings.append(
                     "Lịch riêng của \(name) bận \(ReviewCore.TimeOption(start: span.start, end: span.end)), trùng buổi \(clash.request) đã công bố hoặc ghim (\(clash.option)): buổi vẫn giữ nguyên. Nếu cần dời: reviewcal schedule run --week \(week.iso) --release \(clash.request).")
                 return false
             }
-            return own.map { WeekProblem.Interval(start: $0.start.iso, end: $0.end.iso) } + (held[key] ?? [])
+            return own.map { Scheduling.TimeOption(start: $0.start, end: $0.end) } + (held[key] ?? [])
         }
-        let problem = WeekProblem(
-            timezone: district.zone.identifier, week: week.iso,
+        let problem = Problem(
+            timezone: district.zone.identifier, week: week,
             members: district.members.map {
-                .init(id: $0.id, name: $0.name, blocs: nil, maxPerDay: $0.maxPerDay, busy: busyOf("member:\($0.id)", name: "đồng chí \($0.name)"))
+                Scheduling.Member(id: $0.id, name: $0.name, maxPerDay: $0.maxPerDay, busy: busyOf("member:\($0.id)", name: "đồng chí \($0.name)"))
             },
-            teams: district.teams.map { .init(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: busyOf("team:\($0.id)", name: $0.name)) },
-            travelMinutes: .init(default: district.travel.defaultMinutes, pairs: district.travel.pairs.map { .init(a: $0.a, b: $0.b, minutes: $0.minutes) }),
+            teams: district.teams.map {
+                Scheduling.Team(id: $0.id, name: $0.name, blocs: $0.blocs, maxPerDay: $0.maxPerDay, busy: busyOf("team:\($0.id)", name: $0.name))
+            },
+            travelMinutes: TravelMinutes(
+                defaultMinutes: district.travel.defaultMinutes, pairs: district.travel.pairs.map { Scheduling.TravelPair(a: $0.a, b: $0.b, minutes: $0.minutes) }),
             requests: problemRequests, pinned: pins)
         return Built(problem: problem, heldOut: heldOut, requests: includedById, warnings: warnings)
     }

@@ -1,14 +1,14 @@
 /// One week's scheduling problem (spec `weekly-scheduling.md`, version 1), every default applied.
 ///
-/// Build it from JSON with ``ProblemReader/read(_:)`` (which validates it) or in Swift with the memberwise
-/// initialiser; write it back with ``ProblemWriter/encode(_:)``.
-public struct Problem: Sendable, Codable {
+/// Read it from JSON with ``ProblemReader/read(_:)`` (decoding validates it), or build it in Swift with the memberwise
+/// initialiser and check it with ``defects()``; write it with ``ProblemWriter/encode(_:)``.
+public struct Problem: Sendable, Encodable {
     /// Format version; always 1.
     public var version: Int
     /// IANA time zone the local times are in (a label: the solver never converts times).
     public var timezone: String
-    /// ISO week `YYYY-Www` all options lie in.
-    public var week: String
+    /// The ISO week all options lie in.
+    public var week: ISOWeek
     /// Standing Committee members (UVBTV).
     public var members: [Member]
     /// Work teams (tổ công tác).
@@ -17,15 +17,15 @@ public struct Problem: Sendable, Codable {
     public var travelMinutes: TravelMinutes
     /// The review sessions to schedule.
     public var requests: [Request]
-    /// Assignments fixed by hand or already published.
-    public var pinned: [Pin]
+    /// Assignments fixed by hand or already published: every solution contains them as they are.
+    public var pinned: [Assignment]
     /// Penalty weights of the score.
     public var weights: Weights
 
     /// A problem from its parts; the defaults are the spec's.
     public init(
-        version: Int = 1, timezone: String = "Asia/Ho_Chi_Minh", week: String, members: [Member], teams: [Team],
-        travelMinutes: TravelMinutes = TravelMinutes(), requests: [Request], pinned: [Pin] = [], weights: Weights = Weights()
+        version: Int = 1, timezone: String = "Asia/Ho_Chi_Minh", week: ISOWeek, members: [Member], teams: [Team],
+        travelMinutes: TravelMinutes = TravelMinutes(), requests: [Request], pinned: [Assignment] = [], weights: Weights = Weights()
     ) {
         self.version = version
         self.timezone = timezone
@@ -41,24 +41,10 @@ public struct Problem: Sendable, Codable {
     private enum CodingKeys: String, CodingKey {
         case version, timezone, week, members, teams, travelMinutes, requests, pinned, weights
     }
-
-    /// Decodes a problem document leniently, applying defaults; use ``ProblemReader`` to validate untrusted input.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        version = try c.decode(Int.self, forKey: .version)
-        timezone = try c.decode(String.self, forKey: .timezone)
-        week = try c.decode(String.self, forKey: .week)
-        members = try c.decode([Member].self, forKey: .members)
-        teams = try c.decode([Team].self, forKey: .teams)
-        travelMinutes = try c.decodeIfPresent(TravelMinutes.self, forKey: .travelMinutes) ?? TravelMinutes()
-        requests = try c.decode([Request].self, forKey: .requests)
-        pinned = try c.decodeIfPresent([Pin].self, forKey: .pinned) ?? []
-        weights = try c.decodeIfPresent(Weights.self, forKey: .weights) ?? Weights()
-    }
 }
 
 /// A half-open interval `[start, end)` of local time: a request's time option or a busy block.
-public struct TimeOption: Sendable, Codable, Hashable {
+public struct TimeOption: Sendable, Encodable, Hashable {
     /// First minute of the interval.
     public var start: LocalDateTime
     /// First minute after the interval.
@@ -77,7 +63,7 @@ public struct TimeOption: Sendable, Codable, Hashable {
 }
 
 /// A Standing Committee member (UVBTV).
-public struct Member: Sendable, Codable, Hashable {
+public struct Member: Sendable, Encodable, Hashable {
     /// Unique among members.
     public var id: String
     /// Full name, used in explanations.
@@ -94,21 +80,10 @@ public struct Member: Sendable, Codable, Hashable {
         self.maxPerDay = maxPerDay
         self.busy = busy
     }
-
-    private enum CodingKeys: String, CodingKey { case id, name, maxPerDay, busy }
-
-    /// Decodes a member, applying defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        name = try c.decode(String.self, forKey: .name)
-        maxPerDay = try c.decodeIfPresent(Int.self, forKey: .maxPerDay) ?? 2
-        busy = try c.decodeIfPresent([TimeOption].self, forKey: .busy) ?? []
-    }
 }
 
 /// A work team (tổ công tác).
-public struct Team: Sendable, Codable, Hashable {
+public struct Team: Sendable, Encodable, Hashable {
     /// Unique among teams (a member may share it: they are different persons).
     public var id: String
     /// Display name, used in explanations.
@@ -128,22 +103,10 @@ public struct Team: Sendable, Codable, Hashable {
         self.maxPerDay = maxPerDay
         self.busy = busy
     }
-
-    private enum CodingKeys: String, CodingKey { case id, name, blocs, maxPerDay, busy }
-
-    /// Decodes a team, applying defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        name = try c.decode(String.self, forKey: .name)
-        blocs = try c.decode([String].self, forKey: .blocs)
-        maxPerDay = try c.decodeIfPresent(Int.self, forKey: .maxPerDay) ?? 2
-        busy = try c.decodeIfPresent([TimeOption].self, forKey: .busy) ?? []
-    }
 }
 
 /// Travel times between locations: `travel(x, y)` is 0 when `x == y`, else a pair's minutes, else `default`.
-public struct TravelMinutes: Sendable, Codable, Hashable {
+public struct TravelMinutes: Sendable, Encodable, Hashable {
     /// Minutes between two different locations that no pair names.
     public var defaultMinutes: Int
     /// Minutes between named locations, in either direction.
@@ -160,13 +123,6 @@ public struct TravelMinutes: Sendable, Codable, Hashable {
         case pairs
     }
 
-    /// Decodes travel times, applying defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        defaultMinutes = try c.decodeIfPresent(Int.self, forKey: .defaultMinutes) ?? 0
-        pairs = try c.decodeIfPresent([TravelPair].self, forKey: .pairs) ?? []
-    }
-
     /// The spec's `travel(x, y)`; a pair with `a == b` is ignored.
     public func minutes(from x: String, to y: String) -> Int {
         if x == y { return 0 }
@@ -178,7 +134,7 @@ public struct TravelMinutes: Sendable, Codable, Hashable {
 }
 
 /// Travel minutes between two locations, either direction.
-public struct TravelPair: Sendable, Codable, Hashable {
+public struct TravelPair: Sendable, Encodable, Hashable {
     /// One location.
     public var a: String
     /// The other location.
@@ -195,7 +151,7 @@ public struct TravelPair: Sendable, Codable, Hashable {
 }
 
 /// A registered review session (buổi kiểm điểm) to schedule.
-public struct Request: Sendable, Codable, Hashable {
+public struct Request: Sendable, Encodable, Hashable {
     /// Unique among requests.
     public var id: String
     /// The unit holding the review (a label).
@@ -238,21 +194,6 @@ public struct Request: Sendable, Codable, Hashable {
         case id, unit, bloc, location, needsMember, inCharge, weight, notBefore, after, options
     }
 
-    /// Decodes a request, applying defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        unit = try c.decode(String.self, forKey: .unit)
-        bloc = try c.decode(String.self, forKey: .bloc)
-        location = try c.decode(String.self, forKey: .location)
-        needsMember = try c.decodeIfPresent(Bool.self, forKey: .needsMember) ?? true
-        inCharge = try c.decodeIfPresent([String].self, forKey: .inCharge) ?? []
-        weight = try c.decodeIfPresent(Int.self, forKey: .weight) ?? 1
-        notBefore = try c.decodeIfPresent(LocalDateTime.self, forKey: .notBefore)
-        after = try c.decodeIfPresent([String].self, forKey: .after) ?? []
-        options = try c.decode([TimeOption].self, forKey: .options)
-    }
-
     /// Encodes every field; `notBefore` is written as null when absent.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -269,39 +210,8 @@ public struct Request: Sendable, Codable, Hashable {
     }
 }
 
-/// An assignment fixed in advance; the solution must contain it exactly.
-public struct Pin: Sendable, Codable, Hashable {
-    /// The pinned request's id.
-    public var request: String
-    /// Index of the chosen option.
-    public var option: Int
-    /// The attending member, `nil` only where the request does not need one.
-    public var member: String?
-    /// The attending team.
-    public var team: String
-
-    /// A pin.
-    public init(request: String, option: Int, member: String?, team: String) {
-        self.request = request
-        self.option = option
-        self.member = member
-        self.team = team
-    }
-
-    private enum CodingKeys: String, CodingKey { case request, option, member, team }
-
-    /// Encodes every field; `member` is written as null when absent, as the spec requires.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(request, forKey: .request)
-        try c.encode(option, forKey: .option)
-        try c.encode(member, forKey: .member)
-        try c.encode(team, forKey: .team)
-    }
-}
-
 /// Penalty weights of the score.
-public struct Weights: Sendable, Codable, Hashable {
+public struct Weights: Sendable, Encodable, Hashable {
     /// Per unscheduled request, times its weight.
     public var unscheduled: Int
     /// Per scheduled request, times the chosen option's index.
@@ -320,17 +230,5 @@ public struct Weights: Sendable, Codable, Hashable {
         self.notInCharge = notInCharge
         self.noMember = noMember
         self.sameDay = sameDay
-    }
-
-    private enum CodingKeys: String, CodingKey { case unscheduled, rank, notInCharge, noMember, sameDay }
-
-    /// Decodes weights key by key, applying defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        unscheduled = try c.decodeIfPresent(Int.self, forKey: .unscheduled) ?? 1000
-        rank = try c.decodeIfPresent(Int.self, forKey: .rank) ?? 10
-        notInCharge = try c.decodeIfPresent(Int.self, forKey: .notInCharge) ?? 50
-        noMember = try c.decodeIfPresent(Int.self, forKey: .noMember) ?? 80
-        sameDay = try c.decodeIfPresent(Int.self, forKey: .sameDay) ?? 20
     }
 }

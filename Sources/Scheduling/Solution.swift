@@ -18,8 +18,9 @@ public struct Solution: Sendable, Codable, Equatable {
     }
 }
 
-/// One scheduled request: its option, member and team.
-public struct Assignment: Sendable, Codable, Equatable {
+/// One scheduled request: its option, member and team. A pin (``Problem/pinned``) is an assignment fixed in advance,
+/// which every solution contains as it is.
+public struct Assignment: Sendable, Codable, Hashable {
     /// The request's id.
     public var request: String
     /// Index of the chosen option.

@@ -44,10 +44,9 @@ public enum SolutionChecker {
     /// Hard rules 2–8 applied to the pins alone; each line names the pins involved (`pinned[0], pinned[2]: …`).
     static func pinConflicts(_ p: Problem) -> [String] {
         var audit = Audit(problem: p)
-        let assignments = p.pinned.map { Assignment(request: $0.request, option: $0.option, member: $0.member, team: $0.team) }
         var pinIndex: [String: Int] = [:]
         for (index, pin) in p.pinned.enumerated() { pinIndex[pin.request] = index }
-        audit.run(assignments: assignments, unscheduled: [], checkPinsAndReasons: false)
+        audit.run(assignments: p.pinned, unscheduled: [], checkPinsAndReasons: false)
         return zip(audit.violations, audit.involved).map { message, ids in
             let pins = Set(ids.compactMap { pinIndex[$0] }).sorted().map { "pinned[\($0)]" }
             return "\(pins.isEmpty ? "pinned" : pins.joined(separator: ", ")): pinned sessions break hard \(message)"

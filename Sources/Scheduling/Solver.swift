@@ -9,7 +9,7 @@ import Dispatch
 public enum Solver {
     /// The best solution found within `options.timeLimit`.
     ///
-    /// `problem` must be valid (as ``ProblemReader`` returns it, or with no ``ProblemReader/defects(in:)``).
+    /// `problem` must be valid (as ``ProblemReader`` returns it, or with no ``Problem/defects()``).
     /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
     public static func solve(_ problem: Problem, options: SolverOptions = .init()) throws(Infeasible) -> Solution {
         // A tenth of the budget is kept for compiling the instance and writing the reasons, so the whole call ends in time.

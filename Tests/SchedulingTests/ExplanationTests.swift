@@ -14,7 +14,7 @@ import Testing
     /// is too early for its draft report; r003 must follow r004, which no team can attend; r005's bloc has no team.
     static func problem() -> Problem {
         Problem(
-            week: "2023-W50",
+            week: ISOWeek(year: 2023, week: 50)!,
             members: [Member(id: "m01", name: "Nguyễn Văn A")],
             teams: [Team(id: "t01", name: "Tổ công tác số 1", blocs: ["xa"])],
             requests: [
@@ -60,8 +60,8 @@ import Testing
     @Test func pinnedRequestWithAnImpossiblePredecessorIsInfeasible() throws {
         var problem = Self.problem()
         problem.requests[2].bloc = "xa"
-        problem.pinned = [Pin(request: "r003", option: 0, member: "m01", team: "t01")]
-        #expect(ProblemReader.defects(in: problem) == [])
+        problem.pinned = [Assignment(request: "r003", option: 0, member: "m01", team: "t01")]
+        #expect(problem.defects() == [])
         #expect {
             try Solver.solve(problem)
         } throws: { error in

@@ -8,7 +8,7 @@ import Testing
 
     /// Two halls 40 minutes apart; m1 and team T1 (bloc A); r1 and r2 at hall X, r3 at hall Y, r4 after r1.
     static let problem = Problem(
-        week: "2023-W50",
+        week: ISOWeek(year: 2023, week: 50)!,
         members: [Member(id: "m1", name: "Nguyễn Văn An", maxPerDay: 2, busy: [span("2023-12-14T07:00", "2023-12-14T09:00")]),
                   Member(id: "m2", name: "Trần Thị Bình")],
         teams: [Team(id: "T1", name: "Tổ 1", blocs: ["A"]), Team(id: "T2", name: "Tổ 2", blocs: ["B"])],

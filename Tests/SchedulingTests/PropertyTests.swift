@@ -61,12 +61,12 @@ struct ProblemGenerator {
                     weight: chance(0.25) ? 3 : 1, notBefore: notBefore, after: after, options: options))
         }
         var problem = Problem(
-            week: "2023-W50", members: memberList, teams: teamList,
+            week: ISOWeek(year: 2023, week: 50)!, members: memberList, teams: teamList,
             travelMinutes: TravelMinutes(defaultMinutes: 30, pairs: [TravelPair(a: "xa-a", b: "xa-b", minutes: 150)]),
             requests: requestList)
         if chance(0.3), let request = requestList.first, let team = teamList.first(where: { $0.blocs.contains(request.bloc) }) {
-            problem.pinned = [Pin(request: request.id, option: 0, member: memberList.first?.id, team: team.id)]
-            if !ProblemReader.defects(in: problem).isEmpty { problem.pinned = [] }
+            problem.pinned = [Assignment(request: request.id, option: 0, member: memberList.first?.id, team: team.id)]
+            if !problem.defects().isEmpty { problem.pinned = [] }
         }
         return problem
     }
@@ -171,7 +171,7 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
     func smallProblemsAreSolvedOptimally(_ seed: Int) throws {
         var generator = ProblemGenerator(seed: UInt64(seed))
         let problem = generator.problem(requests: 3 + seed % 3, members: 2, teams: 2, days: 2)
-        try #require(ProblemReader.defects(in: problem) == [])
+        try #require(problem.defects() == [])
         let optimum = bruteForceOptimum(problem)
         do {
             let solution = try Solver.solve(problem, options: SolverOptions(timeLimit: 30, seed: UInt64(seed)))
@@ -186,7 +186,7 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
     func mediumProblemsGiveValidSolutions(_ seed: Int) throws {
         var generator = ProblemGenerator(seed: UInt64(1000 + seed))
         let problem = generator.problem(requests: 12 + seed, members: 4, teams: 3, days: 3)
-        try #require(ProblemReader.defects(in: problem) == [])
+        try #require(problem.defects() == [])
         let solution = try Solver.solve(problem, options: SolverOptions(timeLimit: 30, seed: UInt64(seed)))
         #expect(SolutionChecker.check(solution, against: problem) == [])
         #expect(solution.score == SolutionChecker.score(solution, problem))

@@ -77,7 +77,7 @@ import Testing
         let written = ProblemWriter.encode(problem)
         let again = try ProblemReader.read(written)
         #expect(ProblemWriter.encode(again) == written)
-        #expect(ProblemReader.defects(in: problem) == [])
+        #expect(problem.defects() == [])
     }
 
     @Test func solutionWriterWritesNullMembersAndEndsWithANewline() throws {

@@ -65,8 +65,46 @@ import Testing
         #expect(problem.travelMinutes.minutes(from: "xa-b", to: "huyen") == 30)
     }
 
-    @Test func notJSON() {
+    /// The reader's defects for a text.
+    static func defects(of text: String) -> [String] {
+        do {
+            _ = try ProblemReader.read(Data(text.utf8))
+            return []
+        } catch {
+            return error.defects
+        }
+    }
+
+    @Test func notJSON() throws {
         #expect(throws: ProblemDefects.self) { try ProblemReader.read(Data("{\"version\": 1,".utf8)) }
+        // One defect, in the words of Foundation's JSON parser, which say what is wrong (and where, for most errors).
+        func syntaxError(_ defects: [String]) -> Bool {
+            defects.count == 1 && defects[0].hasPrefix("problem: is not valid JSON: ") && !defects[0].hasSuffix("The given data was not valid JSON.")
+        }
+        #expect(syntaxError(Self.defects(of: "{\"version\": 1,")))
+        // A malformed number or string is found where the reader looks at it.
+        let base = String(decoding: try JSONSerialization.data(withJSONObject: Self.base(), options: .sortedKeys), as: UTF8.self)
+        #expect(syntaxError(Self.defects(of: base.replacingOccurrences(of: "\"maxPerDay\":1", with: "\"maxPerDay\":01"))))
+        #expect(syntaxError(Self.defects(of: base.replacingOccurrences(of: "\"id\":\"m02\"", with: "\"id\":\"m\\x02\""))))
+        #expect(Self.defects(of: "[1, 2]") == ["problem: must be a JSON object, found a list"])
+        #expect(Self.defects(of: "\"2023-W50\"") == ["problem: must be a JSON object, found a string"])
+    }
+
+    @Test func valuesAreQuotedAsWritten() {
+        #expect(Self.defects { $0["version"] = "1" } == ["version: must be 1, found \"1\""])
+        #expect(Self.defects { $0["version"] = NSNull() } == ["version: must be 1, found null"])
+        #expect(Self.defects { $0["version"] = [1] } == ["version: must be 1, found [1]"])
+        #expect(
+            Self.defects { Self.request(&$0, 1) { $0["notBefore"] = ["at": "2023-12-14T00:00", "n": [1, true, NSNull()]] } }
+                == ["requests[1].notBefore: not a time written YYYY-MM-DDTHH:MM (found {\"at\": \"2023-12-14T00:00\", \"n\": [1, true, null]})"])
+        #expect(
+            Self.defects { Self.request(&$0, 1) { $0["notBefore"] = 5 } } == ["requests[1].notBefore: not a time written YYYY-MM-DDTHH:MM (found 5)"])
+        #expect(Self.defects { $0["members"] = "m01" } == ["members: must be a list, found a string"])
+        #expect(Self.defects { $0["teams"] = NSNull() } == ["teams: must be a list, found null"])
+        #expect(Self.defects { $0["weights"] = [1, 2] } == ["weights: must be an object, found a list"])
+        #expect(Self.defects { Self.member(&$0, 1) { $0["name"] = ["Trần Thị B"] } } == ["members[1].name: must be a string, found a list"])
+        #expect(Self.defects { $0["week"] = "2023-W50\n" } == ["week: not an ISO week written YYYY-Www (found \"2023-W50\\n\")"])
+        #expect(Self.defects { $0["week"] = "2023-W50\u{1}" } == ["week: not an ISO week written YYYY-Www (found \"2023-W50\\u0001\")"])
     }
 
     @Test func versionNotOne() {
