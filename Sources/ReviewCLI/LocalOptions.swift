@@ -118,7 +118,7 @@ func printError(_ text: String) {
 func runOffice<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let f as ServiceFailure {
+    } catch let f as ReviewError {
         printError(f.description)
         throw ExitCode(1)
     } catch let e as StoreError {

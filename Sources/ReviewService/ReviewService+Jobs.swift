@@ -63,8 +63,8 @@ extension ReviewService {
                 result = CutoffJobResult(
                     week: week, outcome: "succeeded", detail: "{\"score\":\(run.score),\"scheduled\":\(run.scheduled),\"unscheduled\":\(run.unscheduled.count)}")
             }
-        } catch let failure as ServiceFailure {
-            result = CutoffJobResult(week: week, outcome: "failed", detail: failure.body.message)
+        } catch let failure as ReviewError {
+            result = CutoffJobResult(week: week, outcome: "failed", detail: failure.message)
         } catch {
             result = CutoffJobResult(week: week, outcome: "failed", detail: "\(error)")
         }

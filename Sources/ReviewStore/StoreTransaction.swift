@@ -313,11 +313,8 @@ public struct StoreTransaction: Sendable {
     /// The last good copy of an owner's calendar (`member:m01`, `team:to-01`): its source, when fetched, and the text.
     public func calendarCopy(district: String, owner: String) async throws -> (source: String, fetchedAt: Date, body: String)? {
         let rows = try await db.raw("SELECT source, fetched_at, body FROM calendar_copies WHERE district_id = \(bind: district) AND owner = \(bind: owner)").all()
-        return try rows.first.flatMap { row in
-            Timestamp.date(try row.decode(column: "fetched_at", as: String.self)).map {
-                (try! row.decode(column: "source", as: String.self), $0, try! row.decode(column: "body", as: String.self))
-            }
-        }
+        guard let row = rows.first, let fetchedAt = Timestamp.date(try row.decode(column: "fetched_at", as: String.self)) else { return nil }
+        return (try row.decode(column: "source", as: String.self), fetchedAt, try row.decode(column: "body", as: String.self))
     }
 
     /// Keeps a good copy of an owner's calendar.

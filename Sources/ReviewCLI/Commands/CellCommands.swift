@@ -40,12 +40,11 @@ func remote<T>(_ body: () async throws(ClientError) -> T) async throws -> T {
     }
 }
 
-func printJSON(_ value: some Encodable) {
+func printJSON(_ value: some Encodable) throws {
     let e = JSONEncoder()
     e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     e.dateEncodingStrategy = .iso8601
-    // Views are plain Codable values.
-    print(String(decoding: try! e.encode(value), as: UTF8.self))
+    print(String(decoding: try e.encode(value), as: UTF8.self))
 }
 
 func describe(_ v: RequestView) -> String {
@@ -94,7 +93,7 @@ struct Status: AsyncParsableCommand {
         let who = try await remote { () async throws(ClientError) in try await client.whoAmI() }
         let views = try await remote { () async throws(ClientError) in try await client.list() }
         if remoteOptions.json {
-            printJSON(views)
+            try printJSON(views)
             return
         }
         print("\(who.name) — \(who.district)")
@@ -153,7 +152,7 @@ struct Register: AsyncParsableCommand {
             contactPhone: phone, note: note, after: after.isEmpty ? nil : after)
         let key = UUID().uuidString
         let view = try await remote { () async throws(ClientError) in try await client.register(input, idempotencyKey: key, admitLate: admitLate) }
-        if remoteOptions.json { printJSON(view) } else { print("Đã đăng ký.\n" + describe(view)) }
+        if remoteOptions.json { try printJSON(view) } else { print("Đã đăng ký.\n" + describe(view)) }
     }
 }
 
@@ -198,7 +197,7 @@ struct ListRequests: AsyncParsableCommand {
         let client = try remoteOptions.client()
         let w = try week.map(parseWeek)
         let views = try await remote { () async throws(ClientError) in try await client.list(week: w) }
-        if remoteOptions.json { printJSON(views); return }
+        if remoteOptions.json { try printJSON(views); return }
         if views.isEmpty { print("Chưa có đăng ký nào.") }
         for v in views { print(describe(v)) }
     }
@@ -213,7 +212,7 @@ struct Show: AsyncParsableCommand {
     func run() async throws {
         let client = try remoteOptions.client()
         let v = try await remote { () async throws(ClientError) in try await client.show(id: id) }
-        if remoteOptions.json { printJSON(v) } else { print(describe(v)) }
+        if remoteOptions.json { try printJSON(v) } else { print(describe(v)) }
     }
 }
 
@@ -247,7 +246,7 @@ struct Change: AsyncParsableCommand {
             contactPhone: phone ?? current.contactPhone, note: note ?? current.note, after: current.after)
         let key = UUID().uuidString
         let v = try await remote { () async throws(ClientError) in try await client.change(id: id, input, idempotencyKey: key) }
-        if remoteOptions.json { printJSON(v) } else { print("Đã sửa.\n" + describe(v)) }
+        if remoteOptions.json { try printJSON(v) } else { print("Đã sửa.\n" + describe(v)) }
     }
 }
 
@@ -260,6 +259,6 @@ struct Withdraw: AsyncParsableCommand {
     func run() async throws {
         let client = try remoteOptions.client()
         let v = try await remote { () async throws(ClientError) in try await client.withdraw(id: id) }
-        if remoteOptions.json { printJSON(v) } else { print("Đã rút.\n" + describe(v)) }
+        if remoteOptions.json { try printJSON(v) } else { print("Đã rút.\n" + describe(v)) }
     }
 }
