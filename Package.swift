@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reviewcal", targets: ["ReviewCLI"]),
+        .executable(name: "reviewcal-cell", targets: ["ReviewCellCLI"]),
         .library(name: "ReviewClient", targets: ["ReviewClient"]),
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "ICalKit", targets: ["ICalKit"]),
@@ -96,10 +97,16 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static")]
         ),
         .target(name: "ReviewClient", dependencies: ["ReviewAPI"]),
+        .target(
+            name: "CellCommands",
+            dependencies: ["ReviewAPI", "ReviewClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The cells' command: only the client, the API's types and the argument parser (checked with ldd by CLITests).
+        .executableTarget(name: "ReviewCellCLI", dependencies: ["CellCommands"]),
         .executableTarget(
             name: "ReviewCLI",
             dependencies: [
-                "ReviewCore", "ReviewClient", "ReviewServer", "ReviewService", "ReviewStore", "Scheduling",
+                "CellCommands", "ReviewCore", "ReviewClient", "ReviewServer", "ReviewService", "ReviewStore", "Scheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import CellCommands
 import Foundation
 import ReviewCore
 import ReviewService
