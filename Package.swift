@@ -127,10 +127,28 @@ let package = Package(
         .testTarget(name: "ReviewClientTests", dependencies: ["ReviewClient"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
+        // What the tests of the service, the store and the server share: a service over the sample district on a fresh
+        // database (SQLite, or PostgreSQL when REVIEWCAL_TEST_POSTGRES names a server).
+        .target(
+            name: "ReviewTestSupport",
+            dependencies: [
+                "ReviewCore", "ReviewService", "ReviewStore",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ReviewTestSupport"
+        ),
+        .testTarget(
+            name: "ReviewStoreTests",
+            dependencies: ["ReviewStore", "ReviewCore", "ReviewTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+        ),
+        .testTarget(name: "ReviewServiceTests", dependencies: ["ReviewService", "ReviewStore", "ReviewCore", "ReviewTestSupport"]),
+        // Runs the built executables (reviewcal, reviewcal-cell) through whole flows, as an office and a cell would.
+        .testTarget(name: "CLITests", dependencies: ["ReviewAPI"]),
         .testTarget(
             name: "ReviewServerTests",
             dependencies: [
-                "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore",
+                "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore", "ReviewTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Yams", package: "Yams"),

@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// After the weekly cutoff a unit still changes its request's draft date, contact, phone and note (as

@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// What a unit may register: the review kinds of its unit kind (`registrableKinds`), time options that make sense (no

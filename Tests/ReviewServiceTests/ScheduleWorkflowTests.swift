@@ -2,6 +2,7 @@ import Foundation
 import ReviewCore
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// The weekly workflow: run, pin, publish, re-run without moving what was published, order of reviews.

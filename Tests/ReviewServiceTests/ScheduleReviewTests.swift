@@ -2,6 +2,7 @@ import Foundation
 import ReviewCore
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// What the office reviews before publishing: `schedule show` puts the pending proposal beside the published session,
