@@ -69,6 +69,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let kindChange = ErrorCode("kind-change", status: 422)
     public static let late = ErrorCode("late", status: 422)
     public static let longPassword = ErrorCode("long-password", status: 422)
+    public static let memberReviewFirst = ErrorCode("member-review-first", status: 422)
     public static let missingName = ErrorCode("missing-name", status: 422)
     public static let missingNote = ErrorCode("missing-note", status: 422)
     public static let missingReason = ErrorCode("missing-reason", status: 422)
@@ -109,5 +110,5 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     /// Every code above, by its text.
     public static let known: [String: ErrorCode] = Dictionary(
-        uniqueKeysWithValues: [afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
+        uniqueKeysWithValues: [afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
 }

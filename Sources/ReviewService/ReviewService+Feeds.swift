@@ -319,7 +319,7 @@ extension ReviewService {
             if p.cancelled && place.end <= nowLocal { continue }
             events.append(sessionEvent(r, p))
             if kind == .unit, !p.cancelled {
-                events.append(draftDeadlineEvent(r, p))
+                if let draft = draftDeadlineEvent(r, p) { events.append(draft) }
             }
         }
         for c in district.campaigns {
@@ -369,9 +369,12 @@ extension ReviewService {
             alarmMinutesBefore: p.cancelled ? nil : 60)
     }
 
-    func draftDeadlineEvent(_ r: ReviewRequest, _ p: PublishedSession) -> FeedEvent {
-        let lead = district.campaign(r.campaignId)?.leadDays ?? 2
-        let last = p.placement.start.date.adding(days: -lead)
+    /// The day the draft report is due for a published session (rule IV.1), or nil when the request's campaign is no
+    /// longer in the configuration.
+    func draftDeadlineEvent(_ r: ReviewRequest, _ p: PublishedSession) -> FeedEvent? {
+        guard let campaign = district.campaign(r.campaignId) else { return nil }
+        let lead = campaign.leadDays
+        let last = campaign.latestDraftDate(forSessionOn: p.placement.start.date)
         let sent = r.draftSent.map { "Đã khai báo gửi ngày \($0.vietnamese)." } ?? "Chưa khai báo đã gửi."
         return FeedEvent(
             uid: "draft-\(r.id)@\(district.id)", timing: .allDay(first: stamp(last), lastInclusive: stamp(last)),

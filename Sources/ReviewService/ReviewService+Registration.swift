@@ -55,11 +55,12 @@ extension ReviewService {
                 kind: checked.kind, week: checked.week, options: checked.options, location: checked.location, draftSent: checked.draftSent,
                 contactName: checked.contactName, contactPhone: checked.contactPhone, note: checked.note, after: checked.after, status: .open,
                 admittedLate: admitLate && !checked.campaign.cutoff.isOpen(checked.week, at: now), createdAt: now, updatedAt: now, version: 1)
+            let orderWarnings = try await self.checkMemberReviewOrder(request, tx: tx)
             try await tx.insertRequest(request, slot: slot)
             try await tx.audit(self.auditEntry(
                 actor: principal.actor, action: request.admittedLate ? "request.create-late" : "request.create", entity: "request", id: request.id,
                 before: nil, after: StoreTransaction.json(request)))
-            return (201, StoreTransaction.json(self.view(request, session: nil, for: principal, warnings: checked.warnings)))
+            return (201, StoreTransaction.json(self.view(request, session: nil, for: principal, warnings: checked.warnings + orderWarnings)))
         }
     }
 
@@ -110,12 +111,13 @@ extension ReviewService {
             new.after = checked.after
             new.updatedAt = now
             new.version += 1
+            let orderWarnings = try await self.checkMemberReviewOrder(new, tx: tx)
             try await tx.updateRequest(new)
             try await tx.bumpRevision(district: self.district.id)
             try await tx.audit(self.auditEntry(
                 actor: principal.actor, action: "request.change", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
             let session = try await tx.session(request: id, district: self.district.id)
-            return (200, StoreTransaction.json(self.view(new, session: session, for: principal, warnings: checked.warnings)))
+            return (200, StoreTransaction.json(self.view(new, session: session, for: principal, warnings: checked.warnings + orderWarnings)))
         }
     }
 
@@ -261,5 +263,39 @@ extension ReviewService {
             request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1,
             placement: placement.map { placementView($0, published: published) }, reason: reason, warnings: warnings,
             changeReason: session?.published?.reason, pending: pending, pendingCancellation: pendingCancellation)
+    }
+
+    /// Rule IV.5 at registration (``Precedence``): the Standing Committee's collective review may not be in an earlier
+    /// week than a member's own review at the member's home unit, nor such a review in a later week than the Standing
+    /// Committee's. The order within one week is the schedule's. A member whose own review is not registered yet is a
+    /// warning on the Standing Committee's request: it will be scheduled only after it, once registered.
+    func checkMemberReviewOrder(_ request: ReviewRequest, tx: StoreTransaction) async throws -> [String] {
+        let precedence = Precedence(district: district)
+        let isCommittee = Precedence.isStandingCommitteeReview(request)
+        guard isCommittee || (Precedence.memberReviewKinds.contains(request.kind) && !precedence.members(reviewingAt: request.unitId).isEmpty) else {
+            return []
+        }
+        let open = try await tx.requests(district: district.id, status: .open).filter { $0.id != request.id && $0.campaignId == request.campaignId }
+        if isCommittee {
+            let before = precedence.predecessors(of: request, among: open)
+            for p in before {
+                guard case .memberAtHomeUnit = p.rule, let other = open.first(where: { $0.id == p.requestId }), other.week > request.week else { continue }
+                throw ReviewError(
+                    .memberReviewFirst,
+                    "Buổi kiểm điểm tập thể Ban Thường vụ không thể ở \(request.week.vietnamese): \(precedence.reason(p)), mà buổi đó (\(other.id)) đăng ký ở \(other.week.vietnamese). Chọn tuần không sớm hơn \(other.week.vietnamese), hoặc đề nghị đơn vị đổi buổi của mình sớm hơn.")
+            }
+            let covered = Set(before.compactMap { p -> String? in if case .memberAtHomeUnit(let m, _) = p.rule { m } else { nil } })
+            return district.members.filter { $0.homeUnit != nil && !covered.contains($0.id) }.map { m in
+                let unit = district.unit(m.homeUnit ?? "")?.name ?? (m.homeUnit ?? "")
+                return "Chưa có đăng ký kiểm điểm của đồng chí \(m.name) tại \(unit) (quy định IV.5): buổi của Ban Thường vụ chỉ được xếp sau buổi đó."
+            }
+        }
+        for (committee, member) in precedence.successors(of: request, among: open) where committee.week < request.week {
+            let unit = district.unit(request.unitId)?.name ?? request.unitId
+            throw ReviewError(
+                .memberReviewFirst,
+                "Buổi này không thể ở \(request.week.vietnamese): theo quy định IV.5, đồng chí \(member.name) kiểm điểm tại \(unit) trước khi Ban Thường vụ kiểm điểm tập thể, mà buổi của Ban Thường vụ (\(committee.id)) đăng ký ở \(committee.week.vietnamese). Chọn tuần không muộn hơn \(committee.week.vietnamese), hoặc liên hệ Văn phòng Huyện ủy.")
+        }
+        return []
     }
 }

@@ -125,7 +125,7 @@ public struct RegistrationRules: Sendable {
         }
         for (i, o) in options.enumerated() {
             problems += checkOption(o, index: i, kind: kind, campaign: campaign)
-            if let draftSent, let earliest = ReviewRequest.notBefore(draftSent: draftSent, leadDays: campaign.leadDays), o.start < earliest {
+            if let draftSent, case let earliest = campaign.earliestStart(draftSent: draftSent), o.start < earliest {
                 fail("lead-time", "options[\(i)].start", "Phương án \(i + 1) (\(o)) quá sớm: dự thảo báo cáo gửi ngày \(draftSent.vietnamese) phải đến đồng chí UVBTV phụ trách và tổ trưởng tổ công tác ít nhất \(campaign.leadDays) ngày trước buổi kiểm điểm, nên sớm nhất là ngày \(earliest.date.vietnamese).")
             }
         }
@@ -236,9 +236,3 @@ public struct RegistrationRules: Sendable {
     }
 }
 
-extension ReviewRequest {
-    /// 00:00 of the draft date plus the lead days.
-    public static func notBefore(draftSent: LocalDate, leadDays: Int) -> LocalDateTime? {
-        LocalDateTime(date: draftSent.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!)
-    }
-}
