@@ -53,11 +53,6 @@ public struct ReviewClient: Sendable {
         try await call("POST", "v1/requests/\(Self.escape(id))/withdraw", body: Data("{}".utf8), key: nil)
     }
 
-    /// Sets a rehearsal server's clock (office).
-    public func setClock(_ local: String) async throws(ClientError) -> WhoAmI {
-        try await call("POST", "v1/admin/clock", body: Data("{\"now\":\"\(local)\"}".utf8), key: nil)
-    }
-
     private func encode(_ input: RegistrationInput) -> Data {
         let e = JSONEncoder()
         e.outputFormatting = .sortedKeys

@@ -86,10 +86,4 @@ extension ReviewService {
         }
         return result
     }
-
-    /// The instant of the next cutoff after `instant`, for the job to sleep until.
-    public func nextCutoff(after instant: Date) -> Date {
-        let window = currentWindow(at: instant)
-        return window.closingInstant(of: window.firstOpenWeek(at: instant))
-    }
 }

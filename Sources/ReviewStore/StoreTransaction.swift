@@ -150,15 +150,6 @@ public struct StoreTransaction: Sendable {
         return requests.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// How many open requests a unit has of a kind in a campaign.
-    public func openRequestCount(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int {
-        let rows = try await db.raw("""
-            SELECT COUNT(*) AS n FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
-            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue) AND status = 'open'
-            """).all()
-        return try rows.first?.decode(column: "n", as: Int.self) ?? 0
-    }
-
     /// The lowest free slot for a new open request, given the office's allowance.
     public func freeSlot(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int? {
         // One statement: the allowance (marked -1) and the slots in use.
