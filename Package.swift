@@ -37,7 +37,7 @@ let package = Package(
             pkgConfig: "libical",
             providers: [.apt(["libical-dev"])]
         ),
-        .target(name: "ICalKit", dependencies: ["CLibical"]),
+        .target(name: "ICalKit", dependencies: ["CLibical", "ReviewTime"]),
         .target(name: "ReviewTime"),
         .target(name: "ReviewAPI", dependencies: ["ReviewTime"]),
         .target(name: "ReviewCore", dependencies: ["ReviewAPI", .product(name: "Yams", package: "Yams")]),
@@ -45,7 +45,7 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "Scheduling",
-            dependencies: ["CCbc"],
+            dependencies: ["CCbc", "ReviewTime"],
             // The solver is optimised in debug builds too, so that the test suite stays fast; -enable-testing keeps @testable.
             swiftSettings: [.unsafeFlags(["-O", "-enable-testing"])]
         ),
@@ -125,6 +125,7 @@ let package = Package(
         ),
         .testTarget(name: "ICalKitTests", dependencies: ["ICalKit"]),
         .testTarget(name: "ReviewClientTests", dependencies: ["ReviewClient"]),
+        .testTarget(name: "ReviewTimeTests", dependencies: ["ReviewTime"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
         // What the tests of the service, the store and the server share: a service over the sample district on a fresh
@@ -153,7 +154,8 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

@@ -40,6 +40,12 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
     /// The week's Sunday.
     public var sunday: LocalDate { monday.adding(days: 6) }
 
+    /// The week as wall-clock time: from its Monday 00:00 up to, not including, the next Monday 00:00.
+    public var bounds: Range<LocalDateTime> {
+        let first = monday.daysSinceEpoch * 1440
+        return LocalDateTime(minutesSinceEpoch: first)..<LocalDateTime(minutesSinceEpoch: first + 7 * 1440)
+    }
+
     /// Whether the date falls in this week.
     public func contains(_ date: LocalDate) -> Bool {
         let d = monday.days(until: date)
@@ -57,7 +63,7 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
     /// `tuần 50/2023 (11/12–17/12/2023)`.
     public var vietnamese: String {
         let m = monday, s = sunday
-        return "tuần \(week)/\(year) (\(pad(m.day, 2))/\(pad(m.month, 2))–\(s.vietnamese))"
+        return "tuần \(week)/\(year) (\(m.vietnameseDayMonth)–\(s.vietnamese))"
     }
 
     public var description: String { iso }

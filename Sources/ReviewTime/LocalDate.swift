@@ -44,7 +44,12 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Days since 1970-01-01.
-    public var daysSinceEpoch: Int {
+    public var daysSinceEpoch: Int { LocalDate.daysSinceEpoch(year: year, month: month, day: day) }
+
+    /// Days since 1970-01-01 of a year, month and day of the proleptic Gregorian calendar, not checked (the 32nd of
+    /// a month counts on into the next); the inverse of ``init(daysSinceEpoch:)`` for real dates.
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -78,7 +83,12 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `dd/MM/yyyy`, the way Vietnamese documents write dates.
     public var vietnamese: String {
-        "\(pad(day, 2))/\(pad(month, 2))/\(pad(year, 4))"
+        "\(vietnameseDayMonth)/\(pad(year, 4))"
+    }
+
+    /// `dd/MM`, the date within a known week or year.
+    public var vietnameseDayMonth: String {
+        "\(pad(day, 2))/\(pad(month, 2))"
     }
 
     /// The Vietnamese weekday name: "Thứ Hai" … "Chủ nhật".

@@ -9,6 +9,11 @@ public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
         minuteOfDay = hour * 60 + minute
     }
 
+    /// A time known to be in range, 0...1439 minutes after midnight.
+    init(validMinuteOfDay m: Int) {
+        minuteOfDay = m
+    }
+
     /// Parses `HH:MM`.
     public init?(text: some StringProtocol) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

@@ -62,7 +62,7 @@ struct Explanations {
         var blockers: [String] = []
         let request = problem.requests[r]
         if !instance.optionAllowed[o], let notBefore = request.notBefore {
-            blockers.append("trước ngày được phép (dự thảo gửi muộn, sớm nhất \(Self.shortDate(notBefore.minutes, withTime: notBefore.minuteOfDay != 0)))")
+            blockers.append("trước ngày được phép (dự thảo gửi muộn, sớm nhất \(Self.shortDate(notBefore.minutesSinceEpoch, withTime: notBefore.minuteOfDay != 0)))")
         }
         for p in instance.predecessors[r] where schedule.isScheduled(p) && !skipping.contains(p) {
             let end = instance.optionEnd[schedule.option[p]]
@@ -125,9 +125,9 @@ struct Explanations {
     private func personBlockers(_ p: Int, _ o: Int) -> [String] {
         var why: [String] = []
         let busy = p < instance.memberCount ? problem.members[p].busy : problem.teams[p - instance.memberCount].busy
-        let span = TimeOption(start: LocalDateTime(minutes: instance.optionStart[o]), end: LocalDateTime(minutes: instance.optionEnd[o]))
+        let span = TimeOption(start: LocalDateTime(minutesSinceEpoch: instance.optionStart[o]), end: LocalDateTime(minutesSinceEpoch: instance.optionEnd[o]))
         for block in busy where block.intersects(span) {
-            why.append("có lịch bận \(Self.describe(start: block.start.minutes, end: block.end.minutes))")
+            why.append("có lịch bận \(Self.describe(start: block.start.minutesSinceEpoch, end: block.end.minutesSinceEpoch))")
         }
         let sessions = schedule.sessions[p].sorted { instance.optionStart[$0] < instance.optionStart[$1] }
         var sameDay = 0
@@ -150,26 +150,24 @@ struct Explanations {
     private static let weekdays = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 
     static func clock(_ minutes: Int) -> String {
-        let time = LocalDateTime(minutes: minutes)
-        return pad(time.minuteOfDay / 60, 2) + ":" + pad(time.minuteOfDay % 60, 2)
+        LocalDateTime(minutesSinceEpoch: minutes).time.description
     }
 
     /// "12/12", or "07:30 12/12" with the time.
     static func shortDate(_ minutes: Int, withTime: Bool) -> String {
-        let c = LocalDateTime(minutes: minutes).components
-        let date = pad(c.day, 2) + "/" + pad(c.month, 2)
+        let date = LocalDateTime(minutesSinceEpoch: minutes).date.vietnameseDayMonth
         return withTime ? clock(minutes) + " " + date : date
     }
 
     /// "Thứ Ba 12/12 07:30–11:30", or both ends dated when the interval spans days.
     static func describe(start: Int, end: Int) -> String {
-        let first = LocalDateTime(minutes: start)
-        let last = LocalDateTime(minutes: end)
-        let head = weekdays[first.isoWeekday - 1] + " " + shortDate(start, withTime: false) + " " + clock(start)
-        if first.dayNumber == last.dayNumber || (last.dayNumber == first.dayNumber + 1 && last.minuteOfDay == 0) {
+        let first = LocalDateTime(minutesSinceEpoch: start)
+        let last = LocalDateTime(minutesSinceEpoch: end)
+        let head = weekdays[first.date.isoWeekday - 1] + " " + shortDate(start, withTime: false) + " " + clock(start)
+        if first.daysSinceEpoch == last.daysSinceEpoch || (last.daysSinceEpoch == first.daysSinceEpoch + 1 && last.minuteOfDay == 0) {
             return head + "–" + clock(end)
         }
-        return head + " – " + weekdays[last.isoWeekday - 1] + " " + shortDate(end, withTime: false) + " " + clock(end)
+        return head + " – " + weekdays[last.date.isoWeekday - 1] + " " + shortDate(end, withTime: false) + " " + clock(end)
     }
 
     /// How many blocked teams or members a reason names before it only counts the rest.

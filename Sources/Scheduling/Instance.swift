@@ -107,9 +107,9 @@ struct Instance {
             let inChargeSet = Set(inCharge[r])
             let memberOrder = problem.members.indices.sorted { (inChargeSet.contains($0) ? 0 : 1, $0) < (inChargeSet.contains($1) ? 0 : 1, $1) }
             for option in request.options {
-                starts.append(option.start.minutes)
-                ends.append(option.end.minutes)
-                days.append(option.start.dayNumber)
+                starts.append(option.start.minutesSinceEpoch)
+                ends.append(option.end.minutesSinceEpoch)
+                days.append(option.start.daysSinceEpoch)
                 owners.append(r)
                 allowed.append(request.notBefore.map { option.start >= $0 } ?? true)
                 memberLists.append(memberOrder.filter { m in !problem.members[m].busy.contains { $0.intersects(option) } })

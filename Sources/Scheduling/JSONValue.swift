@@ -49,7 +49,8 @@ enum JSONValue: Equatable {
             case "\r": out += "\\r"
             default:
                 if scalar.value < 0x20 {
-                    out += "\\u" + pad(Int(scalar.value), 4)
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

@@ -18,10 +18,10 @@ public enum PlacementCheck {
         }
         var refusals: [String] = []
         let when = request.options[candidate.option]
-        let span = "phương án \(candidate.option + 1) (\(Explanations.describe(start: when.start.minutes, end: when.end.minutes)))"
+        let span = "phương án \(candidate.option + 1) (\(Explanations.describe(start: when.start.minutesSinceEpoch, end: when.end.minutesSinceEpoch)))"
         if let notBefore = request.notBefore, when.start < notBefore {
             refusals.append(
-                "\(span.capitalizedFirst) bắt đầu trước ngày được phép: dự thảo báo cáo gửi chưa đủ số ngày quy định, sớm nhất \(Explanations.shortDate(notBefore.minutes, withTime: notBefore.minuteOfDay != 0)).")
+                "\(span.capitalizedFirst) bắt đầu trước ngày được phép: dự thảo báo cáo gửi chưa đủ số ngày quy định, sớm nhất \(Explanations.shortDate(notBefore.minutesSinceEpoch, withTime: notBefore.minuteOfDay != 0)).")
         }
         guard let team = problem.teams.first(where: { $0.id == candidate.team }) else {
             return refusals + ["Không có tổ công tác '\(candidate.team)'."]
@@ -48,13 +48,13 @@ public enum PlacementCheck {
         func personRefusals(_ who: String, busy: [TimeOption], maxPerDay: Int, isMine: (Assignment) -> Bool) -> [String] {
             var why: [String] = []
             for block in busy where block.intersects(when) {
-                why.append("\(who) có lịch bận \(Explanations.describe(start: block.start.minutes, end: block.end.minutes))")
+                why.append("\(who) có lịch bận \(Explanations.describe(start: block.start.minutesSinceEpoch, end: block.end.minutesSinceEpoch))")
             }
             var sameDay = 0
             for (r, other, a) in placed.values.sorted(by: { $0.1.start < $1.1.start }) where isMine(a) {
-                if other.start.dayNumber == when.start.dayNumber { sameDay += 1 }
+                if other.start.daysSinceEpoch == when.start.daysSinceEpoch { sameDay += 1 }
                 let overlaps = other.start < when.end && when.start < other.end
-                let time = Explanations.clock(other.start.minutes) + "–" + Explanations.clock(other.end.minutes)
+                let time = Explanations.clock(other.start.minutesSinceEpoch) + "–" + Explanations.clock(other.end.minutesSinceEpoch)
                 if overlaps {
                     why.append("\(who) đang dự buổi \(name(r.id)) (\(time))")
                     continue
@@ -68,7 +68,7 @@ public enum PlacementCheck {
                 }
             }
             if sameDay >= maxPerDay {
-                why.append("\(who) đã đủ \(maxPerDay) buổi trong ngày \(Explanations.shortDate(when.start.minutes, withTime: false))")
+                why.append("\(who) đã đủ \(maxPerDay) buổi trong ngày \(Explanations.shortDate(when.start.minutesSinceEpoch, withTime: false))")
             }
             return why
         }
@@ -84,12 +84,12 @@ public enum PlacementCheck {
             }
             if before.end > when.start {
                 refusals.append(
-                    "Buổi phải tổ chức trước (\(name(r.id))) kết thúc lúc \(Explanations.shortDate(before.end.minutes, withTime: true)), sau giờ bắt đầu của \(span).")
+                    "Buổi phải tổ chức trước (\(name(r.id))) kết thúc lúc \(Explanations.shortDate(before.end.minutesSinceEpoch, withTime: true)), sau giờ bắt đầu của \(span).")
             }
         }
         for (r, after, _) in placed.values where r.after.contains(request.id) && when.end > after.start {
             refusals.append(
-                "Buổi này phải kết thúc trước khi buổi \(name(r.id)) bắt đầu (\(Explanations.shortDate(after.start.minutes, withTime: true))).")
+                "Buổi này phải kết thúc trước khi buổi \(name(r.id)) bắt đầu (\(Explanations.shortDate(after.start.minutesSinceEpoch, withTime: true))).")
         }
         return refusals.map { $0.hasSuffix(".") ? $0 : $0 + "." }
     }

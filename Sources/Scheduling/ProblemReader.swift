@@ -105,7 +105,7 @@ struct ProblemValidator {
     }
 
     private mutating func time(_ value: JSONValue, _ path: String) -> LocalDateTime? {
-        if case .string(let text) = value, let time = LocalDateTime(text) { return time }
+        if case .string(let text) = value, let time = LocalDateTime(exact: text) { return time }
         defect(path, "not a time written YYYY-MM-DDTHH:MM (found \(value.jsonText))")
         return nil
     }
@@ -288,7 +288,7 @@ struct ProblemValidator {
         let week = field(doc, "week", "", default: nil) { $0.string($1, $2) }
         var bounds: (start: LocalDateTime, end: LocalDateTime)?
         if let week {
-            bounds = CivilDate.weekBounds(week)
+            bounds = ISOWeek(iso: week).map { ($0.bounds.lowerBound, $0.bounds.upperBound) }
             if bounds == nil { defect("week", "not an ISO week written YYYY-Www (found \(JSONValue.quoted(week)))") }
         }
         let members = people(doc, "members") { $0.member($1, $2) }

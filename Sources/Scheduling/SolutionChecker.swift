@@ -30,7 +30,7 @@ public enum SolutionChecker {
             total += p.weights.rank * a.option
             if let member = a.member {
                 if !request.inCharge.isEmpty && !request.inCharge.contains(member) { total += p.weights.notInCharge }
-                perMemberDate[member, default: [:]][request.options[a.option].start.dayNumber, default: 0] += 1
+                perMemberDate[member, default: [:]][request.options[a.option].start.daysSinceEpoch, default: 0] += 1
             } else {
                 total += p.weights.noMember
             }
@@ -213,11 +213,11 @@ private struct Audit {
             }
         }
         var byDate: [Int: [String]] = [:]
-        for session in sessions { byDate[session.when.start.dayNumber, default: []].append(session.request.id) }
+        for session in sessions { byDate[session.when.start.daysSinceEpoch, default: []].append(session.request.id) }
         for date in byDate.keys.sorted() {
             let ids = byDate[date]!
             if ids.count > maxPerDay {
-                violate(7, "\(label) has \(ids.count) sessions starting on \(LocalDateTime(minutes: date * 1440).description.prefix(10)) (maxPerDay \(maxPerDay)): \(ids.joined(separator: ", "))", ids)
+                violate(7, "\(label) has \(ids.count) sessions starting on \(LocalDate(daysSinceEpoch: date)) (maxPerDay \(maxPerDay)): \(ids.joined(separator: ", "))", ids)
             }
         }
     }

@@ -52,12 +52,6 @@ import Testing
 
     @Test func turnOfTheYearWith53Weeks() {
         // 2026 has an ISO week 53 (28 Dec 2026 – 3 Jan 2027); its Thursday is 31 December.
-        #expect(ISOWeek.weeks(inYear: 2026) == 53)
-        #expect(ISOWeek.weeks(inYear: 2023) == 52)
-        #expect(ISOWeek(containing: LocalDate(year: 2026, month: 12, day: 31)!) == week("2026-W53"))
-        #expect(ISOWeek(containing: LocalDate(year: 2027, month: 1, day: 3)!) == week("2026-W53"))
-        #expect(ISOWeek(containing: LocalDate(year: 2027, month: 1, day: 4)!) == week("2027-W01"))
-        #expect(week("2026-W53").monday == LocalDate(year: 2026, month: 12, day: 28))
         // Registration for 2027-W01 closes Thursday 31 Dec 2026 15:00.
         #expect(window.closing(of: week("2027-W01")) == LocalDateTime(iso: "2026-12-31T15:00"))
         #expect(window.firstOpenWeek(at: vn("2026-12-31T14:59", 59)) == week("2027-W01"))
@@ -66,31 +60,5 @@ import Testing
         #expect(window.closing(of: week("2026-W53")) == LocalDateTime(iso: "2026-12-24T15:00"))
         #expect(window.firstOpenWeek(at: vn("2026-12-24T14:59", 59)) == week("2026-W53"))
         #expect(window.firstOpenWeek(at: vn("2026-12-24T15:00")) == week("2027-W01"))
-        #expect(week("2026-W53").adding(weeks: 1) == week("2027-W01"))
-        #expect(ISOWeek(iso: "2023-W53") == nil)
-    }
-
-    @Test func vietnamTimeFromUTCInstants() {
-        // 2023-12-07T07:59:59Z is 14:59:59 in Hanoi.
-        let instant = Date(timeIntervalSince1970: 1_701_935_999)
-        let local = zone.local(instant)
-        #expect(local.dateTime == LocalDateTime(iso: "2023-12-07T14:59"))
-        #expect(local.second == 59)
-        #expect(zone.date(of: Date(timeIntervalSince1970: 1_701_968_400)) == LocalDate(year: 2023, month: 12, day: 8))
-    }
-
-    @Test func datesAndWeeksParseStrictly() {
-        #expect(LocalDate(iso: "2023-02-29") == nil)
-        #expect(LocalDate(iso: "2024-02-29") != nil)
-        #expect(LocalDate(iso: "2023-12-1") == nil)
-        #expect(LocalDateTime(iso: "2023-12-12T24:00") == nil)
-        #expect(LocalDateTime(iso: "2023-12-12T07:30")?.vietnamese == "Thứ Ba 12/12/2023 07:30")
-        #expect(ISOWeek(iso: "2023-W50")?.monday == LocalDate(year: 2023, month: 12, day: 11))
-        #expect(ISOWeek(iso: "2023W50") == nil)
-        for days in stride(from: -1000, through: 40000, by: 37) {
-            let d = LocalDate(daysSinceEpoch: days)
-            #expect(d.daysSinceEpoch == days)
-            #expect(ISOWeek(containing: d).contains(d))
-        }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// The reasons name what blocked each option: the person and session, the bloc, the lead-time date, the predecessor.
 @Suite struct ExplanationTests {
-    static func at(_ text: String) -> LocalDateTime { LocalDateTime(text)! }
+    static func at(_ text: String) -> LocalDateTime { LocalDateTime(exact: text)! }
 
     static let tuesdayMorning = TimeOption(start: at("2023-12-12T07:30"), end: at("2023-12-12T11:30"))
     static let wednesdayMorning = TimeOption(start: at("2023-12-13T07:30"), end: at("2023-12-13T11:30"))

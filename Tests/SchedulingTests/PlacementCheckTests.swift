@@ -3,7 +3,7 @@ import Testing
 
 /// A session placed by hand is checked against every hard rule, each refusal in words a clerk can act on.
 @Suite struct PlacementCheckTests {
-    static func t(_ text: String) -> LocalDateTime { LocalDateTime(text)! }
+    static func t(_ text: String) -> LocalDateTime { LocalDateTime(exact: text)! }
     static func span(_ a: String, _ b: String) -> TimeOption { TimeOption(start: t(a), end: t(b)) }
 
     /// Two halls 40 minutes apart; m1 and team T1 (bloc A); r1 and r2 at hall X, r3 at hall Y, r4 after r1.

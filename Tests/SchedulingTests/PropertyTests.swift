@@ -17,7 +17,7 @@ struct ProblemGenerator {
         Double(rng.below(1000)) < p * 1000
     }
 
-    private static let monday = LocalDateTime("2023-12-11T00:00")!
+    private static let monday = LocalDateTime(exact: "2023-12-11T00:00")!
 
     private func at(day: Int, _ hour: Int, _ minute: Int) -> LocalDateTime {
         Self.monday.adding(minutes: day * 1440 + hour * 60 + minute)
@@ -117,7 +117,7 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
         var counts: [String: Int] = [:]
         for (i, choice) in current.enumerated() where i <= upTo {
             guard let choice else { continue }
-            let day = p.requests[i].options[choice.option].start.dayNumber
+            let day = p.requests[i].options[choice.option].start.daysSinceEpoch
             if let m = choice.member { counts["m\(m)#\(day)", default: 0] += 1 }
             counts["t\(choice.team)#\(day)", default: 0] += 1
         }
