@@ -143,7 +143,9 @@ let package = Package(
             name: "ReviewStoreTests",
             dependencies: ["ReviewStore", "ReviewCore", "ReviewTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
-        .testTarget(name: "ReviewServiceTests", dependencies: ["ReviewService", "ReviewStore", "ReviewCore", "ReviewTestSupport"]),
+        .testTarget(
+            name: "ReviewServiceTests", dependencies: ["ReviewService", "ReviewStore", "ReviewCore", "ReviewTestSupport"], resources: [.copy("Fixtures")]
+        ),
         // Runs the built executables (reviewcal, reviewcal-cell) through whole flows, as an office and a cell would.
         .testTarget(name: "CLITests", dependencies: ["ReviewAPI"]),
         .testTarget(
@@ -154,8 +156,7 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            resources: [.copy("Fixtures")]
+            ]
         ),
     ]
 )
