@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reviewcal", targets: ["ReviewCLI"]),
+        .executable(name: "reviewcal-cell", targets: ["ReviewCellCLI"]),
         .library(name: "ReviewClient", targets: ["ReviewClient"]),
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "ICalKit", targets: ["ICalKit"]),
@@ -96,10 +97,16 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static")]
         ),
         .target(name: "ReviewClient", dependencies: ["ReviewAPI"]),
+        .target(
+            name: "CellCommands",
+            dependencies: ["ReviewAPI", "ReviewClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The cells' command: only the client, the API's types and the argument parser (checked with ldd by CLITests).
+        .executableTarget(name: "ReviewCellCLI", dependencies: ["CellCommands"]),
         .executableTarget(
             name: "ReviewCLI",
             dependencies: [
-                "ReviewCore", "ReviewClient", "ReviewServer", "ReviewService", "ReviewStore", "Scheduling",
+                "CellCommands", "ReviewCore", "ReviewClient", "ReviewServer", "ReviewService", "ReviewStore", "Scheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -121,16 +128,35 @@ let package = Package(
         .testTarget(name: "ReviewTimeTests", dependencies: ["ReviewTime"]),
         .testTarget(name: "ReviewCoreTests", dependencies: ["ReviewCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
+        // What the tests of the service, the store and the server share: a service over the sample district on a fresh
+        // database (SQLite, or PostgreSQL when REVIEWCAL_TEST_POSTGRES names a server).
+        .target(
+            name: "ReviewTestSupport",
+            dependencies: [
+                "ReviewCore", "ReviewService", "ReviewStore",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ReviewTestSupport"
+        ),
+        .testTarget(
+            name: "ReviewStoreTests",
+            dependencies: ["ReviewStore", "ReviewCore", "ReviewTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+        ),
+        .testTarget(
+            name: "ReviewServiceTests", dependencies: ["ReviewService", "ReviewStore", "ReviewCore", "ReviewTestSupport"], resources: [.copy("Fixtures")]
+        ),
+        // Runs the built executables (reviewcal, reviewcal-cell) through whole flows, as an office and a cell would.
+        .testTarget(name: "CLITests", dependencies: ["ReviewAPI"]),
         .testTarget(
             name: "ReviewServerTests",
             dependencies: [
-                "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore",
+                "ReviewServer", "ReviewClient", "ReviewService", "ReviewStore", "ICalKit", "ReviewCore", "ReviewTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            resources: [.copy("Fixtures")]
+            ]
         ),
     ]
 )

@@ -139,27 +139,6 @@ public struct PlacementView: Sendable, Hashable, Codable {
     }
 }
 
-/// Every error the API answers: a machine-readable code and a Vietnamese message saying what to do.
-public struct APIErrorBody: Sendable, Hashable, Codable, Error, CustomStringConvertible {
-    /// Stable code, e.g. `late`, `invalid-time`.
-    public var code: String
-    /// What is wrong and what to do, in Vietnamese.
-    public var message: String
-    /// Each individual problem, when several.
-    public var details: [ProblemDetail]
-    /// Creates an error body.
-    public init(code: String, message: String, details: [ProblemDetail] = []) {
-        self.code = code
-        self.message = message
-        self.details = details
-    }
-    public var description: String {
-        // A single detail that only repeats the message is not printed twice.
-        let listed = details.count == 1 && details[0].message == message ? [] : details
-        return ([message] + listed.map { "  - \($0.message)" }).joined(separator: "\n")
-    }
-}
-
 /// One problem in a submission.
 public struct ProblemDetail: Sendable, Hashable, Codable {
     /// Stable code.

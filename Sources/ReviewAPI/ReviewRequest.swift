@@ -64,11 +64,6 @@ public struct ReviewRequest: Sendable, Hashable, Codable {
         self.updatedAt = updatedAt
         self.version = version
     }
-
-    /// The first local time the session may start: 00:00 of the draft date + lead days; nil when the draft is not sent.
-    public func notBefore(leadDays: Int) -> LocalDateTime? {
-        draftSent.map { LocalDateTime(date: $0.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!) }
-    }
 }
 
 /// A request's lifecycle state.

@@ -1,3 +1,4 @@
+import CellCommands
 import Foundation
 import ReviewCore
 import ReviewService
@@ -33,8 +34,8 @@ enum Demo {
                 do {
                     _ = try await service.register(input, by: office, idempotencyKey: "demo-\(unit.id)", admitLate: true)
                     registered += 1
-                } catch let f as ServiceFailure {
-                    say("Tuần mẫu: bỏ qua \(unit.name): \(f.body.message)")
+                } catch let f as ReviewError {
+                    say("Tuần mẫu: bỏ qua \(unit.name): \(f.message)")
                 }
             }
             let result = try await service.runSchedule(week: week, by: actor)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellCommands
 import Foundation
 import Logging
 import ReviewCore
@@ -104,21 +105,11 @@ extension LocalOptions {
     }
 }
 
-/// Writes a line to standard output at once, unbuffered, so that a server's messages show before it starts serving.
-func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
-}
-
-/// Writes to standard error.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
 /// Runs an office action, printing a refusal in Vietnamese and exiting 1 instead of a stack of errors.
 func runOffice<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let f as ServiceFailure {
+    } catch let f as ReviewError {
         printError(f.description)
         throw ExitCode(1)
     } catch let e as StoreError {
@@ -127,8 +118,3 @@ func runOffice<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// Parses an ISO week argument.
-func parseWeek(_ text: String) throws -> ISOWeek {
-    guard let w = ISOWeek(iso: text) else { throw ValidationError("Tuần '\(text)' không đúng dạng YYYY-Www (ví dụ 2023-W50).") }
-    return w
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellCommands
 
 /// The `reviewcal` command.
 @main

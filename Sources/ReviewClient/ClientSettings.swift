@@ -39,8 +39,12 @@ public struct ClientSettings: Codable, Sendable, Equatable {
         }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Two strings always encode.
-        let data = try! e.encode(self)
+        let data: Data
+        do {
+            data = try e.encode(self)
+        } catch {
+            throw ClientSettingsError(path: url.path, reason: "không ghi được thiết lập (\(error))")
+        }
         let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         guard FileManager.default.createFile(atPath: temp.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw ClientSettingsError(path: temp.path, reason: "không ghi được tệp")

@@ -53,11 +53,6 @@ public struct ReviewClient: Sendable {
         try await call("POST", "v1/requests/\(Self.escape(id))/withdraw", body: Data("{}".utf8), key: nil)
     }
 
-    /// Sets a rehearsal server's clock (office).
-    public func setClock(_ local: String) async throws(ClientError) -> WhoAmI {
-        try await call("POST", "v1/admin/clock", body: Data("{\"now\":\"\(local)\"}".utf8), key: nil)
-    }
-
     private func encode(_ input: RegistrationInput) -> Data {
         let e = JSONEncoder()
         e.outputFormatting = .sortedKeys
@@ -109,8 +104,9 @@ public struct ReviewClient: Sendable {
                     throw .unexpectedAnswer(status: status)
                 }
             }
-            if let body = try? decoder.decode(APIErrorBody.self, from: data) {
-                throw .refused(status: status, body)
+            if var refusal = try? decoder.decode(ReviewError.self, from: data) {
+                refusal.httpStatus = status
+                throw .refused(refusal)
             }
             throw .unexpectedAnswer(status: status)
         }
@@ -121,7 +117,7 @@ public struct ReviewClient: Sendable {
 /// Why a call failed, in words for the person at the command line.
 public enum ClientError: Error, CustomStringConvertible {
     /// The server refused, with its code and Vietnamese message.
-    case refused(status: Int, APIErrorBody)
+    case refused(ReviewError)
     /// The server could not be reached.
     case unreachable(String, String)
     /// The server URL is malformed.
@@ -131,7 +127,7 @@ public enum ClientError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .refused(_, let body): body.description
+        case .refused(let refusal): refusal.description
         case .unreachable(let server, let why): "Không kết nối được máy chủ \(server) (\(why)). Kiểm tra địa chỉ máy chủ và mạng, rồi chạy lại lệnh: đăng ký sẽ không bị tạo hai lần."
         case .badServer(let s): "Địa chỉ máy chủ '\(s)' không hợp lệ (ví dụ: http://127.0.0.1:8080)."
         case .unexpectedAnswer(let status): "Máy chủ trả lời không đúng giao thức reviewcal (mã HTTP \(status)). Kiểm tra địa chỉ máy chủ."
@@ -140,7 +136,7 @@ public enum ClientError: Error, CustomStringConvertible {
 
     /// The API's error code when refused.
     public var code: String? {
-        if case .refused(_, let body) = self { return body.code }
+        if case .refused(let refusal) = self { return refusal.code.rawValue }
         return nil
     }
 }

@@ -25,23 +25,22 @@ enum APIResponse {
         json(status, String(decoding: try! encoder.encode(value), as: UTF8.self))
     }
 
-    static func failure(_ f: ServiceFailure) -> Response {
-        json(f.body, status: f.status)
+    static func failure(_ f: ReviewError) -> Response {
+        // A refusal is a code, a message and details: encoding it cannot fail, but if it did the answer is still a 500.
+        (try? f.httpResponse()) ?? json(500, #"{"code":"internal","details":[],"message":"Lỗi máy chủ."}"#)
     }
 
     /// Runs a handler, answering every refusal with its status and JSON body, and anything unexpected with a logged 500.
     static func guarded(_ context: BasicRequestContext, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let f as ServiceFailure {
+        } catch let f as ReviewError {
             return failure(f)
         } catch StoreError.busy {
-            var response = failure(ServiceFailure(503, "busy", "Máy chủ đang bận, yêu cầu chưa được lưu. Gửi lại sau giây lát (reviewcal tự gửi lại)."))
-            response.headers[.retryAfter] = "1"
-            return response
+            return failure(.busy)
         } catch {
             context.logger.error("unexpected error: \(error)")
-            return failure(ServiceFailure(500, "internal", "Lỗi máy chủ; dữ liệu đã lưu không bị ảnh hưởng. Thử lại sau ít phút hoặc báo Văn phòng Huyện ủy."))
+            return failure(.internal)
         }
     }
 
@@ -50,34 +49,34 @@ enum APIResponse {
     static func decode<T: StrictJSONBody>(_ type: T.Type, from request: Request) async throws -> T {
         guard isJSON(request.headers[.contentType]) else {
             let given = request.headers[.contentType].map { "'\(Text.clip($0))'" } ?? "không có"
-            throw ServiceFailure(
-                415, "unsupported-media-type", "Nội dung gửi lên phải là JSON (Content-Type: application/json); kiểu đã gửi: \(given).")
+            throw ReviewError(
+                .unsupportedMediaType, "Nội dung gửi lên phải là JSON (Content-Type: application/json); kiểu đã gửi: \(given).")
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: 64 * 1024)
         } catch {
-            throw ServiceFailure(413, "too-large", "Nội dung gửi lên quá lớn (tối đa 64 KiB).")
+            throw ReviewError(.tooLarge, "Nội dung gửi lên quá lớn (tối đa 64 KiB).")
         }
         let bytes = Array(buffer.readableBytesView)
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw ServiceFailure(400, "invalid-utf8", "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ. Kiểm tra bảng mã của tệp hoặc của cửa sổ dòng lệnh.")
+            throw ReviewError(.invalidUTF8, "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ. Kiểm tra bảng mã của tệp hoặc của cửa sổ dòng lệnh.")
         }
         let value: T
         do {
             value = try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, ctx) {
-            throw ServiceFailure(400, "invalid-json", "Thiếu trường '\(path(ctx.codingPath + [key]))' trong nội dung JSON.")
+            throw ReviewError(.invalidJSON, "Thiếu trường '\(path(ctx.codingPath + [key]))' trong nội dung JSON.")
         } catch let DecodingError.typeMismatch(_, ctx) {
-            throw ServiceFailure(400, "invalid-json", "Trường '\(path(ctx.codingPath))' sai kiểu dữ liệu trong nội dung JSON.")
+            throw ReviewError(.invalidJSON, "Trường '\(path(ctx.codingPath))' sai kiểu dữ liệu trong nội dung JSON.")
         } catch let DecodingError.valueNotFound(_, ctx) {
-            throw ServiceFailure(400, "invalid-json", "Trường '\(path(ctx.codingPath))' không được để null.")
+            throw ReviewError(.invalidJSON, "Trường '\(path(ctx.codingPath))' không được để null.")
         } catch {
-            throw ServiceFailure(400, "invalid-json", "Nội dung gửi lên không phải JSON hợp lệ.")
+            throw ReviewError(.invalidJSON, "Nội dung gửi lên không phải JSON hợp lệ.")
         }
         if let problem = StrictJSON.firstProblem(in: bytes, as: T.self) {
-            throw ServiceFailure(
-                400, problem.repeated ? "duplicate-key" : "unknown-field", problem.message,
+            throw ReviewError(
+                problem.repeated ? .duplicateKey : .unknownField, problem.message,
                 details: [ProblemDetail(code: problem.repeated ? "duplicate-key" : "unknown-field", field: problem.path, message: problem.message)])
         }
         return value

@@ -18,15 +18,14 @@ struct AdminController {
         routes.on(.post, "/v1/admin/clock") { request, context in
             await APIResponse.guarded(context) {
                 let who = try await service.authenticate(APIResponse.bearer(request))
-                guard who.isOffice else { throw ServiceFailure.officeOnly }
+                guard who.isOffice else { throw ReviewError.officeOnly }
                 guard let rehearsalClock else {
-                    throw ServiceFailure(
-                        403, "clock-locked",
-                        "Máy chủ đang chạy với đồng hồ thật; chỉ đặt được giờ khi máy chủ được khởi động cho diễn tập (reviewcal serve --rehearsal-clock …).")
+                    throw ReviewError(
+                        .clockLocked, "Máy chủ đang chạy với đồng hồ thật; chỉ đặt được giờ khi máy chủ được khởi động cho diễn tập (reviewcal serve --rehearsal-clock …).")
                 }
                 let body = try await APIResponse.decode(ClockBody.self, from: request)
                 guard let instant = LocalClockText.parse(body.now, zone: service.district.zone) else {
-                    throw ServiceFailure(400, "invalid-time", "Giờ '\(Text.clip(body.now))' không đúng dạng YYYY-MM-DDTHH:MM:SS (giờ Việt Nam).")
+                    throw ReviewError(.invalidTime, "Giờ '\(Text.clip(body.now))' không đúng dạng YYYY-MM-DDTHH:MM:SS (giờ Việt Nam).", status: 400)
                 }
                 try await service.setRehearsalClock(rehearsalClock, to: instant, by: who.actor)
                 context.logger.notice("rehearsal clock set to \(body.now)")

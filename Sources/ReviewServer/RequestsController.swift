@@ -31,7 +31,7 @@ struct RequestsController {
                 var week: ISOWeek?
                 if let text = request.uri.queryParameters.get("week") {
                     guard let w = ISOWeek(iso: text) else {
-                        throw ServiceFailure(400, "invalid-week", "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2023-W50).")
+                        throw ReviewError(.invalidWeek, "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2023-W50).")
                     }
                     week = w
                 }

@@ -228,17 +228,16 @@ extension ReviewService {
             let before = StoreTransaction.json(s)
             if clear {
                 guard s.dossier == nil else {
-                    throw ServiceFailure(409, "dossier-recorded", "Đã ghi nhận hồ sơ của buổi \(id); bỏ ghi nhận hồ sơ trước.")
+                    throw ReviewError(.dossierRecorded, "Đã ghi nhận hồ sơ của buổi \(id); bỏ ghi nhận hồ sơ trước.")
                 }
                 s.held = nil
             } else {
                 let scheduled = s.published!.placement.start.date
                 let day = date ?? scheduled
-                if day > today { throw ServiceFailure(422, "future-date", "Ngày \(day.vietnamese) chưa đến (hôm nay \(today.vietnamese)).") }
+                if day > today { throw ReviewError(.futureDate, "Ngày \(day.vietnamese) chưa đến (hôm nay \(today.vietnamese)).") }
                 if day < scheduled {
-                    throw ServiceFailure(
-                        422, "before-scheduled",
-                        "Ngày \(day.vietnamese) trước ngày buổi kiểm điểm được xếp (\(scheduled.vietnamese)). Nếu buổi đã dời, đổi lịch buổi đó trước.")
+                    throw ReviewError(
+                        .beforeScheduled, "Ngày \(day.vietnamese) trước ngày buổi kiểm điểm được xếp (\(scheduled.vietnamese)). Nếu buổi đã dời, đổi lịch buổi đó trước.")
                 }
                 s.held = ProgressMark(date: day, by: actor, at: now)
             }
@@ -259,12 +258,12 @@ extension ReviewService {
                 s.dossier = nil
             } else {
                 guard let held = s.held else {
-                    throw ServiceFailure(409, "not-held", "Buổi \(id) chưa được ghi nhận là đã kiểm điểm; ghi nhận \"Đã kiểm điểm\" trước khi nhận hồ sơ.")
+                    throw ReviewError(.notHeld, "Buổi \(id) chưa được ghi nhận là đã kiểm điểm; ghi nhận \"Đã kiểm điểm\" trước khi nhận hồ sơ.")
                 }
                 let day = date ?? today
-                if day > today { throw ServiceFailure(422, "future-date", "Ngày \(day.vietnamese) chưa đến (hôm nay \(today.vietnamese)).") }
+                if day > today { throw ReviewError(.futureDate, "Ngày \(day.vietnamese) chưa đến (hôm nay \(today.vietnamese)).") }
                 if day < held.date {
-                    throw ServiceFailure(422, "before-held", "Ngày nhận hồ sơ \(day.vietnamese) trước ngày kiểm điểm (\(held.date.vietnamese)).")
+                    throw ReviewError(.beforeHeld, "Ngày nhận hồ sơ \(day.vietnamese) trước ngày kiểm điểm (\(held.date.vietnamese)).")
                 }
                 s.dossier = ProgressMark(date: day, by: actor, at: now)
             }
@@ -278,15 +277,15 @@ extension ReviewService {
     /// Adds a short note on a unit's progress in a campaign (`campaign` nil: the current one).
     @discardableResult
     public func addNote(unit: String, text: String, campaign id: String? = nil, by actor: String) async throws -> UnitNote {
-        guard district.unit(unit) != nil else { throw ServiceFailure(404, "unknown-unit", "Không có đơn vị '\(Text.clip(unit))'.") }
+        guard district.unit(unit) != nil else { throw ReviewError(.unknownUnit, "Không có đơn vị '\(Text.clip(unit))'.") }
         let campaign = try campaignNamed(id)
         let cleaned = Text.trimmed(text, newlines: true)
-        if cleaned.isEmpty { throw ServiceFailure(422, "missing-note", "Ghi chú đang trống.") }
+        if cleaned.isEmpty { throw ReviewError(.missingNote, "Ghi chú đang trống.") }
         if let bad = Text.forbiddenCharacter(in: cleaned, allowNewlines: false) {
-            throw ServiceFailure(422, bad.code, bad.message(field: "Ghi chú"))
+            throw ReviewError(bad.code, bad.message(field: "Ghi chú"))
         }
         if cleaned.count > Self.maxReasonLength {
-            throw ServiceFailure(422, "too-long", "Ghi chú dài \(cleaned.count) ký tự, tối đa \(Self.maxReasonLength).")
+            throw ReviewError(.tooLong, "Ghi chú dài \(cleaned.count) ký tự, tối đa \(Self.maxReasonLength).")
         }
         let note = UnitNote(
             id: Secrets.identifier(prefix: "n-", length: 10), districtId: district.id, campaignId: campaign.id, unitId: unit, at: clock.now(),
@@ -302,20 +301,20 @@ extension ReviewService {
     func campaignNamed(_ id: String?) throws -> Campaign {
         if let id {
             guard let c = district.campaign(id) else {
-                throw ServiceFailure(404, "unknown-campaign", "Không có đợt '\(Text.clip(id))'; các đợt: \(district.campaigns.map(\.id).joined(separator: ", ")).")
+                throw ReviewError(.unknownCampaign, "Không có đợt '\(Text.clip(id))'; các đợt: \(district.campaigns.map(\.id).joined(separator: ", ")).")
             }
             return c
         }
         guard let c = district.campaign(covering: district.zone.date(of: clock.now())) ?? district.campaigns.last else {
-            throw ServiceFailure(404, "unknown-campaign", "Cấu hình chưa có đợt kiểm điểm nào.")
+            throw ReviewError(.unknownCampaign, "Cấu hình chưa có đợt kiểm điểm nào.")
         }
         return c
     }
 
     private func publishedSession(_ id: String, tx: StoreTransaction) async throws -> Session {
-        guard let r = try await tx.request(id: id, district: district.id) else { throw ServiceFailure.requestNotFound(id) }
+        guard let r = try await tx.request(id: id, district: district.id) else { throw ReviewError.requestNotFound(id) }
         guard r.status == .open, let s = try await tx.session(request: id, district: district.id), let p = s.published, !p.cancelled else {
-            throw ServiceFailure(409, "not-published", "Buổi \(id) không có trong lịch đã công bố (chưa công bố, đã hủy hoặc đơn vị đã rút).")
+            throw ReviewError(.notPublished, "Buổi \(id) không có trong lịch đã công bố (chưa công bố, đã hủy hoặc đơn vị đã rút).")
         }
         return s
     }

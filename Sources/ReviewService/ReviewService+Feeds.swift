@@ -38,7 +38,7 @@ extension ReviewService {
     /// The server's feed key, or a refusal naming the missing key file.
     func requireFeedKey() throws -> FeedKey {
         guard let feedKey else {
-            throw ServiceFailure(503, "no-feed-key", "Máy chủ chưa có khóa lịch (tệp --feed-key) nên không tính được đường dẫn lịch. Xem docs/security.md.")
+            throw ReviewError(.noFeedKey, "Máy chủ chưa có khóa lịch (tệp --feed-key) nên không tính được đường dẫn lịch. Xem docs/security.md.")
         }
         return feedKey
     }
@@ -85,7 +85,7 @@ extension ReviewService {
     /// Rotates a feed's URL: the old token answers 410 from now on; returns the new link.
     public func rotateFeed(kind: FeedToken.Kind, subject: String, by actor: String) async throws -> FeedLink {
         guard feedSubjects().contains(where: { $0 == (kind, subject) }) else {
-            throw ServiceFailure(404, "unknown-feed", "Không có lịch '\(kind.rawValue)/\(Text.clip(subject))' trong huyện.")
+            throw ReviewError(.unknownFeed, "Không có lịch '\(kind.rawValue)/\(Text.clip(subject))' trong huyện.")
         }
         _ = try requireFeedKey()
         let now = clock.now()
@@ -100,7 +100,7 @@ extension ReviewService {
         feedCache.invalidate()
         let token = try requireFeedKey().token(district: district.id, kind: kind, subject: subject, generation: generation)
         guard let link = try await feedLinks().first(where: { $0.token == token }) else {
-            throw ServiceFailure(409, "feed-changed", "Đường dẫn lịch vừa được đổi lần nữa ở nơi khác; xem lại danh sách: reviewcal feeds list")
+            throw ReviewError(.feedChanged, "Đường dẫn lịch vừa được đổi lần nữa ở nơi khác; xem lại danh sách: reviewcal feeds list")
         }
         return link
     }
@@ -117,7 +117,7 @@ extension ReviewService {
             return n
         }
         feedCache.invalidate()
-        if n == 0 { throw ServiceFailure(404, "unknown-feed", "Lịch '\(kind.rawValue)/\(Text.clip(subject))' không có đường dẫn nào đang hiệu lực.") }
+        if n == 0 { throw ReviewError(.unknownFeed, "Lịch '\(kind.rawValue)/\(Text.clip(subject))' không có đường dẫn nào đang hiệu lực.") }
     }
 
     /// The feed behind a URL, rendered once per change and served from memory.
@@ -319,7 +319,7 @@ extension ReviewService {
             if p.cancelled && place.end <= nowLocal { continue }
             events.append(sessionEvent(r, p))
             if kind == .unit, !p.cancelled {
-                events.append(draftDeadlineEvent(r, p))
+                if let draft = draftDeadlineEvent(r, p) { events.append(draft) }
             }
         }
         for c in district.campaigns {
@@ -369,9 +369,12 @@ extension ReviewService {
             alarmMinutesBefore: p.cancelled ? nil : 60)
     }
 
-    func draftDeadlineEvent(_ r: ReviewRequest, _ p: PublishedSession) -> FeedEvent {
-        let lead = district.campaign(r.campaignId)?.leadDays ?? 2
-        let last = p.placement.start.date.adding(days: -lead)
+    /// The day the draft report is due for a published session (rule IV.1), or nil when the request's campaign is no
+    /// longer in the configuration.
+    func draftDeadlineEvent(_ r: ReviewRequest, _ p: PublishedSession) -> FeedEvent? {
+        guard let campaign = district.campaign(r.campaignId) else { return nil }
+        let lead = campaign.leadDays
+        let last = campaign.latestDraftDate(forSessionOn: p.placement.start.date)
         let sent = r.draftSent.map { "Đã khai báo gửi ngày \($0.vietnamese)." } ?? "Chưa khai báo đã gửi."
         return FeedEvent(
             uid: "draft-\(r.id)@\(district.id)", timing: .allDay(first: stamp(last), lastInclusive: stamp(last)),

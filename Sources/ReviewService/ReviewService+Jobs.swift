@@ -63,8 +63,8 @@ extension ReviewService {
                 result = CutoffJobResult(
                     week: week, outcome: "succeeded", detail: "{\"score\":\(run.score),\"scheduled\":\(run.scheduled),\"unscheduled\":\(run.unscheduled.count)}")
             }
-        } catch let failure as ServiceFailure {
-            result = CutoffJobResult(week: week, outcome: "failed", detail: failure.body.message)
+        } catch let failure as ReviewError {
+            result = CutoffJobResult(week: week, outcome: "failed", detail: failure.message)
         } catch {
             result = CutoffJobResult(week: week, outcome: "failed", detail: "\(error)")
         }
@@ -85,11 +85,5 @@ extension ReviewService {
             logger.info("cutoff job for \(week.iso): \(result.outcome) \(result.detail)", metadata: ["district": .string(id)])
         }
         return result
-    }
-
-    /// The instant of the next cutoff after `instant`, for the job to sleep until.
-    public func nextCutoff(after instant: Date) -> Date {
-        let window = currentWindow(at: instant)
-        return window.closingInstant(of: window.firstOpenWeek(at: instant))
     }
 }

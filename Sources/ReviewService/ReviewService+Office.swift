@@ -33,7 +33,7 @@ extension ReviewService {
             var s = try await tx.session(request: id, district: self.district.id)
                 ?? Session(requestId: id, districtId: self.district.id, week: r.week, proposal: nil, reason: nil, pinned: false, published: nil)
             guard s.cancellation == nil else {
-                throw ServiceFailure(409, "cancelled", "Buổi \(id) đã bị Văn phòng hủy; muốn tổ chức lại thì dùng \"Đổi lịch\" (reviewcal schedule reschedule).")
+                throw ReviewError(.cancelled, "Buổi \(id) đã bị Văn phòng hủy; muốn tổ chức lại thì dùng \"Đổi lịch\" (reviewcal schedule reschedule).")
             }
             let before = StoreTransaction.json(s)
             s.proposal = placement
@@ -56,10 +56,10 @@ extension ReviewService {
         try await store.write(serializedOn: district.id) { tx in
             try await self.checkVersion(expectedVersion, week: r.week, tx: tx)
             guard var s = try await tx.session(request: id, district: self.district.id), let old = s.published else {
-                throw ServiceFailure(409, "not-published", "Buổi \(id) chưa công bố: đổi phương án bằng \"Chuyển\" (reviewcal schedule move) rồi công bố tuần.")
+                throw ReviewError(.notPublished, "Buổi \(id) chưa công bố: đổi phương án bằng \"Chuyển\" (reviewcal schedule move) rồi công bố tuần.")
             }
             if !old.cancelled && old.placement == placement {
-                throw ServiceFailure(422, "same-placement", "Buổi \(id) đã đúng thời gian, UVBTV và tổ công tác này; không có gì để đổi.")
+                throw ReviewError(.samePlacement, "Buổi \(id) đã đúng thời gian, UVBTV và tổ công tác này; không có gì để đổi.")
             }
             let before = StoreTransaction.json(s)
             s.proposal = placement
@@ -80,10 +80,10 @@ extension ReviewService {
         let now = clock.now()
         defer { feedCache.invalidate() }
         try await store.write(serializedOn: district.id) { tx in
-            guard let r = try await tx.request(id: id, district: self.district.id) else { throw ServiceFailure.requestNotFound(id) }
+            guard let r = try await tx.request(id: id, district: self.district.id) else { throw ReviewError.requestNotFound(id) }
             try await self.checkVersion(expectedVersion, week: r.week, tx: tx)
             guard var s = try await tx.session(request: id, district: self.district.id), let old = s.published, !old.cancelled else {
-                throw ServiceFailure(409, "not-published", "Buổi \(id) chưa công bố hoặc đã hủy: không có gì để hủy trên lịch.")
+                throw ReviewError(.notPublished, "Buổi \(id) chưa công bố hoặc đã hủy: không có gì để hủy trên lịch.")
             }
             let before = StoreTransaction.json(s)
             s.published = PublishedSession(placement: old.placement, cancelled: true, sequence: old.sequence + 1, lastModified: now, reason: why)
@@ -103,8 +103,8 @@ extension ReviewService {
         do {
             _ = try await checkedPlacement(r, choice)
             return []
-        } catch let f as ServiceFailure where f.body.code == "move-refused" {
-            return f.body.details.map(\.message)
+        } catch let f as ReviewError where f.code == .moveRefused {
+            return f.details.map(\.message)
         }
     }
 
@@ -112,9 +112,9 @@ extension ReviewService {
 
     func openRequest(_ id: String) async throws -> ReviewRequest {
         guard let r = try await store.read({ tx in try await tx.request(id: id, district: self.district.id) }) else {
-            throw ServiceFailure.requestNotFound(id)
+            throw ReviewError.requestNotFound(id)
         }
-        guard r.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút: không xếp lịch được.") }
+        guard r.status == .open else { throw ReviewError(.withdrawn, "Đăng ký \(id) đã rút: không xếp lịch được.") }
         return r
     }
 
@@ -122,20 +122,20 @@ extension ReviewService {
     func checkedPlacement(_ r: ReviewRequest, _ choice: PlacementChoice) async throws -> Placement {
         let unitName = district.unit(r.unitId)?.name ?? r.unitId
         guard r.options.indices.contains(choice.option) else {
-            throw ServiceFailure(422, "invalid-option", "Đăng ký \(r.id) chỉ có \(r.options.count) phương án (chọn từ 1 đến \(r.options.count)).")
+            throw ReviewError(.invalidOption, "Đăng ký \(r.id) chỉ có \(r.options.count) phương án (chọn từ 1 đến \(r.options.count)).")
         }
-        if let m = choice.member, district.member(m) == nil { throw ServiceFailure(404, "unknown-member", "Không có UVBTV '\(Text.clip(m))'.") }
-        guard district.team(choice.team) != nil else { throw ServiceFailure(404, "unknown-team", "Không có tổ công tác '\(Text.clip(choice.team))'.") }
+        if let m = choice.member, district.member(m) == nil { throw ReviewError(.unknownMember, "Không có UVBTV '\(Text.clip(m))'.") }
+        guard district.team(choice.team) != nil else { throw ReviewError(.unknownTeam, "Không có tổ công tác '\(Text.clip(choice.team))'.") }
         var built = try await buildProblem(week: r.week, release: [r.id], fetchCalendars: false)
         if let why = built.heldOut[r.id] {
-            throw ServiceFailure(422, "move-refused", "Không xếp được buổi của \(unitName): \(why)", details: [ProblemDetail(code: "held-out", field: nil, message: why)])
+            throw ReviewError(.moveRefused, "Không xếp được buổi của \(unitName): \(why)", details: [ProblemDetail(code: "held-out", field: nil, message: why)])
         }
         // Pins matter to the solver, not to a move: a move is checked against where the other sessions are now.
         built.problem.pinned = []
         let problem = built.problem
         let defects = problem.defects()
         if !defects.isEmpty {
-            throw ServiceFailure(422, "invalid-problem", "Dữ liệu tuần \(r.week.iso) mâu thuẫn: \(defects.joined(separator: "; ")).")
+            throw ReviewError(.invalidProblem, "Dữ liệu tuần \(r.week.iso) mâu thuẫn: \(defects.joined(separator: "; ")).")
         }
         let sessions = try await store.read { tx in try await tx.sessions(district: self.district.id, week: r.week) }
         let others: [Assignment] = sessions.compactMap { s in
@@ -148,8 +148,8 @@ extension ReviewService {
         let names = Dictionary(uniqueKeysWithValues: built.requests.values.map { ($0.id, district.unit($0.unitId)?.name ?? $0.unitId) })
         let refusals = PlacementCheck.refusals(of: candidate, among: others, in: problem) { names[$0] }
         if !refusals.isEmpty {
-            throw ServiceFailure(
-                422, "move-refused", "Không xếp được buổi của \(unitName) như vậy (\(refusals.count) lý do):",
+            throw ReviewError(
+                .moveRefused, "Không xếp được buổi của \(unitName) như vậy (\(refusals.count) lý do):",
                 details: refusals.map { ProblemDetail(code: "hard-rule", field: nil, message: $0) })
         }
         let o = r.options[choice.option]
@@ -158,11 +158,11 @@ extension ReviewService {
 
     static func checkedReason(_ text: String) throws -> String {
         let reason = Text.trimmed(text, newlines: true)
-        if reason.count < 3 { throw ServiceFailure(422, "missing-reason", "Cần ghi lý do (ít nhất 3 ký tự): đơn vị và các đồng chí dự sẽ thấy lý do này.") }
+        if reason.count < 3 { throw ReviewError(.missingReason, "Cần ghi lý do (ít nhất 3 ký tự): đơn vị và các đồng chí dự sẽ thấy lý do này.") }
         if let bad = Text.forbiddenCharacter(in: reason, allowNewlines: false) {
-            throw ServiceFailure(422, bad.code, bad.message(field: "Lý do"))
+            throw ReviewError(bad.code, bad.message(field: "Lý do"))
         }
-        if reason.count > maxReasonLength { throw ServiceFailure(422, "too-long", "Lý do dài \(reason.count) ký tự, tối đa \(maxReasonLength).") }
+        if reason.count > maxReasonLength { throw ReviewError(.tooLong, "Lý do dài \(reason.count) ký tự, tối đa \(maxReasonLength).") }
         return Text.nfc(reason)
     }
 }

@@ -17,8 +17,8 @@ extension ReviewService {
             let answer = try await registerCounted(input, by: principal, idempotencyKey: key, admitLate: admitLate)
             ServiceMetrics.registration(district: district.id, refusal: nil)
             return answer
-        } catch let failure as ServiceFailure {
-            ServiceMetrics.registration(district: district.id, refusal: failure.body.code)
+        } catch let failure as ReviewError {
+            ServiceMetrics.registration(district: district.id, refusal: failure.code.rawValue)
             throw failure
         } catch {
             ServiceMetrics.registration(district: district.id, refusal: "error")
@@ -31,36 +31,36 @@ extension ReviewService {
         let unitId: String
         switch principal {
         case .unit(let id):
-            if let other = input.unit, other != id { throw ServiceFailure(403, "forbidden", "Mã truy cập của đơn vị \(id) không đăng ký được cho đơn vị khác ('\(Text.clip(other))').") }
-            if admitLate { throw ServiceFailure.officeOnly }
+            if let other = input.unit, other != id { throw ReviewError(.forbidden, "Mã truy cập của đơn vị \(id) không đăng ký được cho đơn vị khác ('\(Text.clip(other))').") }
+            if admitLate { throw ReviewError.officeOnly }
             unitId = id
         case .office:
-            guard let id = input.unit else { throw ServiceFailure(422, "missing-unit", "Văn phòng đăng ký thay đơn vị phải ghi rõ đơn vị (trường unit).") }
+            guard let id = input.unit else { throw ReviewError(.missingUnit, "Văn phòng đăng ký thay đơn vị phải ghi rõ đơn vị (trường unit).") }
             unitId = id
         }
         return try await idempotent(principal: principal, key: key, fingerprint: "register:\(admitLate):" + StoreTransaction.json(input)) { tx in
             let checked: RegistrationRules.Checked
             switch self.rules.check(input, unitId: unitId, now: now, admitLate: admitLate) {
             case .success(let c): checked = c
-            case .failure(let body): throw ServiceFailure(status: body.code == "unknown-unit" ? 404 : 422, body: body)
+            case .failure(let refusal): throw refusal
             }
             try await self.checkPredecessors(checked.after, unit: unitId, principal: principal, tx: tx)
             guard let slot = try await tx.freeSlot(district: self.district.id, campaign: checked.campaign.id, unit: unitId, kind: checked.kind) else {
                 let existing = try await tx.requests(district: self.district.id, unit: unitId, status: .open).filter { $0.kind == checked.kind && $0.campaignId == checked.campaign.id }
-                throw ServiceFailure(
-                    409, "duplicate",
-                    "Đơn vị đã có đăng ký \"\(checked.kind.vietnamese)\" đang mở trong \(checked.campaign.name) (\(existing.map(\.id).joined(separator: ", "))). Sửa đăng ký đó bằng reviewcal change, hoặc rút nó bằng reviewcal withdraw; cần thêm buổi thì liên hệ Văn phòng Huyện ủy.")
+                throw ReviewError(
+                    .duplicate, "Đơn vị đã có đăng ký \"\(checked.kind.vietnamese)\" đang mở trong \(checked.campaign.name) (\(existing.map(\.id).joined(separator: ", "))). Sửa đăng ký đó bằng reviewcal change, hoặc rút nó bằng reviewcal withdraw; cần thêm buổi thì liên hệ Văn phòng Huyện ủy.")
             }
             let request = ReviewRequest(
                 id: Secrets.identifier(prefix: "r-", length: 8), districtId: self.district.id, campaignId: checked.campaign.id, unitId: unitId,
                 kind: checked.kind, week: checked.week, options: checked.options, location: checked.location, draftSent: checked.draftSent,
                 contactName: checked.contactName, contactPhone: checked.contactPhone, note: checked.note, after: checked.after, status: .open,
                 admittedLate: admitLate && !checked.campaign.cutoff.isOpen(checked.week, at: now), createdAt: now, updatedAt: now, version: 1)
+            let orderWarnings = try await self.checkMemberReviewOrder(request, tx: tx)
             try await tx.insertRequest(request, slot: slot)
             try await tx.audit(self.auditEntry(
                 actor: principal.actor, action: request.admittedLate ? "request.create-late" : "request.create", entity: "request", id: request.id,
                 before: nil, after: StoreTransaction.json(request)))
-            return (201, StoreTransaction.json(self.view(request, session: nil, for: principal, warnings: checked.warnings)))
+            return (201, StoreTransaction.json(self.view(request, session: nil, for: principal, warnings: checked.warnings + orderWarnings)))
         }
     }
 
@@ -73,35 +73,33 @@ extension ReviewService {
         defer { feedCache.invalidate() }
         return try await idempotent(principal: principal, key: key, fingerprint: "change:\(id):" + StoreTransaction.json(input)) { tx in
             let old = try await self.visibleRequest(id, principal: principal, tx: tx)
-            guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút, không sửa được. Đăng ký mới bằng reviewcal register.") }
+            guard old.status == .open else { throw ReviewError(.withdrawn, "Đăng ký \(id) đã rút, không sửa được. Đăng ký mới bằng reviewcal register.") }
             var input = input
             input.unit = old.unitId
             let checked: RegistrationRules.Checked
             // The week's cutoff closes only what the schedule is built from: checked below, not by the rules.
             switch self.rules.check(input, unitId: old.unitId, now: now, admitLate: true, checkKindAllowed: input.kind != old.kind.rawValue) {
             case .success(let c): checked = c
-            case .failure(let body): throw ServiceFailure(status: 422, body: body)
+            case .failure(let refusal): throw refusal
             }
             let scheduling = checked.options != old.options || checked.week != old.week || checked.location != old.location || checked.after != old.after
             if !principal.isOffice, scheduling {
                 let window = checked.campaign.cutoff
                 if !window.isOpen(old.week, at: now) {
-                    throw ServiceFailure(
-                        422, "late",
-                        "Đăng ký cho \(old.week.vietnamese) đã khóa lúc \(window.closing(of: old.week).vietnamese): không đổi được thời gian, địa điểm hay thứ tự buổi nữa. Ngày gửi dự thảo, người liên hệ, số điện thoại và ghi chú vẫn sửa được. Liên hệ Văn phòng Huyện ủy nếu cần đổi lịch.")
+                    throw ReviewError(
+                        .late, "Đăng ký cho \(old.week.vietnamese) đã khóa lúc \(window.closing(of: old.week).vietnamese): không đổi được thời gian, địa điểm hay thứ tự buổi nữa. Ngày gửi dự thảo, người liên hệ, số điện thoại và ghi chú vẫn sửa được. Liên hệ Văn phòng Huyện ủy nếu cần đổi lịch.")
                 }
                 if !window.isOpen(checked.week, at: now) {
                     let first = window.firstOpenWeek(at: now)
-                    throw ServiceFailure(
-                        422, "late",
-                        "Đã hết hạn đăng ký cho \(checked.week.vietnamese): hạn chót là \(window.closing(of: checked.week).vietnamese). Tuần sớm nhất còn nhận đăng ký là \(first.vietnamese) (hạn \(window.closing(of: first).vietnamese)). Nếu cần tổ chức trong tuần đã khóa, liên hệ Văn phòng Huyện ủy.")
+                    throw ReviewError(
+                        .late, "Đã hết hạn đăng ký cho \(checked.week.vietnamese): hạn chót là \(window.closing(of: checked.week).vietnamese). Tuần sớm nhất còn nhận đăng ký là \(first.vietnamese) (hạn \(window.closing(of: first).vietnamese)). Nếu cần tổ chức trong tuần đã khóa, liên hệ Văn phòng Huyện ủy.")
                 }
             }
             if checked.kind != old.kind || checked.campaign.id != old.campaignId {
-                throw ServiceFailure(422, "kind-change", "Không đổi được loại kiểm điểm của một đăng ký. Rút đăng ký này (reviewcal withdraw \(id)) rồi đăng ký mới.")
+                throw ReviewError(.kindChange, "Không đổi được loại kiểm điểm của một đăng ký. Rút đăng ký này (reviewcal withdraw \(id)) rồi đăng ký mới.")
             }
             try await self.checkPredecessors(checked.after.filter { $0 != id }, unit: old.unitId, principal: principal, tx: tx)
-            if checked.after.contains(id) { throw ServiceFailure(422, "after-self", "Một đăng ký không thể phải diễn ra trước chính nó.") }
+            if checked.after.contains(id) { throw ReviewError(.afterSelf, "Một đăng ký không thể phải diễn ra trước chính nó.") }
             var new = old
             new.week = checked.week
             new.options = checked.options
@@ -113,12 +111,13 @@ extension ReviewService {
             new.after = checked.after
             new.updatedAt = now
             new.version += 1
+            let orderWarnings = try await self.checkMemberReviewOrder(new, tx: tx)
             try await tx.updateRequest(new)
             try await tx.bumpRevision(district: self.district.id)
             try await tx.audit(self.auditEntry(
                 actor: principal.actor, action: "request.change", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
             let session = try await tx.session(request: id, district: self.district.id)
-            return (200, StoreTransaction.json(self.view(new, session: session, for: principal, warnings: checked.warnings)))
+            return (200, StoreTransaction.json(self.view(new, session: session, for: principal, warnings: checked.warnings + orderWarnings)))
         }
     }
 
@@ -128,7 +127,7 @@ extension ReviewService {
         defer { feedCache.invalidate() }
         return try await store.write(serializedOn: district.id) { tx in
             let old = try await self.visibleRequest(id, principal: principal, tx: tx)
-            guard old.status == .open else { throw ServiceFailure(409, "withdrawn", "Đăng ký \(id) đã rút từ trước.") }
+            guard old.status == .open else { throw ReviewError(.withdrawn, "Đăng ký \(id) đã rút từ trước.") }
             var new = old
             new.status = .withdrawn
             new.updatedAt = now
@@ -169,8 +168,8 @@ extension ReviewService {
 
     /// Lets a unit hold `extra` more open requests of a kind in a campaign (office).
     public func allowExtra(unit: String, kind: ReviewKind, campaign: String, extra: Int, by actor: String) async throws {
-        guard district.unit(unit) != nil else { throw ServiceFailure(404, "unknown-unit", "Không có đơn vị '\(Text.clip(unit))'.") }
-        guard district.campaign(campaign) != nil else { throw ServiceFailure(404, "unknown-campaign", "Không có đợt '\(Text.clip(campaign))'.") }
+        guard district.unit(unit) != nil else { throw ReviewError(.unknownUnit, "Không có đơn vị '\(Text.clip(unit))'.") }
+        guard district.campaign(campaign) != nil else { throw ReviewError(.unknownCampaign, "Không có đợt '\(Text.clip(campaign))'.") }
         try await store.write(serializedOn: district.id) { tx in
             try await tx.setAllowance(district: self.district.id, campaign: campaign, unit: unit, kind: kind, extra: max(0, extra))
             try await tx.audit(self.auditEntry(actor: actor, action: "request.allow-extra", entity: "unit", id: unit, before: nil, after: "{\"kind\":\"\(kind.rawValue)\",\"extra\":\(extra)}"))
@@ -180,17 +179,17 @@ extension ReviewService {
     // MARK: Helpers
 
     func visibleRequest(_ id: String, principal: Principal, tx: StoreTransaction) async throws -> ReviewRequest {
-        guard let r = try await tx.request(id: id, district: district.id) else { throw ServiceFailure.requestNotFound(id) }
-        if case .unit(let unit) = principal, r.unitId != unit { throw ServiceFailure.requestNotFound(id) }
+        guard let r = try await tx.request(id: id, district: district.id) else { throw ReviewError.requestNotFound(id) }
+        if case .unit(let unit) = principal, r.unitId != unit { throw ReviewError.requestNotFound(id) }
         return r
     }
 
     func checkPredecessors(_ ids: [String], unit: String, principal: Principal, tx: StoreTransaction) async throws {
         for p in ids {
             guard let r = try await tx.request(id: p, district: district.id), principal.isOffice || r.unitId == unit else {
-                throw ServiceFailure(422, "unknown-predecessor", "Buổi phải diễn ra trước '\(Text.clip(p))' không phải một đăng ký của đơn vị. Xem mã đăng ký bằng: reviewcal list")
+                throw ReviewError(.unknownPredecessor, "Buổi phải diễn ra trước '\(Text.clip(p))' không phải một đăng ký của đơn vị. Xem mã đăng ký bằng: reviewcal list")
             }
-            if r.status != .open { throw ServiceFailure(422, "withdrawn-predecessor", "Buổi phải diễn ra trước \(p) đã bị rút.") }
+            if r.status != .open { throw ReviewError(.withdrawnPredecessor, "Buổi phải diễn ra trước \(p) đã bị rút.") }
         }
     }
 
@@ -198,13 +197,13 @@ extension ReviewService {
         principal: Principal, key: String?, fingerprint: String, _ body: @escaping @Sendable (StoreTransaction) async throws -> (Int, String)
     ) async throws -> Answer {
         if let key, key.isEmpty || key.count > 100 || !key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
-            throw ServiceFailure(400, "invalid-idempotency-key", "Khóa chống trùng (Idempotency-Key) phải là 1–100 ký tự ASCII, không có dấu cách.")
+            throw ReviewError(.invalidIdempotencyKey, "Khóa chống trùng (Idempotency-Key) phải là 1–100 ký tự ASCII, không có dấu cách.")
         }
         let print = Secrets.sha256(fingerprint)
         return try await store.write(serializedOn: district.id) { tx in
             if let key, let stored = try await tx.storedResponse(district: self.district.id, principal: principal.actor, key: key) {
                 guard stored.fingerprint == print else {
-                    throw ServiceFailure(422, "idempotency-key-reused", "Khóa chống trùng '\(key)' đã dùng cho một yêu cầu khác. Mỗi lần gửi mới cần một khóa mới.")
+                    throw ReviewError(.idempotencyKeyReused, "Khóa chống trùng '\(key)' đã dùng cho một yêu cầu khác. Mỗi lần gửi mới cần một khóa mới.")
                 }
                 return Answer(status: stored.status, body: stored.body)
             }
@@ -264,5 +263,39 @@ extension ReviewService {
             request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1,
             placement: placement.map { placementView($0, published: published) }, reason: reason, warnings: warnings,
             changeReason: session?.published?.reason, pending: pending, pendingCancellation: pendingCancellation)
+    }
+
+    /// Rule IV.5 at registration (``Precedence``): the Standing Committee's collective review may not be in an earlier
+    /// week than a member's own review at the member's home unit, nor such a review in a later week than the Standing
+    /// Committee's. The order within one week is the schedule's. A member whose own review is not registered yet is a
+    /// warning on the Standing Committee's request: it will be scheduled only after it, once registered.
+    func checkMemberReviewOrder(_ request: ReviewRequest, tx: StoreTransaction) async throws -> [String] {
+        let precedence = Precedence(district: district)
+        let isCommittee = Precedence.isStandingCommitteeReview(request)
+        guard isCommittee || (Precedence.memberReviewKinds.contains(request.kind) && !precedence.members(reviewingAt: request.unitId).isEmpty) else {
+            return []
+        }
+        let open = try await tx.requests(district: district.id, status: .open).filter { $0.id != request.id && $0.campaignId == request.campaignId }
+        if isCommittee {
+            let before = precedence.predecessors(of: request, among: open)
+            for p in before {
+                guard case .memberAtHomeUnit = p.rule, let other = open.first(where: { $0.id == p.requestId }), other.week > request.week else { continue }
+                throw ReviewError(
+                    .memberReviewFirst,
+                    "Buổi kiểm điểm tập thể Ban Thường vụ không thể ở \(request.week.vietnamese): \(precedence.reason(p)), mà buổi đó (\(other.id)) đăng ký ở \(other.week.vietnamese). Chọn tuần không sớm hơn \(other.week.vietnamese), hoặc đề nghị đơn vị đổi buổi của mình sớm hơn.")
+            }
+            let covered = Set(before.compactMap { p -> String? in if case .memberAtHomeUnit(let m, _) = p.rule { m } else { nil } })
+            return district.members.filter { $0.homeUnit != nil && !covered.contains($0.id) }.map { m in
+                let unit = district.unit(m.homeUnit ?? "")?.name ?? (m.homeUnit ?? "")
+                return "Chưa có đăng ký kiểm điểm của đồng chí \(m.name) tại \(unit) (quy định IV.5): buổi của Ban Thường vụ chỉ được xếp sau buổi đó."
+            }
+        }
+        for (committee, member) in precedence.successors(of: request, among: open) where committee.week < request.week {
+            let unit = district.unit(request.unitId)?.name ?? request.unitId
+            throw ReviewError(
+                .memberReviewFirst,
+                "Buổi này không thể ở \(request.week.vietnamese): theo quy định IV.5, đồng chí \(member.name) kiểm điểm tại \(unit) trước khi Ban Thường vụ kiểm điểm tập thể, mà buổi của Ban Thường vụ (\(committee.id)) đăng ký ở \(committee.week.vietnamese). Chọn tuần không muộn hơn \(committee.week.vietnamese), hoặc liên hệ Văn phòng Huyện ủy.")
+        }
+        return []
     }
 }

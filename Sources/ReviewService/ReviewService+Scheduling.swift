@@ -41,9 +41,8 @@ extension ReviewService {
             let open = Set(try await store.read { tx in try await tx.requests(district: self.district.id, week: week, status: .open) }.map(\.id))
             let unknown = release.subtracting(open).sorted()
             if !unknown.isEmpty {
-                throw ServiceFailure(
-                    422, "unknown-release",
-                    "Không có đăng ký \(unknown.map { "'\(Text.clip($0))'" }.joined(separator: ", ")) đang mở trong \(week.vietnamese): --release chỉ cho dời buổi của tuần đang xếp, chưa có gì thay đổi. Xem mã đăng ký bằng: reviewcal schedule show --week \(week.iso)")
+                throw ReviewError(
+                    .unknownRelease, "Không có đăng ký \(unknown.map { "'\(Text.clip($0))'" }.joined(separator: ", ")) đang mở trong \(week.vietnamese): --release chỉ cho dời buổi của tuần đang xếp, chưa có gì thay đổi. Xem mã đăng ký bằng: reviewcal schedule show --week \(week.iso)")
             }
         }
         let built = try await buildProblem(week: week, release: release)
@@ -55,9 +54,8 @@ extension ReviewService {
             for (index, pin) in problem.pinned.enumerated().reversed() {
                 defects = defects.replacingOccurrences(of: "pinned[\(index)]", with: "buổi ghim \(pin.request)")
             }
-            throw ServiceFailure(
-                422, "invalid-problem",
-                "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(defects). Bỏ ghim bằng reviewcal schedule unpin, hoặc cho dời bằng --release.")
+            throw ReviewError(
+                .invalidProblem, "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(defects). Bỏ ghim bằng reviewcal schedule unpin, hoặc cho dời bằng --release.")
         }
         let solution: Solution
         let started = ContinuousClock.now
@@ -66,7 +64,7 @@ extension ReviewService {
             ServiceMetrics.solverRun(district: district.id, seconds: (ContinuousClock.now - started).seconds, score: solution.score)
         } catch {
             ServiceMetrics.solverRun(district: district.id, seconds: (ContinuousClock.now - started).seconds, score: nil)
-            throw ServiceFailure(422, "infeasible", "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (reviewcal schedule unpin).")
+            throw ReviewError(.infeasible, "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (reviewcal schedule unpin).")
         }
         let now = clock.now()
         return try await store.write(serializedOn: district.id) { tx in
@@ -135,7 +133,7 @@ extension ReviewService {
     /// Pins a session: the next runs keep it exactly as proposed now, or at the given option, member and team.
     public func pin(request: String, option: Int?, member: String??, team: String?, by actor: String, expectedVersion: String? = nil) async throws {
         try await store.write(serializedOn: district.id) { tx in
-            guard let r = try await tx.request(id: request, district: self.district.id) else { throw ServiceFailure.requestNotFound(request) }
+            guard let r = try await tx.request(id: request, district: self.district.id) else { throw ReviewError.requestNotFound(request) }
             try await self.checkVersion(expectedVersion, week: r.week, tx: tx)
             var s = try await tx.session(request: request, district: self.district.id)
                 ?? Session(requestId: request, districtId: self.district.id, week: r.week, proposal: nil, reason: nil, pinned: false, published: nil)
@@ -144,19 +142,19 @@ extension ReviewService {
             if option != nil || team != nil || member != nil {
                 let index = option ?? p?.option ?? 0
                 guard r.options.indices.contains(index) else {
-                    throw ServiceFailure(422, "invalid-option", "Đăng ký \(request) chỉ có \(r.options.count) phương án (chọn từ 1 đến \(r.options.count)).")
+                    throw ReviewError(.invalidOption, "Đăng ký \(request) chỉ có \(r.options.count) phương án (chọn từ 1 đến \(r.options.count)).")
                 }
-                guard let teamId = team ?? p?.team else { throw ServiceFailure(422, "missing-team", "Cần chỉ định tổ công tác (--team) cho buổi chưa được xếp.") }
-                guard let t = self.district.team(teamId) else { throw ServiceFailure(404, "unknown-team", "Không có tổ công tác '\(Text.clip(teamId))'.") }
+                guard let teamId = team ?? p?.team else { throw ReviewError(.missingTeam, "Cần chỉ định tổ công tác (--team) cho buổi chưa được xếp.") }
+                guard let t = self.district.team(teamId) else { throw ReviewError(.unknownTeam, "Không có tổ công tác '\(Text.clip(teamId))'.") }
                 guard let unit = self.district.unit(r.unitId), t.blocs.contains(unit.bloc) else {
-                    throw ServiceFailure(422, "wrong-bloc", "\(t.name) không theo dõi khối của đơn vị này.")
+                    throw ReviewError(.wrongBloc, "\(t.name) không theo dõi khối của đơn vị này.")
                 }
                 let memberId: String? = member ?? p?.member
-                if let memberId, self.district.member(memberId) == nil { throw ServiceFailure(404, "unknown-member", "Không có UVBTV '\(Text.clip(memberId))'.") }
+                if let memberId, self.district.member(memberId) == nil { throw ReviewError(.unknownMember, "Không có UVBTV '\(Text.clip(memberId))'.") }
                 let o = r.options[index]
                 p = Placement(option: index, start: o.start, end: o.end, member: memberId, team: teamId)
             }
-            guard p != nil else { throw ServiceFailure(422, "nothing-to-pin", "Buổi \(request) chưa có lịch dự kiến: chỉ định --option và --team để ghim.") }
+            guard p != nil else { throw ReviewError(.nothingToPin, "Buổi \(request) chưa có lịch dự kiến: chỉ định --option và --team để ghim.") }
             s.proposal = p
             s.reason = nil
             s.pinned = true
@@ -169,7 +167,7 @@ extension ReviewService {
     public func unpin(request: String, by actor: String, expectedVersion: String? = nil) async throws {
         try await store.write(serializedOn: district.id) { tx in
             guard var s = try await tx.session(request: request, district: self.district.id), s.pinned else {
-                throw ServiceFailure(404, "not-pinned", "Buổi \(request) không được ghim.")
+                throw ReviewError(.notPinned, "Buổi \(request) không được ghim.")
             }
             try await self.checkVersion(expectedVersion, week: s.week, tx: tx)
             let before = StoreTransaction.json(s)

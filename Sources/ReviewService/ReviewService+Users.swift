@@ -23,7 +23,7 @@ extension ReviewService {
             districtId: district.id, login: login, name: name, role: role, createdAt: now, createdBy: actor, passwordChangedAt: now, disabledAt: nil)
         try await store.write(serializedOn: district.id) { tx in
             guard try await tx.insertOfficeUser(user, passwordHash: hash) else {
-                throw ServiceFailure(409, "user-exists", "Đã có tài khoản '\(login)'. Đổi mật khẩu bằng: reviewcal admin user password \(login)")
+                throw ReviewError(.userExists, "Đã có tài khoản '\(login)'. Đổi mật khẩu bằng: reviewcal admin user password \(login)")
             }
             try await tx.audit(self.auditEntry(actor: actor, action: "user.add", entity: "user", id: login, before: nil, after: StoreTransaction.json(user)))
         }
@@ -104,52 +104,52 @@ extension ReviewService {
         }
         if let lockedUntil { throw Self.locked(until: lockedUntil, now: now) }
         if found?.user.disabledAt != nil && ok {
-            throw ServiceFailure(403, "user-disabled", "Tài khoản '\(login)' đã bị khóa bởi Văn phòng. Liên hệ người quản trị để mở lại.")
+            throw ReviewError(.userDisabled, "Tài khoản '\(login)' đã bị khóa bởi Văn phòng. Liên hệ người quản trị để mở lại.")
         }
         throw Self.wrongSignIn
     }
 
     // MARK: Checks
 
-    static let wrongSignIn = ServiceFailure(401, "wrong-sign-in", "Sai tên đăng nhập hoặc mật khẩu. Sau \(signInAttempts) lần sai liên tiếp, tài khoản tạm khóa \(Int(signInLock / 60)) phút.")
+    static let wrongSignIn = ReviewError(.wrongSignIn, "Sai tên đăng nhập hoặc mật khẩu. Sau \(signInAttempts) lần sai liên tiếp, tài khoản tạm khóa \(Int(signInLock / 60)) phút.")
 
-    static func locked(until: Date, now: Date) -> ServiceFailure {
+    static func locked(until: Date, now: Date) -> ReviewError {
         let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        return ServiceFailure(429, "sign-in-locked", "Đăng nhập sai quá \(signInAttempts) lần: tài khoản tạm khóa, thử lại sau \(minutes) phút.")
+        return ReviewError(.signInLocked, "Đăng nhập sai quá \(signInAttempts) lần: tài khoản tạm khóa, thử lại sau \(minutes) phút.")
     }
 
-    static func unknownUser(_ login: String) -> ServiceFailure {
-        ServiceFailure(404, "unknown-user", "Không có tài khoản '\(Text.clip(login))'. Xem danh sách: reviewcal admin user list")
+    static func unknownUser(_ login: String) -> ReviewError {
+        ReviewError(.unknownUser, "Không có tài khoản '\(Text.clip(login))'. Xem danh sách: reviewcal admin user list")
     }
 
     static func checkedLogin(_ text: String) throws -> String {
         let login = text.trimmingCharacters(in: .whitespaces)
         guard !login.isEmpty, login.count <= 64, login.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "-._".contains($0)) }) else {
-            throw ServiceFailure(
-                422, "invalid-login", "Tên đăng nhập '\(Text.clip(text))' chỉ gồm chữ thường không dấu a-z, chữ số và - . _ (tối đa 64 ký tự), ví dụ thu-ha.")
+            throw ReviewError(
+                .invalidLogin, "Tên đăng nhập '\(Text.clip(text))' chỉ gồm chữ thường không dấu a-z, chữ số và - . _ (tối đa 64 ký tự), ví dụ thu-ha.")
         }
         return login
     }
 
     static func checkedName(_ text: String) throws -> String {
         let name = Text.trimmed(text)
-        if name.isEmpty { throw ServiceFailure(422, "missing-name", "Cần họ tên của người dùng (--name).") }
+        if name.isEmpty { throw ReviewError(.missingName, "Cần họ tên của người dùng (--name).") }
         if let bad = Text.forbiddenCharacter(in: name, allowNewlines: false) {
-            throw ServiceFailure(422, bad.code, bad.message(field: "Họ tên"))
+            throw ReviewError(bad.code, bad.message(field: "Họ tên"))
         }
-        if name.count > 120 { throw ServiceFailure(422, "too-long", "Họ tên dài \(name.count) ký tự, tối đa 120.") }
+        if name.count > 120 { throw ReviewError(.tooLong, "Họ tên dài \(name.count) ký tự, tối đa 120.") }
         return Text.nfc(name)
     }
 
     static func checkPassword(_ password: String, login: String) throws {
         if password.count < minimumPasswordLength {
-            throw ServiceFailure(422, "weak-password", "Mật khẩu cần ít nhất \(minimumPasswordLength) ký tự.")
+            throw ReviewError(.weakPassword, "Mật khẩu cần ít nhất \(minimumPasswordLength) ký tự.")
         }
         // bcrypt reads at most 72 bytes: a longer password would be cut without anyone knowing.
-        if password.utf8.count > 72 { throw ServiceFailure(422, "long-password", "Mật khẩu dài quá 72 byte (khoảng 72 chữ không dấu).") }
-        if password.lowercased() == login.lowercased() { throw ServiceFailure(422, "weak-password", "Mật khẩu không được trùng tên đăng nhập.") }
+        if password.utf8.count > 72 { throw ReviewError(.longPassword, "Mật khẩu dài quá 72 byte (khoảng 72 chữ không dấu).") }
+        if password.lowercased() == login.lowercased() { throw ReviewError(.weakPassword, "Mật khẩu không được trùng tên đăng nhập.") }
         if let bad = Text.forbiddenCharacter(in: password, allowNewlines: false) {
-            throw ServiceFailure(422, bad.code, bad.message(field: "Mật khẩu"))
+            throw ReviewError(bad.code, bad.message(field: "Mật khẩu"))
         }
     }
 

@@ -46,7 +46,7 @@ public final class ReviewService: Sendable {
     /// Issues a token for a unit (or the office when `unit` is nil); returns the record and the secret, shown once.
     public func issueToken(unit: String?, label: String, by actor: String) async throws -> (APIToken, String) {
         if let unit, district.unit(unit) == nil {
-            throw ServiceFailure(404, "unknown-unit", "Không có đơn vị '\(Text.clip(unit))' trong \(district.name).")
+            throw ReviewError(.unknownUnit, "Không có đơn vị '\(Text.clip(unit))' trong \(district.name).")
         }
         let secret = Secrets.token(prefix: unit == nil ? "rco_" : "rcu_")
         let record = APIToken(
@@ -67,7 +67,7 @@ public final class ReviewService: Sendable {
             try await tx.audit(self.auditEntry(actor: actor, action: "token.revoke", entity: "token", id: id, before: nil, after: nil))
             return true
         }
-        if !done { throw ServiceFailure(404, "not-found", "Không có mã truy cập còn hiệu lực với số hiệu '\(Text.clip(id))'. Xem: reviewcal admin token list") }
+        if !done { throw ReviewError(.notFound, "Không có mã truy cập còn hiệu lực với số hiệu '\(Text.clip(id))'. Xem: reviewcal admin token list") }
     }
 
     /// Every token record of the district.
@@ -77,13 +77,13 @@ public final class ReviewService: Sendable {
 
     /// Who a bearer token belongs to; throws 401 when unknown or revoked.
     public func authenticate(_ secret: String?) async throws -> Principal {
-        guard let secret, !secret.isEmpty, secret.count < 200 else { throw ServiceFailure.unauthenticated }
+        guard let secret, !secret.isEmpty, secret.count < 200 else { throw ReviewError.unauthenticated }
         let hash = Secrets.sha256(secret)
         guard let token = try await store.read({ tx in try await tx.token(hash: hash) }), token.districtId == district.id else {
-            throw ServiceFailure.unauthenticated
+            throw ReviewError.unauthenticated
         }
         if token.revokedAt != nil {
-            throw ServiceFailure(401, "token-revoked", "Mã truy cập này đã bị thu hồi. Liên hệ Văn phòng Huyện ủy để được cấp mã mới.")
+            throw ReviewError(.tokenRevoked, "Mã truy cập này đã bị thu hồi. Liên hệ Văn phòng Huyện ủy để được cấp mã mới.")
         }
         return token.role == .office ? .office(token.subject) : .unit(token.subject)
     }

@@ -113,9 +113,8 @@ extension ReviewService {
     func checkVersion(_ expected: String?, week: ISOWeek, tx: StoreTransaction) async throws {
         guard let expected else { return }
         if try await tx.weekSnapshot(district: district.id, week: week).fingerprint != expected {
-            throw ServiceFailure(
-                409, "week-changed",
-                "\(week.vietnamese.capitalizedFirst) đã thay đổi từ khi bạn mở trang (có người khác vừa xếp lịch, sửa hoặc đăng ký). Thao tác chưa được lưu: hãy tải lại trang, xem lại rồi làm lại.")
+            throw ReviewError(
+                .weekChanged, "\(week.vietnamese.capitalizedFirst) đã thay đổi từ khi bạn mở trang (có người khác vừa xếp lịch, sửa hoặc đăng ký). Thao tác chưa được lưu: hãy tải lại trang, xem lại rồi làm lại.")
         }
     }
 }

@@ -150,15 +150,6 @@ public struct StoreTransaction: Sendable {
         return requests.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// How many open requests a unit has of a kind in a campaign.
-    public func openRequestCount(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int {
-        let rows = try await db.raw("""
-            SELECT COUNT(*) AS n FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
-            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue) AND status = 'open'
-            """).all()
-        return try rows.first?.decode(column: "n", as: Int.self) ?? 0
-    }
-
     /// The lowest free slot for a new open request, given the office's allowance.
     public func freeSlot(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int? {
         // One statement: the allowance (marked -1) and the slots in use.
@@ -313,11 +304,8 @@ public struct StoreTransaction: Sendable {
     /// The last good copy of an owner's calendar (`member:m01`, `team:to-01`): its source, when fetched, and the text.
     public func calendarCopy(district: String, owner: String) async throws -> (source: String, fetchedAt: Date, body: String)? {
         let rows = try await db.raw("SELECT source, fetched_at, body FROM calendar_copies WHERE district_id = \(bind: district) AND owner = \(bind: owner)").all()
-        return try rows.first.flatMap { row in
-            Timestamp.date(try row.decode(column: "fetched_at", as: String.self)).map {
-                (try! row.decode(column: "source", as: String.self), $0, try! row.decode(column: "body", as: String.self))
-            }
-        }
+        guard let row = rows.first, let fetchedAt = Timestamp.date(try row.decode(column: "fetched_at", as: String.self)) else { return nil }
+        return (try row.decode(column: "source", as: String.self), fetchedAt, try row.decode(column: "body", as: String.self))
     }
 
     /// Keeps a good copy of an owner's calendar.

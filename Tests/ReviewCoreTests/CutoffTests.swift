@@ -4,8 +4,7 @@ import Testing
 @testable import ReviewCore
 
 /// The weekly cutoff (Thursday 15:00 of the week before, Vietnam time), to the second, whatever the process's zone.
-@Suite(.serialized)
-struct CutoffTests {
+@Suite struct CutoffTests {
     let window = RegistrationWindow.standard
     let zone = CampaignZone.vietnam
 
@@ -16,35 +15,27 @@ struct CutoffTests {
 
     func week(_ text: String) -> ISOWeek { ISOWeek(iso: text)! }
 
-    /// Runs `body` with the process's TZ set to `tz`, then restores it.
-    func withProcessZone(_ tz: String, _ body: () throws -> Void) rethrows {
-        let old = ProcessInfo.processInfo.environment["TZ"]
-        setenv("TZ", tz, 1)
-        tzset()
-        NSTimeZone.resetSystemTimeZone()
-        defer {
-            if let old { setenv("TZ", old, 1) } else { unsetenv("TZ") }
-            tzset()
-            NSTimeZone.resetSystemTimeZone()
-        }
-        try body()
-    }
-
-    @Test(arguments: ["UTC", "America/New_York", "Asia/Ho_Chi_Minh", "Pacific/Kiritimati"])
-    func thursdayAt1500ClosesNextWeek(tz: String) {
-        withProcessZone(tz) {
-            #expect(TimeZone.current.identifier == tz || tz == "UTC")
-            // 2023-W49's Thursday is 7 December; it closes 2023-W50.
-            let before = vn("2023-12-07T14:59", 59)
-            let at = vn("2023-12-07T15:00", 0)
-            #expect(window.isOpen(week("2023-W50"), at: before))
-            #expect(!window.isOpen(week("2023-W50"), at: at))
-            #expect(window.firstOpenWeek(at: before) == week("2023-W50"))
-            #expect(window.firstOpenWeek(at: at) == week("2023-W51"))
-            // The instant itself: 08:00:00 UTC.
-            #expect(at.timeIntervalSince1970 == 1_701_936_000)
-            #expect(window.closingInstant(of: week("2023-W50")) == at)
-        }
+    /// The cutoff is Thursday 15:00 of the zone passed in, to the second; the process's own zone is never read
+    /// (`scripts/test.sh` also runs these tests in a process started in New York's zone).
+    @Test(arguments: [
+        ("Asia/Ho_Chi_Minh", 1_701_936_000), ("UTC", 1_701_961_200), ("America/New_York", 1_701_979_200),
+        ("Pacific/Kiritimati", 1_701_910_800),
+    ])
+    func thursdayAt1500ClosesNextWeek(tz: String, closesAt: Int) throws {
+        let zone = try #require(CampaignZone(identifier: tz))
+        let window = RegistrationWindow(weekday: 4, time: LocalTime(hour: 15, minute: 0)!, zone: zone)
+        // 2023-W49's Thursday is 7 December; it closes 2023-W50 at 15:00 of the campaign's zone.
+        let at = zone.instant(LocalDateTime(iso: "2023-12-07T15:00")!)
+        let before = at.addingTimeInterval(-1)
+        #expect(at.timeIntervalSince1970 == TimeInterval(closesAt))
+        #expect(window.closingInstant(of: week("2023-W50")) == at)
+        #expect(window.isOpen(week("2023-W50"), at: before))
+        #expect(!window.isOpen(week("2023-W50"), at: at))
+        #expect(window.firstOpenWeek(at: before) == week("2023-W50"))
+        #expect(window.firstOpenWeek(at: at) == week("2023-W51"))
+        // The local time of those instants, read back in the same zone, is 14:59:59 and 15:00:00.
+        #expect(zone.local(before).dateTime.iso == "2023-12-07T14:59" && zone.local(before).second == 59)
+        #expect(zone.local(at).dateTime.iso == "2023-12-07T15:00" && zone.local(at).second == 0)
     }
 
     @Test func sundayNightAndMondayMorning() {

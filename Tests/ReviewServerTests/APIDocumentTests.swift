@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import ReviewServer
+import ReviewTestSupport
 import Testing
 import Yams
 

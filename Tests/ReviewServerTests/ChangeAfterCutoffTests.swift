@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// After the weekly cutoff a unit still changes its request's draft date, contact, phone and note (as
@@ -49,16 +50,16 @@ import Testing
             _ = try await world.service.change(
                 id: id, .init(kind: "cap-uy", options: [Self.tuesday], contactName: "Lê Văn Tâm"), by: unit, idempotencyKey: nil)
         } throws: { e in
-            guard let f = e as? ServiceFailure, f.body.code == "late" else { return false }
-            return f.body.message.contains("đã khóa lúc Thứ Năm 07/12/2023 15:00")
-                && f.body.message.contains("Ngày gửi dự thảo, người liên hệ, số điện thoại và ghi chú vẫn sửa được")
+            guard let f = e as? ReviewError, f.code.rawValue == "late" else { return false }
+            return f.message.contains("đã khóa lúc Thứ Năm 07/12/2023 15:00")
+                && f.message.contains("Ngày gửi dự thảo, người liên hệ, số điện thoại và ghi chú vẫn sửa được")
         }
         // Nor the place.
         await #expect {
             _ = try await world.service.change(
                 id: id, .init(kind: "cap-uy", options: [Self.wednesday, Self.thursday], location: "ubnd-huyen", contactName: "Lê Văn Tâm"),
                 by: unit, idempotencyKey: nil)
-        } throws: { e in (e as? ServiceFailure)?.body.code == "late" }
+        } throws: { e in (e as? ReviewError)?.code.rawValue == "late" }
         #expect(try await stored(world, id) == before)
 
         // 15:00:00: the draft date, contact, phone and note change, through the service…
@@ -105,8 +106,8 @@ import Testing
         await #expect {
             _ = try await world.service.change(id: id, .init(kind: "cap-uy", options: [Self.tuesday], draftSent: "2023-12-07"), by: unit, idempotencyKey: nil)
         } throws: { e in
-            guard let f = e as? ServiceFailure, f.body.code == "late" else { return false }
-            return f.body.message.contains("Tuần sớm nhất còn nhận đăng ký là")
+            guard let f = e as? ReviewError, f.code.rawValue == "late" else { return false }
+            return f.message.contains("Tuần sớm nhất còn nhận đăng ký là")
         }
         #expect(try await stored(world, id).week == ISOWeek(iso: "2023-W51"))
     }

@@ -8,6 +8,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Two districts on one deployment (one database, one feed key), chosen by host name: nothing of one reaches the

@@ -6,6 +6,7 @@ import ReviewClient
 import ReviewCore
 import ReviewServer
 import ReviewService
+import ReviewTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)

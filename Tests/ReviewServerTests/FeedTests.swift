@@ -9,6 +9,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Feed serving: caching headers, 304, HEAD, gzip on request, 404 and 410; content through reschedule and cancel.

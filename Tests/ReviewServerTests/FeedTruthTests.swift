@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Feeds that never show stale data: every change reaches a client that revalidates, Last-Modified is the feed's own

@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Input that never gets through half-checked: invisible and direction-changing characters refused in every text
@@ -25,8 +26,8 @@ import Testing
 
     func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
-    func error(_ buffer: ByteBuffer) -> APIErrorBody {
-        (try? JSONDecoder().decode(APIErrorBody.self, from: Data(buffer.readableBytesView))) ?? APIErrorBody(code: "", message: "")
+    func error(_ buffer: ByteBuffer) -> ReviewError {
+        (try? JSONDecoder().decode(ReviewError.self, from: Data(buffer.readableBytesView))) ?? ReviewError(ErrorCode(rawValue: ""), "")
     }
 
     func count(_ world: TestWorld) async throws -> Int {
@@ -49,8 +50,8 @@ import Testing
                 do {
                     _ = try await world.service.register(input, by: .office("vp"), idempotencyKey: nil)
                     Issue.record("U+\(String(scalar.value, radix: 16)) in \(field.name) was accepted")
-                } catch let failure as ServiceFailure {
-                    let detail = try #require(failure.body.details.first { $0.field == field.name }, "\(failure.body)")
+                } catch let failure as ReviewError {
+                    let detail = try #require(failure.details.first { $0.field == field.name }, "\(failure)")
                     #expect(detail.code == "invisible-character")
                     #expect(detail.message.contains("ký tự ẩn U+"), "\(detail.message)")
                 }
@@ -72,13 +73,13 @@ import Testing
         defer { Task { await world.close() } }
         let rlo = "\u{202E}"
         await #expect { try await world.service.addUser(login: "thu-ha", name: "Lê Thu\(rlo) Hà", role: .office, password: "mật khẩu đủ dài 123", by: "office:vp") } throws: {
-            ($0 as? ServiceFailure)?.body.code == "invisible-character" && ($0 as? ServiceFailure)?.body.message.hasPrefix("Họ tên") == true
+            ($0 as? ReviewError)?.code.rawValue == "invisible-character" && ($0 as? ReviewError)?.message.hasPrefix("Họ tên") == true
         }
         await #expect { try await world.service.addNote(unit: "cb-ban-to-chuc", text: "Đã nhắc\u{200B}", by: "office:vp") } throws: {
-            ($0 as? ServiceFailure)?.body.code == "invisible-character" && ($0 as? ServiceFailure)?.body.message.hasPrefix("Ghi chú") == true
+            ($0 as? ReviewError)?.code.rawValue == "invisible-character" && ($0 as? ReviewError)?.message.hasPrefix("Ghi chú") == true
         }
         await #expect { try await world.service.cancel(request: "r-none", reason: "Đổi lịch\u{2066} vì họp", by: "office:vp") } throws: {
-            ($0 as? ServiceFailure)?.body.code == "invisible-character" && ($0 as? ServiceFailure)?.body.message.hasPrefix("Lý do") == true
+            ($0 as? ReviewError)?.code.rawValue == "invisible-character" && ($0 as? ReviewError)?.message.hasPrefix("Lý do") == true
         }
         #expect(try await world.service.users().isEmpty)
     }
@@ -145,7 +146,7 @@ import Testing
                 try await client.execute(uri: "/v1/requests", method: .post, headers: with("application/json"), body: body(text)) { r in
                     #expect(r.status == .badRequest, "\(text)")
                     let e = error(r.body)
-                    #expect(e.code == code, "\(text)")
+                    #expect(e.code.rawValue == code, "\(text)")
                     #expect(e.message.contains("'\(key)'"), "\(e.message)")
                     #expect(e.details.first?.field == key)
                 }

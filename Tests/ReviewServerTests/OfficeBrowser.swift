@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// A browser for the office's pages in tests: keeps cookies, reads each page's form token, submits forms.

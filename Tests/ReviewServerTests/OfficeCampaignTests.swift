@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// The campaign page (progress, deadlines at risk, counts, marking held and dossiers, notes, filters), the feed

@@ -239,11 +239,11 @@ import Testing
                                         ("thu-ha", "mat-khau-dai-2", "user-exists")] {
             await #expect {
                 _ = try await o.service.addUser(login: login, name: "Lan", role: .office, password: password, by: "office:test")
-            } throws: { ($0 as? ServiceFailure)?.body.code == code }
+            } throws: { ($0 as? ReviewError)?.code.rawValue == code }
         }
         await #expect {
             _ = try await o.service.addUser(login: "lan", name: "Lan\nHai", role: .office, password: "mat-khau-dai", by: "office:test")
-        } throws: { ($0 as? ServiceFailure)?.body.code == "control-character" }
+        } throws: { ($0 as? ReviewError)?.code.rawValue == "control-character" }
         #expect(try await o.service.users().map(\.login) == ["thu-ha"])
     }
 }

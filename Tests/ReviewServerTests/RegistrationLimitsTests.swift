@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// What a unit may register: the review kinds of its unit kind (`registrableKinds`), time options that make sense (no
@@ -23,12 +24,12 @@ import Testing
     }
 
     /// The refusal `body` ends with, as the API answers it.
-    func refusal(_ body: () async throws -> Void) async -> APIErrorBody? {
+    func refusal(_ body: () async throws -> Void) async -> ReviewError? {
         do {
             try await body()
             return nil
-        } catch let f as ServiceFailure {
-            return f.body
+        } catch let f as ReviewError {
+            return f
         } catch {
             Issue.record("unexpected \(error)")
             return nil
@@ -60,7 +61,7 @@ import Testing
                 body: ByteBuffer(data: try e.encode(input))
             ) { r in
                 #expect(r.status == .unprocessableContent)
-                let body = try JSONDecoder().decode(APIErrorBody.self, from: Data(r.body.readableBytesView))
+                let body = try JSONDecoder().decode(ReviewError.self, from: Data(r.body.readableBytesView))
                 #expect(body.code == "kind-not-allowed")
                 #expect(body.message.contains("Chi bộ Ban Tổ chức Huyện ủy (Chi bộ cơ quan) không đăng ký được \"Kiểm điểm tập thể Ban Thường vụ Huyện ủy\""))
                 #expect(body.message.contains("đăng ký được: cap-uy (Kiểm điểm tập thể cấp ủy, tổ chức đảng), dang-vien"))
@@ -117,7 +118,7 @@ import Testing
         let world = try await TestWorld.make(at: "2023-12-07T10:00", backend: backend)
         defer { Task { await world.close() } }
         let unit = Principal.unit("cb-ban-to-chuc")
-        func refused(_ options: [OptionInput]) async -> APIErrorBody? {
+        func refused(_ options: [OptionInput]) async -> ReviewError? {
             await refusal { try await register(world, .init(kind: "cap-uy", options: options, draftSent: "2023-12-07"), by: unit) }
         }
         let twice = await refused([Self.w50a, Self.w50b, Self.w50a])

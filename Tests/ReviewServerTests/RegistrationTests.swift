@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Every registration rule and error path, through the HTTP API.
@@ -27,8 +28,8 @@ import Testing
     }
 
     /// The error body of an answer; an empty one (failing every check on it) when it is not one.
-    func error(_ buffer: ByteBuffer) -> APIErrorBody {
-        (try? JSONDecoder().decode(APIErrorBody.self, from: Data(buffer.readableBytesView))) ?? APIErrorBody(code: "", message: "")
+    func error(_ buffer: ByteBuffer) -> ReviewError {
+        (try? JSONDecoder().decode(ReviewError.self, from: Data(buffer.readableBytesView))) ?? ReviewError(ErrorCode(rawValue: ""), "")
     }
 
     /// The request view of an answer, if it is one.
@@ -145,7 +146,7 @@ import Testing
         await #expect {
             _ = try await world.service.register(early, by: .office("vp"), idempotencyKey: nil, admitLate: true)
         } throws: { e in
-            (e as? ServiceFailure)?.body.code == "lead-time" && (e as? ServiceFailure)?.body.message.contains("sớm nhất là ngày 13/12/2023") == true
+            (e as? ReviewError)?.code.rawValue == "lead-time" && (e as? ReviewError)?.message.contains("sớm nhất là ngày 13/12/2023") == true
         }
     }
 
@@ -176,7 +177,7 @@ import Testing
                 try await client.execute(uri: "/v1/requests", method: .post, headers: headers(token), body: body(input)) { r in
                     #expect(r.status.code == 422, "\(code)")
                     let e = error(r.body)
-                    let codes = [e.code] + e.details.map(\.code)
+                    let codes = [e.code.rawValue] + e.details.map(\.code)
                     #expect(codes.contains(code), "\(code): \(e)")
                     #expect(e.description.contains(text), "\(code): \(e)")
                 }
@@ -202,7 +203,7 @@ import Testing
             let holiday = RegistrationInput(kind: "cap-uy", options: [.init(start: "2027-01-01T07:30", end: "2027-01-01T11:30")], draftSent: "2026-12-20")
             try await client.execute(uri: "/v1/requests", method: .post, headers: headers(token), body: body(holiday)) { r in
                 let e = error(r.body)
-                #expect(([e.code] + e.details.map(\.code)).contains("holiday"))
+                #expect(([e.code.rawValue] + e.details.map(\.code)).contains("holiday"))
                 #expect(e.description.contains("Tết Dương lịch"))
             }
         }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ReviewServer
 import ReviewService
+import ReviewTestSupport
 import Testing
 
 #if canImport(Glibc)

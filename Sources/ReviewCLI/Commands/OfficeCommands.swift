@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellCommands
 import Foundation
 import ReviewCore
 import ReviewService
@@ -168,7 +169,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             let w = try parseWeek(week)
             try await local.withService { service in
                 let views = try await runOffice { try await service.list(for: .office(local.actor), week: w, includeWithdrawn: false) }
-                if json { return printJSON(views) }
+                if json { return try printJSON(views) }
                 for v in views { print(describe(v)) }
                 if views.isEmpty { print("Chưa có đăng ký nào cho \(w.vietnamese).") }
             }
@@ -206,7 +207,7 @@ struct FeedsCommand: AsyncParsableCommand {
                 let links = try await runOffice { try await service.ensureFeedTokens(by: local.officeActor) }
                 let webcal = baseURL.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://")
                 if json {
-                    return printJSON(links.map { FeedLinkView(kind: $0.kind.rawValue, subject: $0.subject, name: $0.ownerName, https: baseURL + $0.path, webcal: webcal + $0.path) })
+                    return try printJSON(links.map { FeedLinkView(kind: $0.kind.rawValue, subject: $0.subject, name: $0.ownerName, https: baseURL + $0.path, webcal: webcal + $0.path) })
                 }
                 for l in links {
                     print("\(l.kind.rawValue)\t\(l.subject)\t\(l.ownerName)\n\t\(baseURL)\(l.path)\n\t\(webcal)\(l.path)")
@@ -294,7 +295,7 @@ struct Admin: AsyncParsableCommand {
 
             func run() async throws {
                 try await local.withService { service in
-                    if json { return printJSON(try await service.tokens()) }
+                    if json { return try printJSON(try await service.tokens()) }
                     for t in try await service.tokens() {
                         let state = t.revokedAt.map { "đã thu hồi \(Timestamp.string($0))" } ?? "hiệu lực"
                         print("\(t.id)\t\(t.role.rawValue)\t\(t.subject)\t\(t.label)\t\(state)")
@@ -351,7 +352,7 @@ struct Admin: AsyncParsableCommand {
             try await local.withService { service in
                 var entries = try await service.auditTrail(filter: AuditFilter(unit: unit, week: w, user: user, action: action)).reversed() as [AuditEntry]
                 if let id { entries = entries.filter { $0.entityId == id } }
-                if json { return printJSON(entries) }
+                if json { return try printJSON(entries) }
                 for e in entries {
                     print("\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)")
                 }

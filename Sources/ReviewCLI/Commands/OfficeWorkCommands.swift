@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellCommands
 import Foundation
 import ReviewCore
 import ReviewServer
@@ -127,7 +128,7 @@ struct ProgressCommand: AsyncParsableCommand {
                     filtered.units = units
                     try writeOut(filtered.csv(district: service.district, separator: format == "csv" ? .comma : .semicolon).bytes, to: out)
                 case "json":
-                    printJSON(units.map { u in
+                    try printJSON(units.map { u in
                         UnitProgressView(unit: u.unit.id, name: u.unit.name, status: u.stage.code, requests: u.sessions.map(\.request.id), notes: u.notes.map(\.text))
                     })
                 default:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellCommands
 import Foundation
 import Hummingbird
 import Logging

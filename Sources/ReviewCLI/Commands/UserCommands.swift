@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellCommands
 import Foundation
 import ReviewService
 import ReviewStore
@@ -37,7 +38,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await local.withService { service in
                 let users = try await service.users()
-                if json { return printJSON(users) }
+                if json { return try printJSON(users) }
                 if users.isEmpty { print("Chưa có tài khoản nào. Tạo bằng: reviewcal admin user add TÊN --name \"Họ tên\"") }
                 for u in users {
                     let state = u.disabledAt.map { "đã khóa \(service.district.zone.local($0).dateTime.vietnamese)" } ?? "hoạt động"

@@ -55,6 +55,18 @@ public struct Campaign: Sendable, Hashable {
         deadlines.filter { $0.appliesTo.contains(kind) }.min { $0.date < $1.date }
     }
 
+    /// Rule IV.1: the draft report reaches the member in charge and the work team's leader at least `leadDays` days
+    /// before the session. The earliest start of a session whose draft was sent on `draftSent`: 00:00 of that day plus
+    /// the lead days. Registration, the week's scheduling problem (`notBefore`) and the feeds all read it here.
+    public func earliestStart(draftSent: LocalDate) -> LocalDateTime {
+        LocalDateTime(date: draftSent.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!)
+    }
+
+    /// The last day the draft may be sent for a session on `date` (rule IV.1, the inverse of ``earliestStart(draftSent:)``).
+    public func latestDraftDate(forSessionOn date: LocalDate) -> LocalDate {
+        date.adding(days: -leadDays)
+    }
+
     /// The holiday on a date, if any.
     public func holiday(on date: LocalDate) -> Holiday? {
         holidays.first { $0.date == date }

@@ -50,13 +50,13 @@ public struct RegistrationRules: Sendable {
     /// `checkKindAllowed: false` skips whether the unit's kind may register the review kind (a stored request keeps its kind).
     public func check(
         _ input: RegistrationInput, unitId: String, now: Date, admitLate: Bool = false, checkKindAllowed: Bool = true
-    ) -> Result<Checked, APIErrorBody> {
+    ) -> Result<Checked, ReviewError> {
         var problems: [ProblemDetail] = []
         func fail(_ code: String, _ field: String?, _ message: String) {
             problems.append(ProblemDetail(code: code, field: field, message: message))
         }
         guard let unit = district.unit(unitId) else {
-            return .failure(APIErrorBody(code: "unknown-unit", message: "Không có đơn vị '\(Text.clip(unitId))' trong \(district.name). Kiểm tra lại mã đơn vị."))
+            return .failure(ReviewError(.unknownUnit, "Không có đơn vị '\(Text.clip(unitId))' trong \(district.name). Kiểm tra lại mã đơn vị."))
         }
         let kind = ReviewKind(rawValue: input.kind)
         if kind == nil {
@@ -121,11 +121,11 @@ public struct RegistrationRules: Sendable {
             fail("mixed-weeks", "options[\(i)]", "Phương án \(i + 1) (\(o)) không cùng tuần với phương án 1 (\(week.vietnamese)). Mọi phương án phải trong cùng một tuần; đăng ký riêng cho tuần khác.")
         }
         guard let campaign = district.campaign(meantFor: options[0].start.date) else {
-            return .failure(APIErrorBody(code: "no-campaign", message: "Không có đợt kiểm điểm nào trong thời gian \(options[0]).", details: problems))
+            return .failure(ReviewError(.noCampaign, "Không có đợt kiểm điểm nào trong thời gian \(options[0]).", details: problems))
         }
         for (i, o) in options.enumerated() {
             problems += checkOption(o, index: i, kind: kind, campaign: campaign)
-            if let draftSent, let earliest = ReviewRequest.notBefore(draftSent: draftSent, leadDays: campaign.leadDays), o.start < earliest {
+            if let draftSent, case let earliest = campaign.earliestStart(draftSent: draftSent), o.start < earliest {
                 fail("lead-time", "options[\(i)].start", "Phương án \(i + 1) (\(o)) quá sớm: dự thảo báo cáo gửi ngày \(draftSent.vietnamese) phải đến đồng chí UVBTV phụ trách và tổ trưởng tổ công tác ít nhất \(campaign.leadDays) ngày trước buổi kiểm điểm, nên sớm nhất là ngày \(earliest.date.vietnamese).")
             }
         }
@@ -206,7 +206,7 @@ public struct RegistrationRules: Sendable {
         let trimmed = Text.trimmed(value)
         if trimmed.isEmpty { return nil }
         if let bad = Text.forbiddenCharacter(in: trimmed, allowNewlines: multiline) {
-            problems.append(.init(code: bad.code, field: field, message: bad.message(field: label)))
+            problems.append(.init(code: bad.code.rawValue, field: field, message: bad.message(field: label)))
         }
         if trimmed.count > max {
             problems.append(.init(code: "too-long", field: field, message: "\(label) dài \(trimmed.count) ký tự, tối đa \(max)."))
@@ -222,12 +222,12 @@ public struct RegistrationRules: Sendable {
         return phone
     }
 
-    private func summary(_ problems: [ProblemDetail]) -> APIErrorBody {
+    private func summary(_ problems: [ProblemDetail]) -> ReviewError {
         if problems.count == 1 {
-            return APIErrorBody(code: problems[0].code, message: problems[0].message, details: problems)
+            return ReviewError(ErrorCode(rawValue: problems[0].code), problems[0].message, details: problems)
         }
         let code = Set(problems.map(\.code)).count == 1 ? problems[0].code : "invalid-request"
-        return APIErrorBody(code: code, message: "Đăng ký chưa hợp lệ (\(problems.count) lỗi):", details: problems)
+        return ReviewError(ErrorCode(rawValue: code), "Đăng ký chưa hợp lệ (\(problems.count) lỗi):", details: problems)
     }
 
     static func dayList(_ days: Set<Int>) -> String {
@@ -236,9 +236,3 @@ public struct RegistrationRules: Sendable {
     }
 }
 
-extension ReviewRequest {
-    /// 00:00 of the draft date plus the lead days.
-    public static func notBefore(draftSent: LocalDate, leadDays: Int) -> LocalDateTime? {
-        LocalDateTime(date: draftSent.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!)
-    }
-}

@@ -40,7 +40,7 @@ struct AuditPageController {
             await kit.guarded(context) {
                 kit.pages.page("audit", try await page(context, request))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được nhật ký", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được nhật ký", message: f.message)
             }
         }
     }
@@ -65,7 +65,7 @@ struct AuditPageController {
         var week: ISOWeek?
         if let text = param("tuan") {
             guard let w = ISOWeek(iso: text) else {
-                throw ServiceFailure(400, "invalid-week", "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2026-W50).")
+                throw ReviewError(.invalidWeek, "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2026-W50).")
             }
             week = w
         }

@@ -109,7 +109,7 @@ struct CampaignPageController {
             await kit.guarded(context) {
                 kit.pages.page("campaign", try await page(context, request: request))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tiến độ", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tiến độ", message: f.message)
             }
         }
         group.post("campaign/sessions/:id/held") { _, context in
@@ -160,7 +160,7 @@ struct CampaignPageController {
 
     static func date(_ text: String?) throws -> LocalDate? {
         guard let text, !text.isEmpty else { return nil }
-        guard let d = LocalDate(iso: text) else { throw ServiceFailure(422, "invalid-date", "Ngày '\(Text.clip(text))' không hợp lệ (YYYY-MM-DD).") }
+        guard let d = LocalDate(iso: text) else { throw ReviewError(.invalidDate, "Ngày '\(Text.clip(text))' không hợp lệ (YYYY-MM-DD).") }
         return d
     }
 

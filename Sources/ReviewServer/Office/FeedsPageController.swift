@@ -45,7 +45,7 @@ struct FeedsPageController {
             await kit.guarded(context) {
                 kit.pages.page("feeds", try await listPage(context))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được", message: f.message)
             }
         }
         group.post("feeds/issue-missing") { _, context in
@@ -61,7 +61,7 @@ struct FeedsPageController {
             await kit.guarded(context) {
                 kit.pages.page("feed", try await detailPage(context))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không có lịch này", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không có lịch này", message: f.message)
             }
         }
         group.post("feeds/:kind/:subject/rotate") { _, context in
@@ -72,7 +72,7 @@ struct FeedsPageController {
                     "/office/feeds/\(kind.rawValue)/\(subject)",
                     flash: "Đã cấp đường dẫn mới. Đường dẫn cũ đã ngừng hoạt động: gửi đường dẫn hoặc mã QR mới cho người dùng lịch này.", context)
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không đổi được", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không đổi được", message: f.message)
             }
         }
     }
@@ -81,7 +81,7 @@ struct FeedsPageController {
         let kindText = context.parameters.get("kind") ?? ""
         let subject = context.parameters.get("subject") ?? ""
         guard let kind = FeedToken.Kind(rawValue: kindText) else {
-            throw ServiceFailure(404, "unknown-feed", "Không có loại lịch '\(Text.clip(kindText))'.")
+            throw ReviewError(.unknownFeed, "Không có loại lịch '\(Text.clip(kindText))'.")
         }
         return (kind, subject)
     }
@@ -115,7 +115,7 @@ struct FeedsPageController {
     func detailPage(_ context: OfficeRequestContext) async throws -> FeedPage {
         let (kind, subject) = try parse(context)
         guard let entry = try await service.feedDirectory().first(where: { $0.kind == kind && $0.subject == subject }) else {
-            throw ServiceFailure(404, "unknown-feed", "Không có lịch '\(kind.rawValue)/\(Text.clip(subject))' trong huyện.")
+            throw ReviewError(.unknownFeed, "Không có lịch '\(kind.rawValue)/\(Text.clip(subject))' trong huyện.")
         }
         let feed = row(entry)
         let identity = context.identity

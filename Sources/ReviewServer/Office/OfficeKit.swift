@@ -68,20 +68,20 @@ struct OfficeKit: Sendable {
         do {
             return try URLEncodedFormDecoder().decode(type, from: context.formText)
         } catch {
-            throw ServiceFailure(400, "invalid-form", "Biểu mẫu thiếu trường hoặc có giá trị không đọc được. Tải lại trang rồi điền lại.")
+            throw ReviewError(.invalidForm, "Biểu mẫu thiếu trường hoặc có giá trị không đọc được. Tải lại trang rồi điền lại.")
         }
     }
 
     /// The error box of a refusal.
-    static func errorBox(_ f: ServiceFailure, reload: String? = nil) -> Chrome.ErrorBox {
-        let details = f.body.details.count > 1 || (f.body.details.first.map { $0.message != f.body.message } ?? false) ? f.body.details.map(\.message) : []
+    static func errorBox(_ f: ReviewError, reload: String? = nil) -> Chrome.ErrorBox {
+        let details = f.details.count > 1 || (f.details.first.map { $0.message != f.message } ?? false) ? f.details.map(\.message) : []
         return Chrome.ErrorBox(
-            title: f.body.code == "week-changed" ? "Tuần đã thay đổi" : "Chưa thực hiện được", message: f.body.message, details: details,
-            reload: f.body.code == "week-changed" ? reload : nil)
+            title: f.code == .weekChanged ? "Tuần đã thay đổi" : "Chưa thực hiện được", message: f.message, details: details,
+            reload: f.code == .weekChanged ? reload : nil)
     }
 
     /// The HTTP status of a refusal.
-    static func status(_ f: ServiceFailure) -> HTTPResponse.Status { .init(code: f.status) }
+    static func status(_ f: ReviewError) -> HTTPResponse.Status { f.status }
 
     /// A page with only a title and a message (errors, refusals outside a page).
     static func plainPage(
@@ -94,10 +94,10 @@ struct OfficeKit: Sendable {
     }
 
     /// Runs a page's handler: refusals become the page the handler builds with the error, anything unexpected a 500.
-    func guarded(_ context: OfficeRequestContext, _ body: () async throws -> Response, onRefusal: (ServiceFailure) async throws -> Response) async -> Response {
+    func guarded(_ context: OfficeRequestContext, _ body: () async throws -> Response, onRefusal: (ReviewError) async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let f as ServiceFailure {
+        } catch let f as ReviewError {
             do {
                 return try await onRefusal(f)
             } catch {
@@ -110,8 +110,8 @@ struct OfficeKit: Sendable {
 
     /// The page of an error no handler expected.
     func failure(_ context: OfficeRequestContext, _ error: any Error) -> Response {
-        if let f = error as? ServiceFailure {
-            return Self.plainPage(pages, service, context, status: Self.status(f), title: "Chưa thực hiện được", message: f.body.message)
+        if let f = error as? ReviewError {
+            return Self.plainPage(pages, service, context, status: Self.status(f), title: "Chưa thực hiện được", message: f.message)
         }
         if case StoreError.busy = error {
             return Self.plainPage(pages, service, context, status: .serviceUnavailable, title: "Máy chủ đang bận", message: "Chưa lưu được. Thử lại sau giây lát.")
@@ -126,7 +126,7 @@ struct OfficeKit: Sendable {
     func week(_ context: OfficeRequestContext) throws -> ISOWeek {
         let text = context.parameters.get("week") ?? ""
         guard let w = ISOWeek(iso: text) else {
-            throw ServiceFailure(404, "invalid-week", "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2026-W50).")
+            throw ReviewError(.invalidWeek, "Tuần '\(Text.clip(text))' không đúng dạng YYYY-Www (ví dụ 2026-W50).", status: 404)
         }
         return w
     }

@@ -41,7 +41,7 @@ struct OutputsController {
                 let draft = request.uri.queryParameters.get("ban") == "du-kien"
                 return kit.pages.page("print", printPage(board, draft: draft))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không in được", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không in được", message: f.message)
             }
         }
         group.get("weeks/:week/export.csv") { request, context in
@@ -50,7 +50,7 @@ struct OutputsController {
                 let board = try await service.weekBoard(week: week)
                 return Self.csv(board.csv(district: service.district, separator: Self.separator(request)), name: "lich-kiem-diem-\(week.iso).csv")
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không xuất được", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không xuất được", message: f.message)
             }
         }
         group.get("campaign/export.csv") { request, context in
@@ -58,7 +58,7 @@ struct OutputsController {
                 let progress = try await service.campaignProgress(campaign: request.uri.queryParameters.get("dot").map { String($0) })
                 return Self.csv(progress.csv(district: service.district, separator: Self.separator(request)), name: "tien-do-\(progress.campaign.id).csv")
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không xuất được", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không xuất được", message: f.message)
             }
         }
     }

@@ -41,7 +41,7 @@ struct SignInController {
             let form: SignInForm
             do {
                 form = try kit.form(SignInForm.self, context)
-            } catch let f as ServiceFailure {
+            } catch let f as ReviewError {
                 return signInPage(context, next: nil, login: "", notice: nil, error: OfficeKit.errorBox(f), status: .badRequest)
             }
             let next = Self.safeNext(form.next)
@@ -54,9 +54,9 @@ struct SignInController {
                 var response = OfficeKit.redirect(next ?? "/office")
                 response.setCookie(Cookie(name: OfficeAuthMiddleware.signInCookie, value: "", maxAge: 0, path: "/office", secure: kit.office.secure, sameSite: .lax))
                 return response
-            } catch let f as ServiceFailure {
+            } catch let f as ReviewError {
                 return signInPage(
-                    context, next: next, login: String(form.login.prefix(64)), notice: nil, error: .init(title: "Chưa đăng nhập được", message: f.body.message, details: [], reload: nil),
+                    context, next: next, login: String(form.login.prefix(64)), notice: nil, error: .init(title: "Chưa đăng nhập được", message: f.message, details: [], reload: nil),
                     status: OfficeKit.status(f))
             } catch {
                 return kit.failure(context, error)

@@ -191,7 +191,7 @@ struct WeekPageController {
             await kit.guarded(context) {
                 kit.pages.page("week", try await weekPage(context, week: try kit.week(context)))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.message)
             }
         }
         group.post("weeks/:week/run") { _, context in
@@ -230,14 +230,14 @@ struct WeekPageController {
             await kit.guarded(context) {
                 kit.pages.page("week-requests", try await requestsPage(context, week: try kit.week(context)))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.message)
             }
         }
         group.get("weeks/:week/sessions/:id") { _, context in
             await kit.guarded(context) {
                 kit.pages.page("session", try await sessionPage(context, week: try kit.week(context), id: context.parameters.get("id") ?? ""))
             } onRefusal: { f in
-                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được buổi", message: f.body.message)
+                OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được buổi", message: f.message)
             }
         }
         group.post("weeks/:week/sessions/:id/move") { _, context in
@@ -426,7 +426,7 @@ struct WeekPageController {
     ) async throws -> SessionPage {
         let board = try await service.weekBoard(week: week)
         guard let row = board.rows.first(where: { $0.request.id == id }) else {
-            throw ServiceFailure(404, "not-found", "Không có đăng ký '\(Text.clip(id))' trong \(week.vietnamese).")
+            throw ReviewError(.notFound, "Không có đăng ký '\(Text.clip(id))' trong \(week.vietnamese).")
         }
         let r = row.request
         let current = row.proposal ?? row.published?.placement

@@ -1,6 +1,7 @@
 import Foundation
 import ReviewCore
 import ReviewService
+import ReviewTestSupport
 import Testing
 
 /// `schedule export-problem` prints the week's problem in the scheduling contract's JSON, byte for byte as recorded.

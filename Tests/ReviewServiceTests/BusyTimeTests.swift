@@ -1,6 +1,7 @@
 import Foundation
 import ReviewCore
 import ReviewService
+import ReviewTestSupport
 import Testing
 
 /// Busy time read from a member's own calendar keeps the scheduler off it; an unreadable calendar is reported

@@ -13,7 +13,7 @@ public enum Text {
         /// `U+202E`.
         public var codePoint: String { "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4) }
         /// The error code: `invisible-character` or `control-character`.
-        public var code: String { isInvisible ? "invisible-character" : "control-character" }
+        public var code: ErrorCode { isInvisible ? .invisibleCharacter : .controlCharacter }
         /// `U+202E`, as older messages quote it.
         public var description: String { codePoint }
 

@@ -2,6 +2,7 @@ import Foundation
 import ReviewCore
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Backup and restore on each database, and from one to the other: fill, back up, wipe, restore, everything equal —

@@ -5,17 +5,17 @@ import PostgresKit
 /// The database a test uses: a new SQLite file, or a new database on the PostgreSQL server named by the environment
 /// variable `REVIEWCAL_TEST_POSTGRES` (`postgres://user@host:port/db`), so that the same tests run on both stores
 /// (`scripts/test.sh` starts a throwaway server and runs them on PostgreSQL too when it is installed).
-enum TestDatabase {
+public enum TestDatabase {
     /// The PostgreSQL server to use, if any.
-    static var postgresServer: String? {
+    public static var postgresServer: String? {
         ProcessInfo.processInfo.environment["REVIEWCAL_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The backends to run a storage test on: SQLite always, PostgreSQL when a server is given.
-    static var backends: [String] { postgresServer == nil ? ["sqlite"] : ["sqlite", "postgres"] }
+    public static var backends: [String] { postgresServer == nil ? ["sqlite"] : ["sqlite", "postgres"] }
 
     /// A store URL for a new, empty database of `backend`, with files under `directory`.
-    static func makeURL(_ backend: String = postgresServer == nil ? "sqlite" : "postgres", in directory: URL) async throws -> String {
+    public static func makeURL(_ backend: String = postgresServer == nil ? "sqlite" : "postgres", in directory: URL) async throws -> String {
         guard backend == "postgres", let server = postgresServer else {
             return directory.appendingPathComponent("data/reviewcal.sqlite").path
         }
@@ -27,7 +27,7 @@ enum TestDatabase {
     }
 
     /// Drops a database made by ``makeURL(_:in:)`` (nothing to do for SQLite: its folder is removed).
-    static func drop(_ url: String) async {
+    public static func drop(_ url: String) async {
         guard let server = postgresServer, url.hasPrefix("postgres"), let name = URLComponents(string: url)?.path.dropFirst() else { return }
         try? await admin(server) { db in try await db.raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name)) WITH (FORCE)").run() }
     }

@@ -2,6 +2,7 @@ import Foundation
 import ReviewCore
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// The weekly workflow: run, pin, publish, re-run without moving what was published, order of reviews.
@@ -52,8 +53,8 @@ import Testing
         await #expect {
             _ = try await world.service.runSchedule(week: w50, by: "office:vp")
         } throws: { e in
-            guard let f = e as? ServiceFailure, f.body.code == "invalid-problem" else { return false }
-            return f.body.message.contains("buổi ghim \(a)") && f.body.message.contains("buổi ghim \(b)") && !f.body.message.contains("pinned[")
+            guard let f = e as? ReviewError, f.code.rawValue == "invalid-problem" else { return false }
+            return f.message.contains("buổi ghim \(a)") && f.message.contains("buổi ghim \(b)") && !f.message.contains("pinned[")
         }
         try await world.service.unpin(request: b, by: "office:vp")
         // Unpinned, the other session cannot have the bloc's only team at that time: it waits, with a reason.

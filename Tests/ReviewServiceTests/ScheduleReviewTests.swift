@@ -2,6 +2,7 @@ import Foundation
 import ReviewCore
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// What the office reviews before publishing: `schedule show` puts the pending proposal beside the published session,
@@ -89,8 +90,8 @@ import Testing
         await #expect {
             _ = try await world.service.runSchedule(week: w50, by: "office:vp", release: [a, "r-khongco"])
         } throws: { e in
-            guard let f = e as? ServiceFailure, f.body.code == "unknown-release" else { return false }
-            return f.body.message.contains("'r-khongco'") && !f.body.message.contains("'\(a)'")
+            guard let f = e as? ReviewError, f.code.rawValue == "unknown-release" else { return false }
+            return f.message.contains("'r-khongco'") && !f.message.contains("'\(a)'")
         }
         #expect(try await sessions(world) == pinned)
         #expect(try await runs() == runsBefore)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReviewClient
-import ReviewCore
+import ReviewAPI
 
 /// Server and token for the cells' commands: flags, then environment, then the saved login.
 struct RemoteOptions: ParsableArguments {
@@ -40,21 +40,16 @@ func remote<T>(_ body: () async throws(ClientError) -> T) async throws -> T {
     }
 }
 
-func printJSON(_ value: some Encodable) {
-    let e = JSONEncoder()
-    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    e.dateEncodingStrategy = .iso8601
-    // Views are plain Codable values.
-    print(String(decoding: try! e.encode(value), as: UTF8.self))
-}
-
-func describe(_ v: RequestView) -> String {
+/// How the command line prints a request.
+public func describe(_ v: RequestView) -> String {
     v.text
 }
 
 /// `reviewcal login`.
-struct Login: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lưu địa chỉ máy chủ và mã truy cập của đơn vị (một lần).")
+public struct Login: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(abstract: "Lưu địa chỉ máy chủ và mã truy cập của đơn vị (một lần).")
 
     @Option(help: "Địa chỉ máy chủ, ví dụ http://127.0.0.1:8080.")
     var server: String
@@ -62,7 +57,7 @@ struct Login: AsyncParsableCommand {
     @Option(help: "Mã truy cập do Văn phòng Huyện ủy cấp.")
     var token: String
 
-    func run() async throws {
+    public func run() async throws {
         let client = try RemoteOptions(server: server, token: token).client()
         let who = try await remote { () async throws(ClientError) in try await client.whoAmI() }
         let path = ClientSettings.defaultPath()
@@ -85,16 +80,18 @@ extension RemoteOptions {
 }
 
 /// `reviewcal status`.
-struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Xem đơn vị đăng nhập, hạn đăng ký tuần tới và tình trạng các đăng ký.")
+public struct Status: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(abstract: "Xem đơn vị đăng nhập, hạn đăng ký tuần tới và tình trạng các đăng ký.")
     @OptionGroup var remoteOptions: RemoteOptions
 
-    func run() async throws {
+    public func run() async throws {
         let client = try remoteOptions.client()
         let who = try await remote { () async throws(ClientError) in try await client.whoAmI() }
         let views = try await remote { () async throws(ClientError) in try await client.list() }
         if remoteOptions.json {
-            printJSON(views)
+            try printJSON(views)
             return
         }
         print("\(who.name) — \(who.district)")
@@ -105,8 +102,10 @@ struct Status: AsyncParsableCommand {
 }
 
 /// `reviewcal register`.
-struct Register: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Register: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         abstract: "Đăng ký lịch kiểm điểm (trước 15:00 thứ Năm của tuần trước).",
         discussion: """
             Ví dụ: reviewcal register --kind cap-uy --option 2023-12-12T07:30-11:30 --option 2023-12-13T13:30-17:00 --draft-sent 2023-12-08
@@ -129,11 +128,11 @@ struct Register: AsyncParsableCommand {
     @Option(help: "Đơn vị (chỉ Văn phòng đăng ký thay).") var unit: String?
     @Flag(help: "Văn phòng: nhận vào tuần đã khóa.") var admitLate = false
 
-    func validate() throws {
+    public func validate() throws {
         if options.isEmpty || options.count > 3 { throw ValidationError("Cần từ 1 đến 3 --option.") }
     }
 
-    func run() async throws {
+    public func run() async throws {
         let client = try remoteOptions.client()
         var parsed: [OptionInput] = []
         var week: ISOWeek?
@@ -153,7 +152,7 @@ struct Register: AsyncParsableCommand {
             contactPhone: phone, note: note, after: after.isEmpty ? nil : after)
         let key = UUID().uuidString
         let view = try await remote { () async throws(ClientError) in try await client.register(input, idempotencyKey: key, admitLate: admitLate) }
-        if remoteOptions.json { printJSON(view) } else { print("Đã đăng ký.\n" + describe(view)) }
+        if remoteOptions.json { try printJSON(view) } else { print("Đã đăng ký.\n" + describe(view)) }
     }
 }
 
@@ -189,37 +188,43 @@ enum OptionText {
 }
 
 /// `reviewcal list`.
-struct ListRequests: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Liệt kê các đăng ký của đơn vị.")
+public struct ListRequests: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "list", abstract: "Liệt kê các đăng ký của đơn vị.")
     @OptionGroup var remoteOptions: RemoteOptions
     @Option(help: "Chỉ tuần này (YYYY-Www).") var week: String?
 
-    func run() async throws {
+    public func run() async throws {
         let client = try remoteOptions.client()
         let w = try week.map(parseWeek)
         let views = try await remote { () async throws(ClientError) in try await client.list(week: w) }
-        if remoteOptions.json { printJSON(views); return }
+        if remoteOptions.json { try printJSON(views); return }
         if views.isEmpty { print("Chưa có đăng ký nào.") }
         for v in views { print(describe(v)) }
     }
 }
 
 /// `reviewcal show`.
-struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Xem một đăng ký và việc Văn phòng đã xếp lịch.")
+public struct Show: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(abstract: "Xem một đăng ký và việc Văn phòng đã xếp lịch.")
     @OptionGroup var remoteOptions: RemoteOptions
     @Argument(help: "Mã đăng ký, ví dụ r-k3m9x2qa.") var id: String
 
-    func run() async throws {
+    public func run() async throws {
         let client = try remoteOptions.client()
         let v = try await remote { () async throws(ClientError) in try await client.show(id: id) }
-        if remoteOptions.json { printJSON(v) } else { print(describe(v)) }
+        if remoteOptions.json { try printJSON(v) } else { print(describe(v)) }
     }
 }
 
 /// `reviewcal change`.
-struct Change: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sửa một đăng ký (thời gian, địa điểm khi tuần còn mở; ngày gửi dự thảo, người liên hệ, số điện thoại, ghi chú bất cứ lúc nào, kể cả sau hạn).")
+public struct Change: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(abstract: "Sửa một đăng ký (thời gian, địa điểm khi tuần còn mở; ngày gửi dự thảo, người liên hệ, số điện thoại, ghi chú bất cứ lúc nào, kể cả sau hạn).")
     @OptionGroup var remoteOptions: RemoteOptions
     @Argument(help: "Mã đăng ký.") var id: String
     @Option(name: .customLong("option"), help: "Phương án thời gian mới (thay toàn bộ).") var options: [String] = []
@@ -229,7 +234,7 @@ struct Change: AsyncParsableCommand {
     @Option(help: "Số điện thoại.") var phone: String?
     @Option(help: "Ghi chú.") var note: String?
 
-    func run() async throws {
+    public func run() async throws {
         let client = try remoteOptions.client()
         let current = try await remote { () async throws(ClientError) in try await client.show(id: id) }.request
         var parsed = current.options.map { OptionInput(start: $0.start.iso, end: $0.end.iso) }
@@ -247,19 +252,21 @@ struct Change: AsyncParsableCommand {
             contactPhone: phone ?? current.contactPhone, note: note ?? current.note, after: current.after)
         let key = UUID().uuidString
         let v = try await remote { () async throws(ClientError) in try await client.change(id: id, input, idempotencyKey: key) }
-        if remoteOptions.json { printJSON(v) } else { print("Đã sửa.\n" + describe(v)) }
+        if remoteOptions.json { try printJSON(v) } else { print("Đã sửa.\n" + describe(v)) }
     }
 }
 
 /// `reviewcal withdraw`.
-struct Withdraw: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rút một đăng ký (vẫn được lưu lại; buổi đã công bố sẽ bị hủy trên lịch).")
+public struct Withdraw: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(abstract: "Rút một đăng ký (vẫn được lưu lại; buổi đã công bố sẽ bị hủy trên lịch).")
     @OptionGroup var remoteOptions: RemoteOptions
     @Argument(help: "Mã đăng ký.") var id: String
 
-    func run() async throws {
+    public func run() async throws {
         let client = try remoteOptions.client()
         let v = try await remote { () async throws(ClientError) in try await client.withdraw(id: id) }
-        if remoteOptions.json { printJSON(v) } else { print("Đã rút.\n" + describe(v)) }
+        if remoteOptions.json { try printJSON(v) } else { print("Đã rút.\n" + describe(v)) }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ReviewCore
 import SQLKit
+import ReviewTestSupport
 import Testing
 
 @testable import ReviewStore

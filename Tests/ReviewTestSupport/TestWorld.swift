@@ -5,23 +5,23 @@ import ReviewService
 import ReviewStore
 
 /// A service over the sample district and a fresh SQLite database in a temporary directory.
-struct TestWorld {
-    let directory: URL
-    let service: ReviewService
-    let clock: AdjustableClock
+public struct TestWorld: Sendable {
+    public let directory: URL
+    public let service: ReviewService
+    public let clock: AdjustableClock
     /// The store's URL (a new SQLite file, or a new PostgreSQL database: ``TestDatabase``).
-    let storeURL: String
+    public let storeURL: String
 
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The sample district of the repository.
-    static func sampleDistrict() throws -> District {
+    public static func sampleDistrict() throws -> District {
         try ConfigLoader.load(directory: repoRoot.appendingPathComponent("config"))
     }
 
     /// A world whose clock reads `local` (Vietnam time, `YYYY-MM-DDTHH:MM`) plus `second`.
     /// `backend` picks the store (``TestDatabase/backends``); by default PostgreSQL when a server is given, else SQLite.
-    static func make(at local: String, second: Int = 0, backend: String? = nil, adjust: (inout District) -> Void = { _ in }) async throws -> TestWorld {
+    public static func make(at local: String, second: Int = 0, backend: String? = nil, adjust: (inout District) -> Void = { _ in }) async throws -> TestWorld {
         var district = try sampleDistrict()
         adjust(&district)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-test-\(UUID().uuidString)")
@@ -37,11 +37,11 @@ struct TestWorld {
     }
 
     /// Moves the clock to a Vietnam wall-clock time.
-    func set(_ local: String, second: Int = 0) {
+    public func set(_ local: String, second: Int = 0) {
         clock.set(service.district.zone.instant(LocalDateTime(iso: local)!, second: second))
     }
 
-    func close() async {
+    public func close() async {
         try? await service.store.close()
         await TestDatabase.drop(storeURL)
         try? FileManager.default.removeItem(at: directory)
@@ -49,6 +49,7 @@ struct TestWorld {
 }
 
 /// A base clock that does not move, so that test times are exact.
-struct FrozenClock: WallClock {
-    func now() -> Date { Date(timeIntervalSince1970: 1_000_000_000) }
+public struct FrozenClock: WallClock {
+    public init() {}
+    public func now() -> Date { Date(timeIntervalSince1970: 1_000_000_000) }
 }
