@@ -195,28 +195,29 @@ extension ReviewService {
         }
         let (allOpen, heldEarlier) = earlier
         let sessionByRequest = Dictionary(uniqueKeysWithValues: sessions.map { ($0.requestId, $0) })
-        let leadDays = district.campaigns.first { $0.id == requests.first?.campaignId }?.leadDays ?? 2
         var heldOut: [String: String] = [:]
         var included: [ReviewRequest] = []
         for r in requests {
             if let why = sessionByRequest[r.id]?.cancellation, !release.contains(r.id) {
                 heldOut[r.id] = "Văn phòng đã hủy buổi này (lý do: \(why)). Muốn tổ chức lại: đổi lịch buổi này trên trang tuần, hoặc reviewcal schedule reschedule \(r.id)."
-            } else if r.draftSent == nil {
-                heldOut[r.id] = "Chưa xếp lịch: đơn vị chưa khai báo ngày gửi dự thảo báo cáo kiểm điểm (cần gửi trước ít nhất \(leadDays) ngày). Đơn vị khai báo bằng: reviewcal change \(r.id) --draft-sent YYYY-MM-DD."
+            } else if district.campaign(r.campaignId) == nil {
+                heldOut[r.id] = "Chưa xếp lịch: đợt kiểm điểm '\(r.campaignId)' của đăng ký này không còn trong cấu hình của huyện."
+            } else if r.draftSent == nil, let campaign = district.campaign(r.campaignId) {
+                heldOut[r.id] = "Chưa xếp lịch: đơn vị chưa khai báo ngày gửi dự thảo báo cáo kiểm điểm (cần gửi trước ít nhất \(campaign.leadDays) ngày). Đơn vị khai báo bằng: reviewcal change \(r.id) --draft-sent YYYY-MM-DD."
             } else if district.unit(r.unitId) == nil {
                 heldOut[r.id] = "Chưa xếp lịch: đơn vị '\(r.unitId)' không còn trong cấu hình của huyện."
             } else {
                 included.append(r)
             }
         }
-        // Rule IV.4: the units listed in a unit's `after` review first; explicit predecessors too.
+        // Rules IV.4 and IV.5 (``Precedence``): the reviews that come first, each with its reason.
+        let precedence = Precedence(district: district)
         var predecessors: [String: [String]] = [:]
+        var reasons: [String: [String: String]] = [:]
         for r in included {
-            var ids = r.after
-            for unitId in district.unit(r.unitId)?.after ?? [] {
-                ids += allOpen.filter { $0.unitId == unitId && $0.campaignId == r.campaignId && $0.week == week }.map(\.id)
-            }
-            predecessors[r.id] = Array(Set(ids)).sorted()
+            let found = precedence.predecessors(of: r, among: allOpen)
+            predecessors[r.id] = Array(Set(found.map(\.requestId))).sorted()
+            for p in found { reasons[r.id, default: [:]][p.requestId] = precedence.reason(p) }
         }
         // Drop predecessors satisfied earlier; a predecessor later or held out blocks the request.
         var changed = true
@@ -227,7 +228,8 @@ extension ReviewService {
             for r in included where includedIds.contains(r.id) {
                 for p in predecessors[r.id] ?? [] where !includedIds.contains(p) && !heldEarlier.contains(p) {
                     let name = byId[p].flatMap { district.unit($0.unitId)?.name } ?? p
-                    heldOut[r.id] = "Chưa xếp lịch: buổi phải tổ chức trước (\(p), \(name)) chưa được xếp lịch trong tuần này hoặc tuần trước. Cần xếp buổi đó trước."
+                    let why = reasons[r.id]?[p].map { " (\($0))" } ?? ""
+                    heldOut[r.id] = "Chưa xếp lịch: buổi phải tổ chức trước (\(p), \(name))\(why) chưa được xếp lịch trong tuần này hoặc tuần trước. Cần xếp buổi đó trước."
                     includedIds.remove(r.id)
                     changed = true
                 }
@@ -246,7 +248,8 @@ extension ReviewService {
         }
         let problemRequests = included.map { r -> Scheduling.Request in
             let unit = district.unit(r.unitId)!
-            let notBefore = r.draftSent.map { LocalDateTime(date: $0.adding(days: leadDays), time: LocalTime(hour: 0, minute: 0)!) }
+            let campaign = district.campaign(r.campaignId)
+            let notBefore = r.draftSent.flatMap { sent in campaign.map { $0.earliestStart(draftSent: sent) } }
             return Scheduling.Request(
                 id: r.id, unit: r.unitId, bloc: unit.bloc, location: r.location, needsMember: true, inCharge: unit.inCharge,
                 weight: unit.reviewSuggestion ? 3 : 1, notBefore: notBefore,

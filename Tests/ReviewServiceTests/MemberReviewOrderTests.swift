@@ -67,6 +67,48 @@ import Testing
         #expect(other.status == 201)
     }
 
+    static func id(_ answer: ReviewService.Answer) throws -> String {
+        try JSONDecoder.views.decode(RequestView.self, from: Data(answer.body.utf8)).request.id
+    }
+
+    /// In the schedule: the Standing Committee's review is placed after the member's own review of the same week,
+    /// even where its first choice is earlier; when the member's review cannot be scheduled, neither is the Standing
+    /// Committee's, and the reason names rule IV.5 and the member.
+    @Test func theScheduleOrdersTheMembersReviewFirst() async throws {
+        let world = try await TestWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await world.close() } }
+        let s = world.service
+        let w50 = ISOWeek(iso: "2023-W50")!
+        let own = try Self.id(try await s.register(
+            RegistrationInput(unit: "cb-ban-to-chuc", kind: "ca-nhan", options: [.init(start: "2023-12-13T13:30", end: "2023-12-13T17:00")], draftSent: "2023-12-05"),
+            by: .office("vp"), idempotencyKey: nil))
+        let committee = try Self.id(try await s.register(
+            RegistrationInput(
+                unit: "ban-thuong-vu", kind: "ban-thuong-vu",
+                options: [.init(start: "2023-12-12T07:30", end: "2023-12-12T11:30"), .init(start: "2023-12-14T07:30", end: "2023-12-14T11:30")],
+                draftSent: "2023-12-05"),
+            by: .office("vp"), idempotencyKey: nil))
+        let problem = try JSONSerialization.jsonObject(with: try await s.exportProblem(week: w50)) as! [String: Any]
+        let after = (problem["requests"] as! [[String: Any]]).first { $0["id"] as? String == committee }?["after"] as? [String]
+        #expect(after == [own])
+        let run = try await s.runSchedule(week: w50, by: "office:vp")
+        #expect(run.scheduled == 2)
+        let sessions = Dictionary(uniqueKeysWithValues: try await s.sessions(week: w50).map { ($0.requestId, $0) })
+        let first = try #require(sessions[own]?.proposal)
+        let second = try #require(sessions[committee]?.proposal)
+        #expect(first.end <= second.start)
+        #expect(second.option == 1, "the first choice, Tuesday, is before the member's Wednesday review")
+
+        // The member's review loses its draft date: it is held out, and the Standing Committee's with it, saying why.
+        var input = RegistrationInput(unit: "cb-ban-to-chuc", kind: "ca-nhan", options: [.init(start: "2023-12-13T13:30", end: "2023-12-13T17:00")], draftSent: nil)
+        input.draftSent = nil
+        _ = try await s.change(id: own, input, by: .office("vp"), idempotencyKey: nil)
+        let again = try await s.runSchedule(week: w50, by: "office:vp")
+        #expect(again.scheduled == 0)
+        let reason = try #require(again.unscheduled.first { $0.request == committee }?.reason)
+        #expect(reason.contains("IV.5") && reason.contains("Phạm Minh Đức"), "\(reason)")
+    }
+
     @Test func thePredecessorsOfTheStandingCommitteesReviewNameTheRule() throws {
         let district = try TestWorld.sampleDistrict()
         let precedence = Precedence(district: district)
