@@ -70,6 +70,9 @@ struct ExactModel {
     }
 
     private mutating func build(_ fixed: Schedule) {
+        // Read through a local copy: reading `self.instance` in a mutating method copies the whole instance each time
+        // in an unoptimised build.
+        let instance = self.instance
         let weights = instance.weights
         // Person → the (option, column) pairs it may take.
         var byPerson = [[(option: Int, column: Int)]](repeating: [], count: instance.personCount)
@@ -123,12 +126,15 @@ struct ExactModel {
 
     private mutating func addPersonRows(_ person: Int, _ taken: [(option: Int, column: Int)], _ fixed: Schedule, weights: Weights) {
         guard !taken.isEmpty else { return }
-        let sorted = taken.sorted { (instance.optionStart[$0.option], $0.column) < (instance.optionStart[$1.option], $1.column) }
+        let instance = self.instance
+        let optionStart = instance.optionStart
+        let optionEnd = instance.optionEnd
+        let sorted = taken.sorted { (optionStart[$0.option], $0.column) < (optionStart[$1.option], $1.column) }
         // Options overlapping one instant pairwise clash: one row per distinct set, at each start.
         var lastClique: [Int] = []
         for anchor in sorted {
-            let instant = instance.optionStart[anchor.option]
-            let clique = sorted.filter { instance.optionStart[$0.option] <= instant && instant < instance.optionEnd[$0.option] }.map(\.column)
+            let instant = optionStart[anchor.option]
+            let clique = sorted.filter { optionStart[$0.option] <= instant && instant < optionEnd[$0.option] }.map(\.column)
             if clique.count > 1 && clique != lastClique && !Set(clique).isSubset(of: lastClique) {
                 rows.append((clique.map { ($0, 1) }, -.infinity, 1))
             }
@@ -139,7 +145,7 @@ struct ExactModel {
             for j in (i + 1)..<sorted.count {
                 let a = sorted[i].option
                 let b = sorted[j].option
-                guard instance.optionRequest[a] != instance.optionRequest[b], instance.optionEnd[a] <= instance.optionStart[b] else { continue }
+                guard instance.optionRequest[a] != instance.optionRequest[b], optionEnd[a] <= optionStart[b] else { continue }
                 if instance.clash(a, b) { rows.append(([(sorted[i].column, 1), (sorted[j].column, 1)], -.infinity, 1)) }
             }
         }
