@@ -21,21 +21,6 @@ import Testing
         #expect(report.seconds > 0)
     }
 
-    /// A week too large for the exact model: the bound is the per-request one, below the score and not a proof.
-    @Test func largeWeekReportsThePerRequestBound() throws {
-        let problem = try Fixtures.instance("province-2000")
-        let result = try Solver.solveWithReport(problem, options: SolverOptions(timeLimit: 120, seed: 5, maxSteps: 2))
-        let report = result.report
-        #expect(report.score == result.solution.score)
-        #expect(report.boundSource == .perRequest)
-        var engine = Engine(Instance(problem), seed: 1)
-        engine.placePins()
-        #expect(report.bound == engine.perRequestBound())
-        #expect(report.bound > 0)
-        #expect(report.bound < report.score)
-        #expect(!report.proven)
-    }
-
     @Test func statsLineIsOneJSONObject() throws {
         let report = SolveReport(seconds: 2.9134, score: 85410, bound: 85405, proven: false, boundSource: .exactModel)
         #expect(report.jsonLine == #"{"seconds": 2.913, "score": 85410, "bound": 85405, "proven": false}"#)
