@@ -45,10 +45,10 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "Scheduling",
-            dependencies: ["CCbc", "ReviewTime"],
-            // The solver is optimised in debug builds too, so that the test suite stays fast; -enable-testing keeps @testable.
-            swiftSettings: [.unsafeFlags(["-O", "-enable-testing"])]
+            dependencies: ["CCbc", "CCbcConcurrent", "ReviewTime"]
         ),
+        // CBC's solve entry point made safe to call from several threads at once (C++, over CBC's own classes).
+        .target(name: "CCbcConcurrent", dependencies: ["CCbc"]),
         .executableTarget(name: "SchedBench", dependencies: ["Scheduling"]),
         .target(
             name: "ReviewStore",

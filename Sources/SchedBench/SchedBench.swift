@@ -1,7 +1,7 @@
 import Foundation
 import Scheduling
 
-/// `sched-bench [--time-limit S] [--seed N] [--out DIR] [--bound S] PATH…`: solves each instance (a file, or every
+/// `sched-bench [--time-limit S] [--seed N] [--threads T] [--out DIR] [--bound S] PATH…`: solves each instance (a file, or every
 /// `*.json` in a folder except `*.expected.json`) and prints a Markdown table against the reference in
 /// `NAME.expected.json`; `--bound` adds CBC's lower bound on the score (root relaxation and cuts, at most S seconds).
 @main
@@ -11,6 +11,7 @@ struct SchedBench {
         var seed: UInt64 = 1
         var outFolder: String?
         var boundSeconds: Double?
+        var threads: Int?
         var paths: [String] = []
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
@@ -19,17 +20,18 @@ struct SchedBench {
             case "--seed": seed = arguments.next().flatMap { UInt64($0) } ?? seed
             case "--out": outFolder = arguments.next()
             case "--bound": boundSeconds = arguments.next().flatMap(Double.init)
+            case "--threads": threads = arguments.next().flatMap { Int($0) }
             default: paths.append(argument)
             }
         }
         if paths.isEmpty {
-            print("usage: sched-bench [--time-limit S] [--seed N] [--out DIR] [--bound S] INSTANCE.json|FOLDER …")
+            print("usage: sched-bench [--time-limit S] [--seed N] [--threads T] [--out DIR] [--bound S] INSTANCE.json|FOLDER …")
             exit(64)
         }
         print("| instance | requests | time (s) | score | reference score | reference time (s) | valid | lower bound |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         for file in instanceFiles(paths) {
-            run(file, timeLimit: timeLimit, seed: seed, outFolder: outFolder, boundSeconds: boundSeconds)
+            run(file, options: SolverOptions(timeLimit: timeLimit, seed: seed, threads: threads), outFolder: outFolder, boundSeconds: boundSeconds)
         }
     }
 
@@ -47,7 +49,7 @@ struct SchedBench {
         return files
     }
 
-    static func run(_ file: String, timeLimit: Double, seed: UInt64, outFolder: String?, boundSeconds: Double?) {
+    static func run(_ file: String, options: SolverOptions, outFolder: String?, boundSeconds: Double?) {
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         guard let data = FileManager.default.contents(atPath: file) else {
             print("| \(name) | cannot read \(file) | | | | | |")
@@ -72,7 +74,7 @@ struct SchedBench {
         let start = DispatchTime.now().uptimeNanoseconds
         let solution: Solution
         do {
-            solution = try Solver.solve(problem, options: SolverOptions(timeLimit: timeLimit, seed: seed))
+            solution = try Solver.solve(problem, options: options)
         } catch {
             print("| \(name) | \(problem.requests.count) | | infeasible: \(error.reason) | | | |")
             return

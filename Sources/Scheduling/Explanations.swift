@@ -83,15 +83,17 @@ struct Explanations {
 
     private func teamBlocker(_ r: Int, _ o: Int) -> String? {
         let bloc = problem.requests[r].bloc
-        let covering = problem.teams.indices.filter { problem.teams[$0].blocs.contains(bloc) }
+        let teams = problem.teams
+        let covering = teams.indices.filter { teams[$0].blocs.contains(bloc) }
         if covering.isEmpty { return "không có tổ công tác nào phụ trách khối '\(bloc)'" }
         // The candidates left free cover most options at once; words are only made for an option no team can take.
         if instance.teamCandidates[o].contains(where: { schedule.fits($0, o, instance) }) { return nil }
+        // Every team of the bloc is blocked (busy, or no candidate fits): only the named ones need their words.
         var reasons: [String] = []
-        for t in covering {
+        for t in covering.prefix(Self.namedLimit) {
             let why = personBlockers(t + instance.memberCount, o)
             if why.isEmpty { return nil }
-            if reasons.count < Self.namedLimit { reasons.append("\(problem.teams[t].name) \(why.joined(separator: ", "))") }
+            reasons.append("\(teams[t].name) \(why.joined(separator: ", "))")
         }
         return "không tổ công tác nào của khối '\(bloc)' rảnh (" + Self.listed(reasons, of: covering.count, noun: "tổ") + ")"
     }
@@ -129,7 +131,8 @@ struct Explanations {
         for block in busy where block.intersects(span) {
             why.append("có lịch bận \(Self.describe(start: block.start.minutesSinceEpoch, end: block.end.minutesSinceEpoch))")
         }
-        let sessions = schedule.sessions[p].sorted { instance.optionStart[$0] < instance.optionStart[$1] }
+        let starts = instance.optionStart
+        let sessions = schedule.sessions[p].sorted { starts[$0] < starts[$1] }
         var sameDay = 0
         for s in sessions {
             let other = problem.requests[instance.optionRequest[s]].id

@@ -63,6 +63,22 @@ private struct Audit {
 
     init(problem: Problem) {
         self.problem = problem
+        var pairs: [String: [String: Int]] = [:]
+        for pair in problem.travelMinutes.pairs where pair.a != pair.b && pairs[pair.a]?[pair.b] == nil {
+            pairs[pair.a, default: [:]][pair.b] = pair.minutes
+            pairs[pair.b, default: [:]][pair.a] = pair.minutes
+        }
+        travelPairs = pairs
+    }
+
+    /// The minutes of `travelMinutes.pairs` by location and location, both ways, the first pair of two locations
+    /// winning as in ``TravelMinutes/minutes(from:to:)``; pairs with `a == b` left out.
+    private let travelPairs: [String: [String: Int]]
+
+    /// The spec's `travel(x, y)`.
+    private func travel(_ x: String, _ y: String) -> Int {
+        if x == y { return 0 }
+        return travelPairs[x]?[y] ?? problem.travelMinutes.defaultMinutes
     }
 
     mutating func violate(_ rule: Int, _ message: String, _ ids: [String] = []) {
@@ -202,7 +218,7 @@ private struct Audit {
         let sessions = unsorted.sorted { ($0.when.start, $0.index) < ($1.when.start, $1.index) }
         for (i, a) in sessions.enumerated() {
             for b in sessions[(i + 1)...] {
-                let gap = problem.travelMinutes.minutes(from: a.request.location, to: b.request.location)
+                let gap = travel(a.request.location, b.request.location)
                 if a.when.end.adding(minutes: gap) > b.when.start {
                     violate(5, "\(label) is in \(a.request.id) (\(a.when.start)–\(a.when.end) at \(a.request.location)) and \(b.request.id) (\(b.when.start)–\(b.when.end) at \(b.request.location)); needs end + \(gap) min travel <= start", [a.request.id, b.request.id])
                 }

@@ -4,25 +4,44 @@ import Dispatch
 ///
 /// The method (see docs/solver.md): pins first; then the requests every solution must schedule (predecessors of
 /// pins), by a complete search; a greedy construction; then the whole week as an integer program solved to a proven
-/// optimum by CBC when it is small enough (district weeks), else large neighbourhood search in which CBC re-places a
-/// few dozen requests optimally around all the others, step after step, until the time is up.
+/// optimum by CBC when it is small enough (district and province-500 weeks), while on the second core a large
+/// neighbourhood search improves the greedy schedule in case the proof does not finish in time; weeks too large
+/// for the whole model get the neighbourhood search alone, two neighbourhoods at a time, until the time is up.
 public enum Solver {
     /// The best solution found within `options.timeLimit`.
     ///
     /// `problem` must be valid (as ``ProblemReader`` returns it, or with no ``Problem/defects()``).
     /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
     public static func solve(_ problem: Problem, options: SolverOptions = .init()) throws(Infeasible) -> Solution {
+        try solveWithReport(problem, options: options).solution
+    }
+
+    /// The best solution found within `options.timeLimit`, with how long the search took, the best lower bound it
+    /// knows on the score of any valid solution, and whether the solution is proven optimal (``SolveReport``).
+    ///
+    /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
+    public static func solveWithReport(_ problem: Problem, options: SolverOptions = .init()) throws(Infeasible) -> SolveResult {
+        let started = DispatchTime.now().uptimeNanoseconds
         // A tenth of the budget is kept for compiling the instance and writing the reasons, so the whole call ends in time.
         let deadline = Deadline(seconds: options.timeLimit * 0.9)
         let instance = Instance(problem)
         var engine = Engine(instance, seed: options.seed)
         engine.placePins()
+        let perRequestBound = engine.perRequestBound()
         try engine.placeForced(deadline)
         engine.construct()
-        // Weeks small enough for the exact model are solved to a proven optimum; larger ones, and any whose proof the
-        // time cut short, go on with the exact model on a few dozen requests at a time, from the best schedule found.
-        if !engine.solveExactly(until: deadline) { engine.improveExactly(until: deadline, maxSteps: options.maxSteps) }
-        return engine.solution()
+        let workers = max(1, min(options.threads ?? availableCores, 2))
+        // Weeks small enough for the exact model are solved to a proven optimum; larger ones get the neighbourhood
+        // search, in which CBC re-places a few dozen requests at a time optimally around all the others.
+        let exact = engine.solveWholeWeek(until: deadline, workers: workers, maxSteps: options.maxSteps)
+        if exact == nil { engine.improveExactly(until: deadline, maxSteps: options.maxSteps, workers: workers) }
+        let solution = engine.solution()
+        let bound = max(perRequestBound, exact?.bound ?? perRequestBound)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let report = SolveReport(
+            seconds: seconds, score: solution.score, bound: bound, proven: exact?.proven == true || bound >= solution.score,
+            boundSource: exact?.bound.map { $0 >= perRequestBound } == true ? .exactModel : .perRequest)
+        return SolveResult(solution: solution, report: report)
     }
 }
 
@@ -43,8 +62,7 @@ extension Solver {
         guard let model = ExactModel(instance, around: pinsOnly, free: free, columnLimit: .max),
             let outcome = model.solve(seconds: deadline.remaining, nodeLimit: 0, start: engine.schedule)
         else { return nil }
-        // Scores are integers: the bound rounds up.
-        return pinsOnly.cost + Int((outcome.bound - 1e-6).rounded(.up))
+        return outcome.scoreBound(around: pinsOnly)
     }
 }
 
@@ -107,64 +125,140 @@ struct Engine {
         return order.reversed()
     }
 
-    /// Solves the whole week (pins fixed) with the exact model, from the current schedule, and keeps CBC's schedule
-    /// when it is valid and no worse; returns whether it is proven optimal (`false` at once when the week is too big
-    /// for the model). Two thirds of the time left go to the proof, so that the neighbourhood search still has time to
-    /// improve a week whose proof does not finish.
-    mutating func solveExactly(until deadline: Deadline) -> Bool {
+    /// A lower bound on the score of every valid solution, from the pins (placed, nothing else yet) and each other
+    /// request's own cheapest outcome ignoring everyone else (``Instance/lowerBound``): it holds for any week, however
+    /// large, and costs nothing to compute.
+    func perRequestBound() -> Int {
+        var bound = schedule.cost
+        for r in 0..<instance.requestCount where instance.pin[r] == nil {
+            bound += instance.lowerBound[r] - instance.unscheduledCost[r]
+        }
+        return bound
+    }
+
+    /// What the exact model of the whole week said: whether the schedule kept is proven optimal, and the lower bound
+    /// on the score that CBC proved (`nil` when it proved none).
+    struct WholeWeek {
+        var proven: Bool
+        var bound: Int?
+    }
+
+    /// Solves the whole week (pins fixed) with the exact model, from the current schedule; `nil` at once when the week
+    /// is too big for the model.
+    ///
+    /// With two workers, CBC has the whole time for its proof, while on a second thread the neighbourhood search
+    /// improves the current schedule until the proof ends: a proven schedule is CBC's own (the same for every run and
+    /// seed), otherwise the better of the two is kept. With one worker, two thirds of the time go to the proof and the
+    /// rest, when it does not finish, to the neighbourhood search.
+    mutating func solveWholeWeek(until deadline: Deadline, workers: Int, maxSteps: Int?) -> WholeWeek? {
         let free = (0..<instance.requestCount).map { instance.pin[$0] == nil }
-        guard free.contains(true) else { return true }
+        guard free.contains(true) else { return WholeWeek(proven: true, bound: schedule.cost) }
         let fixed = schedule(without: free)
-        guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: exactColumnLimit) else { return false }
-        return reoptimise(model, around: fixed, seconds: deadline.remaining * 2 / 3, nodeLimit: nil)
+        guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: exactColumnLimit) else { return nil }
+        let start = schedule
+        guard workers >= 2 else {
+            let outcome = model.solve(seconds: deadline.remaining * 2 / 3, nodeLimit: nil, start: start, presolve: false)
+            let proven = keep(outcome, of: model, around: fixed) && outcome?.provenOptimal == true
+            if !proven { improveExactly(until: deadline, maxSteps: maxSteps, workers: 1) }
+            return WholeWeek(proven: proven, bound: outcome?.scoreBound(around: fixed))
+        }
+        let proofEnded = StopSignal()
+        let search = self
+        let (outcome, searched) = inParallel(
+            {
+                defer { proofEnded.raise() }
+                return model.solve(seconds: deadline.remaining, nodeLimit: nil, start: start, presolve: false)
+            },
+            {
+                var engine = search
+                engine.improveExactly(until: deadline, maxSteps: maxSteps, workers: 1, stop: proofEnded)
+                return engine.schedule
+            })
+        var proven = keep(outcome, of: model, around: fixed) && outcome?.provenOptimal == true
+        // A proven optimum is never beaten; the search's schedule is kept only when the proof did not finish.
+        if searched.cost < schedule.cost {
+            schedule = searched
+            proven = false
+        }
+        return WholeWeek(proven: proven, bound: outcome?.scoreBound(around: fixed))
     }
 
     /// Large neighbourhood search with the exact model, for weeks too big to solve whole: a few dozen requests are
-    /// re-placed optimally around all the others, step after step. The neighbourhoods alternate between requests
-    /// with an option on one date and requests that compete for the same team or member; they start small (many
-    /// fast steps improve a large week most, docs/solver.md) and grow when a run of steps finds nothing better.
-    mutating func improveExactly(until deadline: Deadline, maxSteps: Int?) {
+    /// re-placed optimally around all the others, step after step, until the deadline, `maxSteps` steps, or `stop`.
+    /// The neighbourhoods alternate between requests with an option on one date and requests that compete for the same
+    /// team or member; they start small (many fast steps improve a large week most, docs/solver.md) and grow when a
+    /// run of steps finds nothing better.
+    ///
+    /// With two workers, steps go in rounds of two: two disjoint neighbourhoods of the same schedule are solved at
+    /// once, then their results are applied in order, the second checked again around the first. Every choice
+    /// follows from the seed and the steps' outcomes, never the clock, so a step limit gives the same schedule on
+    /// every machine fast enough to take those steps.
+    mutating func improveExactly(until deadline: Deadline, maxSteps: Int?, workers: Int, stop: StopSignal? = nil) {
         let days = instance.requestsByDay.indices.filter { !instance.requestsByDay[$0].isEmpty }
         guard !days.isEmpty else { return }
         var size = lnsStartSize
         var stalled = 0
-        // CBC checks its clock only between steps, so a step may overrun what it was given: no step starts unless the
+        // CBC checks its clock only between steps, so a step may overrun what it was given: no round starts unless the
         // longest one so far still fits in what is left.
         var longest = 0.2
         var steps = 0
-        while deadline.remaining > longest, steps < maxSteps ?? .max {
-            steps += 1
+        let limit = maxSteps ?? .max
+        while deadline.remaining > longest, steps < limit, stop?.isRaised != true {
             let started = DispatchTime.now().uptimeNanoseconds
-            var free = [Bool](repeating: false, count: instance.requestCount)
-            if steps % 2 == 0 {
-                var pool = instance.requestsByDay[days[rng.below(days.count)]].filter { instance.pin[$0] == nil }
-                pool.shuffle(using: &rng)
-                for r in pool.prefix(size) { free[r] = true }
-            } else {
-                relatedNeighbourhood(size: size, into: &free)
+            let count = min(workers, limit - steps)
+            var taken = [Bool](repeating: false, count: instance.requestCount)
+            var neighbourhoods: [(free: [Bool], fixed: Schedule, model: ExactModel)] = []
+            for _ in 0..<count {
+                steps += 1
+                var free = [Bool](repeating: false, count: instance.requestCount)
+                if steps % 2 == 0 {
+                    var pool = instance.requestsByDay[days[rng.below(days.count)]].filter { instance.pin[$0] == nil && !taken[$0] }
+                    pool.shuffle(using: &rng)
+                    for r in pool.prefix(size) { free[r] = true }
+                } else {
+                    relatedNeighbourhood(size: size, excluding: taken, into: &free)
+                }
+                for r in 0..<instance.requestCount where free[r] { taken[r] = true }
+                let fixed = schedule(without: free)
+                guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: .max) else { return }
+                neighbourhoods.append((free, fixed, model))
             }
-            let fixed = schedule(without: free)
-            guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: .max) else { return }
             // CBC may overrun its limit while it solves the root LP: leave it well inside what is left. Outcomes, not
             // the clock, decide how the neighbourhood grows, so that one seed always takes the same path.
-            let before = schedule.cost
-            let proven = reoptimise(model, around: fixed, seconds: min(1.5, deadline.remaining * 0.5), nodeLimit: lnsNodeLimit)
-            stalled = schedule.cost < before ? 0 : stalled + 1
-            longest = max(longest, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-            if !proven {
-                size = max(lnsStartSize / 2, size - size / 4)
-            } else if stalled >= lnsPatience {
-                size = min(size + size / 4, 500)
-                stalled = 0
+            let seconds = min(1.5, deadline.remaining * 0.5)
+            let start = schedule
+            let outcomes: [ExactModel.Outcome?]
+            if neighbourhoods.count == 2 {
+                let second = neighbourhoods[1].model
+                let (a, b) = inParallel(
+                    { neighbourhoods[0].model.solve(seconds: seconds, nodeLimit: lnsNodeLimit, start: start, stop: stop) },
+                    { second.solve(seconds: seconds, nodeLimit: lnsNodeLimit, start: start, stop: stop) })
+                outcomes = [a, b]
+            } else {
+                outcomes = neighbourhoods.map { $0.model.solve(seconds: seconds, nodeLimit: lnsNodeLimit, start: start, stop: stop) }
             }
+            for (index, (neighbourhood, outcome)) in zip(neighbourhoods, outcomes).enumerated() {
+                let before = schedule.cost
+                // The first result fits around the schedule it was solved in; a later one is checked again around what
+                // the earlier ones of its round changed.
+                keep(outcome, of: neighbourhood.model, around: index == 0 ? neighbourhood.fixed : schedule(without: neighbourhood.free))
+                stalled = schedule.cost < before ? 0 : stalled + 1
+                if outcome?.provenOptimal != true {
+                    size = max(lnsStartSize / 2, size - size / 4)
+                } else if stalled >= lnsPatience {
+                    size = min(size + size / 4, 500)
+                    stalled = 0
+                }
+            }
+            longest = max(longest, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         }
     }
 
     /// A neighbourhood of requests that compete with one another: from a random request (an unscheduled one when
     /// there is one, half the time), the requests of its bloc or with a member in charge in common that have an option
     /// on one of its dates, then theirs, breadth first.
-    mutating func relatedNeighbourhood(size: Int, into free: inout [Bool]) {
-        let unscheduled = (0..<instance.requestCount).filter { !schedule.isScheduled($0) && instance.pin[$0] == nil }
+    mutating func relatedNeighbourhood(size: Int, excluding taken: [Bool], into free: inout [Bool]) {
+        let unscheduled = (0..<instance.requestCount).filter { !schedule.isScheduled($0) && instance.pin[$0] == nil && !taken[$0] }
         let seed = !unscheduled.isEmpty && rng.below(2) == 0 ? unscheduled[rng.below(unscheduled.count)] : rng.below(instance.requestCount)
         var queue = [seed]
         var head = 0
@@ -173,7 +267,7 @@ struct Engine {
         while head < queue.count, count < size {
             let r = queue[head]
             head += 1
-            if instance.pin[r] == nil { free[r] = true; count += 1 }
+            if instance.pin[r] == nil && !taken[r] { free[r] = true; count += 1 }
             let bloc = instance.problem.requests[r].bloc
             let members = Set(instance.inCharge[r])
             var dates = Set<Int>()
@@ -196,15 +290,14 @@ struct Engine {
         return fixed
     }
 
-    /// Re-places the model's free requests optimally around `fixed` (the schedule without them) with CBC, in at
-    /// most `seconds`, keeping the result when it is valid and no worse; returns whether CBC proved it optimal.
+    /// Keeps the schedule CBC returned for the model's free requests around `fixed` (the current schedule without
+    /// them) when it is valid and no worse; returns whether it was kept.
     @discardableResult
-    private mutating func reoptimise(_ model: ExactModel, around fixed: Schedule, seconds: Double, nodeLimit: Int?) -> Bool {
-        guard let outcome = model.solve(seconds: seconds, nodeLimit: nodeLimit, start: schedule) else { return false }
-        if let candidate = validSchedule(fixed, adding: outcome.placements, free: model.free), candidate.cost <= schedule.cost {
-            schedule = candidate
-        }
-        return outcome.provenOptimal
+    private mutating func keep(_ outcome: ExactModel.Outcome?, of model: ExactModel, around fixed: Schedule) -> Bool {
+        guard let outcome, let candidate = validSchedule(fixed, adding: outcome.placements, free: model.free), candidate.cost <= schedule.cost
+        else { return false }
+        schedule = candidate
+        return true
     }
 
     /// `fixed` with the `free` requests placed as in `placements`, checked here rule by rule against the instance

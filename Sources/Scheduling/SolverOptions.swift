@@ -8,11 +8,16 @@ public struct SolverOptions: Sendable {
     public var seed: UInt64
     /// At most this many neighbourhoods re-placed on weeks too large for the exact model (`nil`: until the time limit).
     public var maxSteps: Int?
+    /// Threads the search runs on, 1 or 2 (`nil`: two when the process may run on two cores or more). With two, the
+    /// exact model's proof and the neighbourhood search run side by side, and weeks too large for the exact model
+    /// re-place two neighbourhoods at a time.
+    public var threads: Int?
 
-    /// Options; 10 seconds, seed 1 and no step limit by default.
-    public init(timeLimit: Double = 10, seed: UInt64 = 1, maxSteps: Int? = nil) {
+    /// Options; 10 seconds, seed 1, no step limit and the threads the machine offers by default.
+    public init(timeLimit: Double = 10, seed: UInt64 = 1, maxSteps: Int? = nil, threads: Int? = nil) {
         self.timeLimit = timeLimit
         self.seed = seed
         self.maxSteps = maxSteps
+        self.threads = threads
     }
 }

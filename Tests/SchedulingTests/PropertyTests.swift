@@ -174,9 +174,16 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
         try #require(problem.defects() == [])
         let optimum = bruteForceOptimum(problem)
         do {
-            let solution = try Solver.solve(problem, options: SolverOptions(timeLimit: 30, seed: UInt64(seed)))
+            let result = try Solver.solveWithReport(problem, options: SolverOptions(timeLimit: 30, seed: UInt64(seed)))
+            let solution = result.solution
             #expect(SolutionChecker.check(solution, against: problem) == [])
             #expect(solution.score == optimum)
+            // The exact model proves every one of these weeks; the per-request bound holds on its own too.
+            #expect(result.report.proven)
+            #expect(result.report.bound == optimum)
+            var engine = Engine(Instance(problem), seed: 1)
+            engine.placePins()
+            #expect(engine.perRequestBound() <= solution.score)
         } catch {
             #expect(optimum == nil, "solver says infeasible: \(error.reason)")
         }
@@ -187,9 +194,12 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
         var generator = ProblemGenerator(seed: UInt64(1000 + seed))
         let problem = generator.problem(requests: 12 + seed, members: 4, teams: 3, days: 3)
         try #require(problem.defects() == [])
-        let solution = try Solver.solve(problem, options: SolverOptions(timeLimit: 30, seed: UInt64(seed)))
+        let result = try Solver.solveWithReport(problem, options: SolverOptions(timeLimit: 30, seed: UInt64(seed)))
+        let solution = result.solution
         #expect(SolutionChecker.check(solution, against: problem) == [])
         #expect(solution.score == SolutionChecker.score(solution, problem))
+        #expect(result.report.bound <= solution.score)
+        #expect(result.report.proven == (result.report.bound == solution.score))
         #expect(solution.assignments.count + solution.unscheduled.count == problem.requests.count)
         #expect(solution.unscheduled.allSatisfy { !$0.reason.isEmpty })
     }
@@ -198,7 +208,8 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
     @Test(arguments: ["gen-s11-r30", "gen-s12-r45", "gen-s13-r70-tight", "gen-s14-r90-chains"])
     func generatedInstancesGiveValidSolutions(_ name: String) throws {
         let problem = try ProblemReader.read(Fixtures.data("generated/\(name).json"))
-        let solution = try Solver.solve(problem, options: SolverOptions(timeLimit: isOptimisedBuild ? 10 : 60))
-        #expect(SolutionChecker.check(solution, against: problem) == [])
+        let result = try Solver.solveWithReport(problem, options: SolverOptions(timeLimit: isOptimisedBuild ? 10 : 60))
+        #expect(SolutionChecker.check(result.solution, against: problem) == [])
+        #expect(result.report.bound <= result.solution.score)
     }
 }

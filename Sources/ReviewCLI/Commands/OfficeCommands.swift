@@ -36,6 +36,8 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Hạt giống ngẫu nhiên: cùng bài toán, cùng hạt giống cho cùng lời giải.") var seed: UInt64 = 1
     @Option(help: "Tuần lớn (quá cỡ mô hình chính xác): số bước cải thiện tối đa, để kết quả không phụ thuộc tốc độ máy.")
     var maxSteps: Int?
+    @Flag(help: "In lên stderr một dòng JSON: {\"seconds\": …, \"score\": …, \"bound\": …, \"proven\": …} (thời gian giải, điểm phạt, cận dưới, đã chứng minh tối ưu chưa).")
+    var stats = false
 
     func validate() throws {
         if !(timeLimit > 0) { throw ValidationError("--time-limit phải là số giây lớn hơn 0.") }
@@ -57,14 +59,15 @@ struct Solve: AsyncParsableCommand {
             for d in error.defects { printError(d) }
             throw ExitCode(2)
         }
-        let solution: Solution
+        let result: SolveResult
         do {
-            solution = try Solver.solve(p, options: SolverOptions(timeLimit: timeLimit, seed: seed, maxSteps: maxSteps))
+            result = try Solver.solveWithReport(p, options: SolverOptions(timeLimit: timeLimit, seed: seed, maxSteps: maxSteps))
         } catch {
             printError(error.reason)
             throw ExitCode(3)
         }
-        let bytes = SolutionWriter.encode(solution)
+        if stats { printError(result.report.jsonLine) }
+        let bytes = SolutionWriter.encode(result.solution)
         if let out {
             try bytes.write(to: URL(fileURLWithPath: out), options: .atomic)
         } else {
