@@ -37,7 +37,7 @@ if ldd "$WORK/cell-static" | grep -Eq 'libical|libCbc|libsqlite|libqrencode'; th
 fi
 
 echo "== office binary for comparison"
-swift build -c release --product reviewcal >/dev/null
+swift build -c release --product reviewcal >/dev/null 2>"$WORK/office-build.log" || { cat "$WORK/office-build.log"; exit 1; }
 OFFICE=.build/release/reviewcal
 printf '%-44s %8.1f MB\n' "reviewcal (office, release) as built" "$(echo "$(stat -c %s "$OFFICE") / 1048576" | bc -l)"
 
