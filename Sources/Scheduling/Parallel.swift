@@ -46,17 +46,21 @@ private final class ResultBox<T>: @unchecked Sendable {
 }
 
 /// Cores this process may run on: the second thread of the search is worth starting only when there are two. On Linux,
-/// the CPUs of the process's affinity mask (`taskset`), and no more than its cgroup's CPU quota (`cpu.max`) rounds up to.
+/// the CPUs of the process's affinity mask (`taskset`), and no more than its cgroup's CPU quota rounds up to.
 let availableCores: Int = {
     var cores = ProcessInfo.processInfo.activeProcessorCount
     #if os(Linux)
     let allowed = Int(CbcConcurrent_allowedCPUs())
     if allowed > 0 { cores = min(cores, allowed) }
-    if let text = try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8) {
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        if fields.count == 2, let quota = Double(fields[0]), let period = Double(fields[1]), quota > 0, period > 0 {
-            cores = min(cores, max(1, Int((quota / period).rounded(.up))))
-        }
+    func numbers(_ path: String) -> [Double] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
+    }
+    // cgroup v2 ("quota period", or "max period" without a quota), else v1 (two files; -1 without a quota).
+    var quota = numbers("/sys/fs/cgroup/cpu.max")
+    if quota.isEmpty { quota = numbers("/sys/fs/cgroup/cpu/cpu.cfs_quota_us") + numbers("/sys/fs/cgroup/cpu/cpu.cfs_period_us") }
+    if quota.count == 2, quota[0] > 0, quota[1] > 0 {
+        cores = min(cores, max(1, Int((quota[0] / quota[1]).rounded(.up))))
     }
     #endif
     return max(1, cores)
