@@ -112,7 +112,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ICalBench", dependencies: ["ICalKit"]),
-        .executableTarget(name: "LoadBench", dependencies: ["ReviewClient", "ReviewCore"]),
+        .executableTarget(
+            name: "LoadBench",
+            dependencies: [
+                "ReviewClient", "ReviewCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "OfficeBench",
             dependencies: [

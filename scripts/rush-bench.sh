@@ -30,6 +30,14 @@ prepare() {
   "$BIN/reviewcal" admin allow-extra --unit all --kind cap-uy --campaign 2026 --extra 60 "${args[@]}" >/dev/null
 }
 
+# The machine's busy cores since the last cpu_mark (from /proc/stat): how much of the 2 cores a run used.
+cpu_mark() { read -r _ u n s i w q sq st _ </proc/stat; CPU0=$((u + n + s + q + sq + st)); IDLE0=$((i + w)); }
+cpu_busy() {
+  read -r _ u n s i w q sq st _ </proc/stat
+  local busy=$((u + n + s + q + sq + st - CPU0)) idle=$((i + w - IDLE0))
+  awk -v b=$busy -v i=$idle -v c="$(nproc)" 'BEGIN { printf "%.2f", (b + i) ? c * b / (b + i) : 0 }'
+}
+
 # p50 and p99 (ms) of the latency files given.
 percentiles() { cat "$@" | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5); i99=int(NR*0.99); if (i99>=NR) i99=NR-1; printf "%.1f %.1f\n", a[i50+1], a[i99+1]}'; }
 
@@ -39,11 +47,13 @@ sqlite_run() {
   "$BIN/reviewcal" serve --config config --data "$dir" --port "$PORT" --rehearsal-clock "$CLOCK" --job-interval 3600 >>"$WORK/sqlite.log" 2>&1 &
   local server=$!
   wait_up "http://127.0.0.1:$PORT"
+  cpu_mark
   LOADBENCH_LATENCIES=$WORK/lat-s$1 "$BIN/LoadBench" register "http://127.0.0.1:$PORT" "$WORK/tokens.tsv" 2026-W50 1000 200 "s$1" "$WORK/acked-s$1" >"$WORK/out-s$1"
+  local busy; busy=$(cpu_busy)
   "$BIN/LoadBench" verify "http://127.0.0.1:$PORT" "$OFFICE" 2026-W50 "s$1" "$WORK/acked-s$1" 1000 >"$WORK/verify-s$1" || { cat "$WORK/verify-s$1"; exit 1; }
   kill -TERM $server; wait $server || true
   read -r p50 p99 < <(percentiles "$WORK/lat-s$1")
-  echo "sqlite  round $1: $(head -1 "$WORK/out-s$1" | sed 's/;.*//'); p50 $p50 ms, p99 $p99 ms; $(sed -n 2p "$WORK/out-s$1"); $(tail -1 "$WORK/verify-s$1" | cut -c1-40)"
+  echo "sqlite  round $1: $(head -1 "$WORK/out-s$1" | sed 's/;.*//'); p50 $p50 ms, p99 $p99 ms; $busy cores busy; $(sed -n 2p "$WORK/out-s$1"); $(tail -1 "$WORK/verify-s$1" | cut -c1-40)"
   echo "$p99" >>"$WORK/p99-sqlite"
 }
 
@@ -61,6 +71,7 @@ postgres_run() {
   wait_up "http://127.0.0.1:$((PORT + 1))"; wait_up "http://127.0.0.1:$((PORT + 2))"
   local started
   started=$(date +%s.%N)
+  cpu_mark
   LOADBENCH_LATENCIES=$WORK/lat-${name}a "$BIN/LoadBench" register "http://127.0.0.1:$((PORT + 1))" "$WORK/tokens.tsv" 2026-W50 500 100 "${name}a" "$WORK/acked-${name}a" >"$WORK/out-${name}a" &
   local a=$!
   LOADBENCH_LATENCIES=$WORK/lat-${name}b "$BIN/LoadBench" register "http://127.0.0.1:$((PORT + 2))" "$WORK/tokens.tsv" 2026-W50 500 100 "${name}b" "$WORK/acked-${name}b" >"$WORK/out-${name}b" &
@@ -71,6 +82,7 @@ postgres_run() {
     echo "kill -9 of the first server after $(cat "$WORK/acked-${name}a" "$WORK/acked-${name}b" | wc -l) acknowledged"
   fi
   wait $a $b
+  local busy; busy=$(cpu_busy)
   local elapsed
   elapsed=$(echo "$(date +%s.%N) - $started" | bc)
   # Verified through the second server, which saw everything the first committed.
@@ -81,7 +93,7 @@ postgres_run() {
   done
   kill -TERM "${servers[@]}" 2>/dev/null || true; wait "${servers[@]}" 2>/dev/null || true
   read -r p50 p99 < <(percentiles "$WORK/lat-${name}a" "$WORK/lat-${name}b")
-  echo "postgres round $1${2:+ ($2)}: 1000 in $(printf %.2f "$elapsed") s; p50 $p50 ms, p99 $p99 ms; server 1: $(sed -n 2p "$WORK/out-${name}a"); server 2: $(sed -n 2p "$WORK/out-${name}b")"
+  echo "postgres round $1${2:+ ($2)}: 1000 in $(printf %.2f "$elapsed") s; p50 $p50 ms, p99 $p99 ms; $busy cores busy; server 1: $(sed -n 2p "$WORK/out-${name}a"); server 2: $(sed -n 2p "$WORK/out-${name}b")"
   [ "${2:-}" = kill ] || echo "$p99" >>"$WORK/p99-postgres"
   [ $ok = 1 ] || { echo "FAILED: an acknowledged registration is missing or stored twice"; exit 1; }
 }

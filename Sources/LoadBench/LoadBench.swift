@@ -4,6 +4,9 @@ import FoundationNetworking
 #endif
 import ReviewClient
 import ReviewCore
+import NIOCore
+import NIOPosix
+import NIOHTTP1
 
 /// The Thursday-rush load test, run by hand against a server on loopback (see docs/benchmarks.md):
 ///
@@ -12,7 +15,7 @@ import ReviewCore
 ///
 /// `register` sends COUNT registrations for WEEK from CONCURRENCY concurrent clients, each with its unit's
 /// token and idempotency key PREFIX-i (also written in the note, to find duplicates); every acknowledged id
-/// is appended to ACKED.txt at once; with LOADBENCH_LATENCIES=FILE every latency (ms) is written there; only units whose kind may register `cap-uy` (per ./config) send. `verify` checks that every acknowledged id is stored and no key twice.
+/// is appended to ACKED.txt at once (the clients are swift-nio connections, one each: RushClient.swift); with LOADBENCH_LATENCIES=FILE every latency (ms) is written there; only units whose kind may register `cap-uy` (per ./config) send. `verify` checks that every acknowledged id is stored and no key twice.
 @main
 struct LoadBench {
     static func main() async throws {
@@ -38,6 +41,9 @@ struct LoadBench {
     /// Outcome counts and latencies, shared by the workers.
     actor Tally {
         var latencies: [Double] = []
+        /// When each answer came, in seconds from the first call, with its latency.
+        var answered: [(at: Double, latency: Double)] = []
+        let started = ContinuousClock.now
         var outcomes: [String: Int] = [:]
         let acked: FileHandle
 
@@ -45,6 +51,8 @@ struct LoadBench {
 
         func record(_ outcome: String, latency: Double, id: String?) {
             latencies.append(latency)
+            let d = ContinuousClock.now - started
+            answered.append((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, latency))
             outcomes[outcome, default: 0] += 1
             if let id { acked.write(Data((id + "\n").utf8)) }
         }
@@ -70,38 +78,51 @@ struct LoadBench {
         let tally = Tally(acked: try FileHandle(forWritingTo: URL(fileURLWithPath: ackedFile)))
         let days = (0..<5).map { week.monday.adding(days: $0) }
         let units = tokens
-        // As many connections as clients: URLSession's default (6 per host) would queue the clients inside this
-        // process and time that queue instead of the server.
-        let configuration = URLSessionConfiguration.default
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        let session = URLSession(configuration: configuration)
+        guard let host = server.host, let port = server.port else {
+            FileHandle.standardError.write(Data("the server's address needs a host and a port: \(server)\n".utf8))
+            exit(2)
+        }
+        let base = server.path.hasSuffix("/") ? server.path : server.path + "/"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        // Every call prepared before the clock starts; worker w sends calls w, w + concurrency, …
+        var plans = [[(Int, RushClient.Call)]](repeating: [], count: concurrency)
+        for i in 0..<count {
+            let day = days[i % days.count]
+            let input = RegistrationInput(
+                kind: ReviewKind.partyCollective.rawValue, options: [OptionInput(start: "\(day.iso)T07:30", end: "\(day.iso)T11:30")],
+                draftSent: week.monday.adding(days: -14).iso, contactName: "Tải thử", note: "\(prefix)-\(i)")
+            let headers: HTTPHeaders = [
+                "Authorization": "Bearer \(units[i % units.count].token)", "Accept": "application/json",
+                "Content-Type": "application/json; charset=utf-8", "Idempotency-Key": "\(prefix)-\(i)",
+            ]
+            plans[i % concurrency].append((i, RushClient.Call(path: base + "v1/requests", headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)))))
+        }
+        struct Created: Decodable { struct Request: Decodable { var id: String }; var request: Request }
+        struct Refused: Decodable { var code: String }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let started = Date()
-        await withTaskGroup(of: Void.self) { group in
-            for worker in 0..<concurrency {
-                group.addTask {
-                    var i = worker
-                    while i < count {
-                        let token = units[i % units.count].token
-                        var client = ReviewClient(server: server, token: token)
-                        client.attempts = 3
-                        client.session = session
-                        let day = days[i % days.count]
-                        let input = RegistrationInput(
-                            kind: ReviewKind.partyCollective.rawValue, options: [OptionInput(start: "\(day.iso)T07:30", end: "\(day.iso)T11:30")],
-                            draftSent: week.monday.adding(days: -14).iso, contactName: "Tải thử", note: "\(prefix)-\(i)")
-                        let t0 = Date()
-                        do {
-                            let view = try await client.register(input, idempotencyKey: "\(prefix)-\(i)")
-                            await tally.record("201", latency: Date().timeIntervalSince(t0), id: view.request.id)
-                        } catch {
-                            let outcome = (error as? ClientError)?.code.map { "refused:\($0)" } ?? "unreachable"
-                            await tally.record(outcome, latency: Date().timeIntervalSince(t0), id: nil)
+        await withTaskGroup(of: Void.self) { tasks in
+            for plan in plans where !plan.isEmpty {
+                tasks.addTask {
+                    await RushClient.run(host: host, port: port, group: group, calls: plan.map(\.1), attempts: 3) { _, outcome in
+                        let decoder = JSONDecoder()
+                        let bytes = Data(outcome.body.readableBytesView)
+                        switch outcome.status {
+                        case 201, 200:
+                            let id = try? decoder.decode(Created.self, from: bytes).request.id
+                            await tally.record(id == nil ? "unexpected" : "201", latency: outcome.seconds, id: id)
+                        case 0:
+                            await tally.record("unreachable", latency: outcome.seconds, id: nil)
+                        default:
+                            let code = (try? decoder.decode(Refused.self, from: bytes).code) ?? "http-\(outcome.status)"
+                            await tally.record("refused:\(code)", latency: outcome.seconds, id: nil)
                         }
-                        i += concurrency
                     }
                 }
             }
         }
+        try? await group.shutdownGracefully()
         let elapsed = Date().timeIntervalSince(started)
         let sorted = await tally.latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
@@ -109,6 +130,11 @@ struct LoadBench {
         // Every latency in milliseconds, one per line, for combining several clients' figures.
         if let path = ProcessInfo.processInfo.environment["LOADBENCH_LATENCIES"], !path.isEmpty {
             let text = sorted.map { String(format: "%.3f", $0 * 1000) }.joined(separator: "\n") + "\n"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        // With LOADBENCH_TIMELINE=FILE: when each answer came (s) and its latency (ms), in order, to see where a tail comes from.
+        if let path = ProcessInfo.processInfo.environment["LOADBENCH_TIMELINE"], !path.isEmpty {
+            let text = await tally.answered.map { String(format: "%.4f %.1f", $0.at, $0.latency * 1000) }.joined(separator: "\n") + "\n"
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         }
         print("sent \(count) in \(String(format: "%.2f", elapsed)) s: \(String(format: "%.0f", Double(count) / elapsed)) req/s; p50 \(String(format: "%.1f", pct(0.5))) ms, p99 \(String(format: "%.1f", pct(0.99))) ms")

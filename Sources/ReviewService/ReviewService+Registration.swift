@@ -38,28 +38,39 @@ extension ReviewService {
             guard let id = input.unit else { throw ReviewError(.missingUnit, "Văn phòng đăng ký thay đơn vị phải ghi rõ đơn vị (trường unit).") }
             unitId = id
         }
-        return try await idempotent(principal: principal, key: key, fingerprint: "register:\(admitLate):" + StoreTransaction.json(input)) { tx in
-            let checked: RegistrationRules.Checked
-            switch self.rules.check(input, unitId: unitId, now: now, admitLate: admitLate) {
-            case .success(let c): checked = c
-            case .failure(let refusal): throw refusal
-            }
+        // What needs nothing stored is prepared before the write takes its turn (the writes of a district run one after
+        // another): the rules' verdict, the request, its stored text, its audit entry and the answer. A refusal is
+        // given only after the idempotency check, so that a registration sent again is answered as the first time.
+        let prepared = rules.check(input, unitId: unitId, now: now, admitLate: admitLate).map { checked in
+            let request = ReviewRequest(
+                id: Secrets.identifier(prefix: "r-", length: 8), districtId: district.id, campaignId: checked.campaign.id, unitId: unitId,
+                kind: checked.kind, week: checked.week, options: checked.options, location: checked.location, draftSent: checked.draftSent,
+                contactName: checked.contactName, contactPhone: checked.contactPhone, note: checked.note, after: checked.after, status: .open,
+                admittedLate: admitLate && !checked.campaign.cutoff.isOpen(checked.week, at: now), createdAt: now, updatedAt: now, version: 1)
+            let text = StoreTransaction.json(request)
+            let audit = auditEntry(
+                actor: principal.actor, action: request.admittedLate ? "request.create-late" : "request.create", entity: "request", id: request.id,
+                before: nil, after: text)
+            return PreparedRegistration(
+                checked: checked, request: request, text: text, audit: audit,
+                answer: StoreTransaction.json(view(request, session: nil, for: principal, warnings: checked.warnings)))
+        }
+        var refusal: (any Error)?
+        if case .failure(let failure) = prepared { refusal = failure }
+        return try await idempotent(
+            principal: principal, key: key, fingerprint: "register:\(admitLate):" + StoreTransaction.json(input), refusal: refusal
+        ) { tx in
+            let ready = try prepared.get()
+            let checked = ready.checked, request = ready.request
             try await self.checkPredecessors(checked.after, unit: unitId, principal: principal, tx: tx)
-            guard let slot = try await tx.freeSlot(district: self.district.id, campaign: checked.campaign.id, unit: unitId, kind: checked.kind) else {
+            guard try await tx.insertRequestInFreeSlot(request, text: ready.text) != nil else {
                 let existing = try await tx.requests(district: self.district.id, unit: unitId, status: .open).filter { $0.kind == checked.kind && $0.campaignId == checked.campaign.id }
                 throw ReviewError(
                     .duplicate, "Đơn vị đã có đăng ký \"\(checked.kind.vietnamese)\" đang mở trong \(checked.campaign.name) (\(existing.map(\.id).joined(separator: ", "))). Sửa đăng ký đó bằng reviewcal change, hoặc rút nó bằng reviewcal withdraw; cần thêm buổi thì liên hệ Văn phòng Huyện ủy.")
             }
-            let request = ReviewRequest(
-                id: Secrets.identifier(prefix: "r-", length: 8), districtId: self.district.id, campaignId: checked.campaign.id, unitId: unitId,
-                kind: checked.kind, week: checked.week, options: checked.options, location: checked.location, draftSent: checked.draftSent,
-                contactName: checked.contactName, contactPhone: checked.contactPhone, note: checked.note, after: checked.after, status: .open,
-                admittedLate: admitLate && !checked.campaign.cutoff.isOpen(checked.week, at: now), createdAt: now, updatedAt: now, version: 1)
             let orderWarnings = try await self.checkMemberReviewOrder(request, tx: tx)
-            try await tx.insertRequest(request, slot: slot)
-            try await tx.audit(self.auditEntry(
-                actor: principal.actor, action: request.admittedLate ? "request.create-late" : "request.create", entity: "request", id: request.id,
-                before: nil, after: StoreTransaction.json(request)))
+            try await tx.audit(ready.audit)
+            if orderWarnings.isEmpty { return (201, ready.answer) }
             return (201, StoreTransaction.json(self.view(request, session: nil, for: principal, warnings: checked.warnings + orderWarnings)))
         }
     }
@@ -193,28 +204,53 @@ extension ReviewService {
         }
     }
 
+    /// Runs `body` as one write, answered once per idempotency key: a key already answered gets the same answer again,
+    /// and one used for a different request is refused. `refusal`, when given, is the answer instead of the write once
+    /// the key is known to be new (a refusal that needs nothing stored).
     func idempotent(
-        principal: Principal, key: String?, fingerprint: String, _ body: @escaping @Sendable (StoreTransaction) async throws -> (Int, String)
+        principal: Principal, key: String?, fingerprint: String, refusal: (any Error)? = nil, _ body: @escaping @Sendable (StoreTransaction) async throws -> (Int, String)
     ) async throws -> Answer {
         if let key, key.isEmpty || key.count > 100 || !key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
             throw ReviewError(.invalidIdempotencyKey, "Khóa chống trùng (Idempotency-Key) phải là 1–100 ký tự ASCII, không có dấu cách.")
         }
         let print = Secrets.sha256(fingerprint)
-        return try await store.write(serializedOn: district.id) { tx in
-            if let key, let stored = try await tx.storedResponse(district: self.district.id, principal: principal.actor, key: key) {
-                guard stored.fingerprint == print else {
-                    throw ReviewError(.idempotencyKeyReused, "Khóa chống trùng '\(key)' đã dùng cho một yêu cầu khác. Mỗi lần gửi mới cần một khóa mới.")
-                }
-                return Answer(status: stored.status, body: stored.body)
+        guard let key else {
+            if let refusal { throw refusal }
+            return try await store.write(serializedOn: district.id) { tx in
+                let (status, json) = try await body(tx)
+                return Answer(status: status, body: json)
             }
-            let (status, json) = try await body(tx)
-            if let key {
-                try await tx.storeResponse(
+        }
+        // A key already answered is answered the same way without taking a turn among the district's writes.
+        if let answer = try await storedAnswer(principal: principal, key: key, fingerprint: print) { return answer }
+        if let refusal { throw refusal }
+        do {
+            return try await store.write(serializedOn: district.id) { tx in
+                let (status, json) = try await body(tx)
+                // Stored with the write, or the write is undone: a request with the same key may have been committed
+                // since the check above.
+                guard try await tx.storeResponse(
                     district: self.district.id, principal: principal.actor, key: key,
                     response: StoredResponse(fingerprint: print, status: status, body: json), at: self.clock.now())
+                else { throw ReviewError.busy }
+                return Answer(status: status, body: json)
             }
-            return Answer(status: status, body: json)
+        } catch {
+            // The same key committed meanwhile (the write failed because of it, or was undone): its answer is the answer.
+            if let answer = try await storedAnswer(principal: principal, key: key, fingerprint: print) { return answer }
+            throw error
         }
+    }
+
+    /// The stored answer to a key; refused when the key was used for a different request.
+    private func storedAnswer(principal: Principal, key: String, fingerprint: String) async throws -> Answer? {
+        guard let stored = try await store.read({ tx in try await tx.storedResponse(district: self.district.id, principal: principal.actor, key: key) }) else {
+            return nil
+        }
+        guard stored.fingerprint == fingerprint else {
+            throw ReviewError(.idempotencyKeyReused, "Khóa chống trùng '\(key)' đã dùng cho một yêu cầu khác. Mỗi lần gửi mới cần một khóa mới.")
+        }
+        return Answer(status: stored.status, body: stored.body)
     }
 
     func view(_ r: ReviewRequest, session: Session?, for principal: Principal, warnings: [String]) -> RequestView {
@@ -298,4 +334,15 @@ extension ReviewService {
         }
         return []
     }
+}
+
+/// A registration as far as it can be prepared before its write takes its turn.
+struct PreparedRegistration: Sendable {
+    var checked: RegistrationRules.Checked
+    var request: ReviewRequest
+    /// The request's stored text.
+    var text: String
+    var audit: AuditEntry
+    /// The answer's body when the write adds no warning.
+    var answer: String
 }

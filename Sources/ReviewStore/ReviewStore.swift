@@ -21,8 +21,10 @@ import SQLiteKit
 /// SQLite, `BEGIN IMMEDIATE` makes writers of other processes wait their turn; on PostgreSQL, a write first takes a
 /// transaction-scoped advisory lock named after its key, so every statement after it sees what the previous writer
 /// committed, and different districts write in parallel. Concurrent writes of one key inside a process are committed
-/// together (group commit): each runs in its own savepoint, one failing is rolled back alone, and all the others are
-/// acknowledged only once their common commit succeeded. A PostgreSQL write that fails because of another one
+/// together (group commit): the batch first runs whole, its audit entries and idempotency answers inserted in one
+/// statement each before the commit; if one write fails, the batch runs again with each write in its own savepoint, so
+/// that the failing one is rolled back alone; all the others are acknowledged only once their common commit
+/// succeeded. The batches run on a thread of their own (``WriterExecutor``). A PostgreSQL write that fails because of another one
 /// (deadlock, serialization failure, a unique key taken meanwhile) is run again automatically.
 public final class ReviewStore: Sendable {
     /// The database behind a store.
@@ -44,7 +46,7 @@ public final class ReviewStore: Sendable {
     /// Attempts for a PostgreSQL write that a concurrent instance made fail.
     static let writeAttempts = 8
     /// The most writes committed together.
-    static let maxBatch = 64
+    static let maxBatch = 200
     /// The default number of PostgreSQL connections of one instance.
     public static let defaultPoolSize = 10
 
@@ -267,16 +269,19 @@ public final class ReviewStore: Sendable {
             try await database.raw(begin).run()
             do {
                 if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockNumber(lockKey)))").run() }
-                let transaction = StoreTransaction(db: database, rows: rows)
                 var outcomes: [Result<Void, any Error>] = []
                 if batch.count == 1 || !careful {
                     // Alone, or first try of a batch: no savepoints; a failure rolls the whole transaction back (and a
-                    // batch is then run again with a savepoint for each write).
+                    // batch is then run again with a savepoint for each write). A batch's audit entries and idempotency
+                    // answers go in together at the end.
+                    let transaction = StoreTransaction(db: database, rows: rows, deferred: batch.count > 1 ? DeferredRows() : nil)
                     for write in batch {
                         try await write.run(transaction)
                         outcomes.append(.success(()))
                     }
+                    try await transaction.flush()
                 } else {
+                    let transaction = StoreTransaction(db: database, rows: rows)
                     for write in batch {
                         var attempt = 1
                         while true {

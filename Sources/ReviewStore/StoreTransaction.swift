@@ -8,6 +8,15 @@ public struct StoreTransaction: Sendable {
     let db: any SQLDatabase
     /// Rows already decoded, shared by the store's transactions.
     let rows: RowCache
+    /// In a batch of writes committed together: audit entries and idempotency answers kept back and inserted in two
+    /// statements before the commit (``flush()``), or at once before anything reads their tables.
+    let deferred: DeferredRows?
+
+    init(db: any SQLDatabase, rows: RowCache, deferred: DeferredRows? = nil) {
+        self.db = db
+        self.rows = rows
+        self.deferred = deferred
+    }
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -122,6 +131,28 @@ public struct StoreTransaction: Sendable {
             """).run()
     }
 
+    /// Stores a new open request in the lowest slot free under the office's allowance, in one statement; the slot,
+    /// or nil (nothing stored) when every slot is taken.
+    public func insertRequestInFreeSlot(_ r: ReviewRequest, text: String? = nil) async throws -> Int? {
+        let rows = try await db.raw("""
+            INSERT INTO requests (id, district_id, campaign_id, unit_id, kind, week, status, slot, data)
+            SELECT \(bind: r.id), \(bind: r.districtId), \(bind: r.campaignId), \(bind: r.unitId), \(bind: r.kind.rawValue),
+                   \(bind: r.week.iso), \(bind: r.status.rawValue), free.n, \(bind: text ?? Self.json(r))
+            FROM (
+                WITH RECURSIVE slots(n) AS (
+                    SELECT 0 UNION ALL SELECT n + 1 FROM slots WHERE n < (
+                        SELECT COALESCE(MAX(extra), 0) FROM allowances WHERE district_id = \(bind: r.districtId)
+                        AND campaign_id = \(bind: r.campaignId) AND unit_id = \(bind: r.unitId) AND kind = \(bind: r.kind.rawValue)))
+                SELECT MIN(n) AS n FROM slots WHERE n NOT IN (
+                    SELECT slot FROM requests WHERE district_id = \(bind: r.districtId) AND campaign_id = \(bind: r.campaignId)
+                    AND unit_id = \(bind: r.unitId) AND kind = \(bind: r.kind.rawValue) AND status = 'open')
+            ) AS free
+            WHERE free.n IS NOT NULL
+            RETURNING slot
+            """).all()
+        return try rows.first?.decode(column: "slot", as: Int.self)
+    }
+
     /// Replaces a stored request's data (same id).
     public func updateRequest(_ r: ReviewRequest) async throws {
         try await db.raw("""
@@ -150,25 +181,6 @@ public struct StoreTransaction: Sendable {
         return requests.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// The lowest free slot for a new open request, given the office's allowance.
-    public func freeSlot(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int? {
-        // One statement: the allowance (marked -1) and the slots in use.
-        let rows = try await db.raw("""
-            SELECT -1 AS which, extra AS n FROM allowances WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
-            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
-            UNION ALL
-            SELECT 0 AS which, slot AS n FROM requests WHERE district_id = \(bind: district) AND campaign_id = \(bind: campaign)
-            AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue) AND status = 'open'
-            """).all()
-        var allowed = 1
-        var used = Set<Int>()
-        for row in rows {
-            let n = try row.decode(column: "n", as: Int.self)
-            if try row.decode(column: "which", as: Int.self) < 0 { allowed = n + 1 } else { used.insert(n) }
-        }
-        return (0..<allowed).first { !used.contains($0) }
-    }
-
     /// Extra open requests the office allows a unit for a kind in a campaign.
     public func allowance(district: String, campaign: String, unit: String, kind: ReviewKind) async throws -> Int {
         let rows = try await db.raw("""
@@ -191,6 +203,7 @@ public struct StoreTransaction: Sendable {
 
     /// The stored first answer for a key, if any.
     public func storedResponse(district: String, principal: String, key: String) async throws -> StoredResponse? {
+        try await flush()
         let rows = try await db.raw("""
             SELECT fingerprint, status, body FROM idempotency
             WHERE district_id = \(bind: district) AND principal = \(bind: principal) AND key = \(bind: key)
@@ -202,13 +215,82 @@ public struct StoreTransaction: Sendable {
         }
     }
 
-    /// Stores the first answer for a key.
-    public func storeResponse(district: String, principal: String, key: String, response: StoredResponse, at: Date) async throws {
-        try await db.raw("""
+    /// Stores the first answer for a key; false (nothing stored) when the key already has one.
+    /// In a batch, the answer is kept back until ``flush()``, whose insert fails (and the batch runs again, each write
+    /// alone) if the key was taken meanwhile.
+    public func storeResponse(district: String, principal: String, key: String, response: StoredResponse, at: Date) async throws -> Bool {
+        if let deferred {
+            deferred.add(response: .init(district: district, principal: principal, key: key, response: response, at: at))
+            return true
+        }
+        return try await !db.raw("""
             INSERT INTO idempotency (district_id, principal, key, fingerprint, status, body, created_at)
             VALUES (\(bind: district), \(bind: principal), \(bind: key), \(bind: response.fingerprint), \(bind: response.status),
                     \(bind: response.body), \(bind: Timestamp.string(at)))
-            """).run()
+            ON CONFLICT (district_id, principal, key) DO NOTHING RETURNING key
+            """).all().isEmpty
+    }
+
+    /// Inserts what a batch kept back: its audit entries, numbered in order within each district after those stored,
+    /// and its idempotency answers, one statement each.
+    func flush() async throws {
+        guard let deferred, let (audits, responses) = deferred.take() else { return }
+        if !audits.isEmpty {
+            var query = SQLQueryString("""
+                INSERT INTO audit (id, district_id, seq, at, actor, action, entity, entity_id, before, after)
+                SELECT v.id, v.district_id, (SELECT COALESCE(MAX(seq), 0) FROM audit WHERE district_id = v.district_id) + v.n,
+                       v.at, v.actor, v.action, v.entity, v.entity_id, v.before, v.after
+                FROM (
+                """)
+            var counts: [String: Int] = [:]
+            for (i, e) in audits.enumerated() {
+                counts[e.districtId, default: 0] += 1
+                query.appendInterpolation(unsafeRaw: i == 0 ? "SELECT " : " UNION ALL SELECT ")
+                query.appendInterpolation(bind: e.id)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS id, " : ", ")
+                query.appendInterpolation(bind: e.districtId)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS district_id, " : ", ")
+                query.appendInterpolation(bind: counts[e.districtId]!)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS n, " : ", ")
+                query.appendInterpolation(bind: Timestamp.string(e.at))
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS at, " : ", ")
+                query.appendInterpolation(bind: e.actor)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS actor, " : ", ")
+                query.appendInterpolation(bind: e.action)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS action, " : ", ")
+                query.appendInterpolation(bind: e.entity)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS entity, " : ", ")
+                query.appendInterpolation(bind: e.entityId)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS entity_id, " : ", ")
+                query.appendInterpolation(bind: e.before)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS before, " : ", ")
+                query.appendInterpolation(bind: e.after)
+                query.appendInterpolation(unsafeRaw: i == 0 ? " AS after" : "")
+            }
+            query.appendInterpolation(unsafeRaw: ") AS v")
+            try await db.raw(query).run()
+        }
+        if !responses.isEmpty {
+            var query = SQLQueryString("INSERT INTO idempotency (district_id, principal, key, fingerprint, status, body, created_at) VALUES ")
+            for (i, r) in responses.enumerated() {
+                query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
+                query.appendInterpolation(bind: r.district)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.principal)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.key)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.response.fingerprint)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.response.status)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: r.response.body)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: Timestamp.string(r.at))
+                query.appendInterpolation(unsafeRaw: ")")
+            }
+            try await db.raw(query).run()
+        }
     }
 
     // MARK: Sessions
@@ -242,6 +324,7 @@ public struct StoreTransaction: Sendable {
 
     /// Appends to the audit trail, numbered in order within the district.
     public func audit(_ e: AuditEntry) async throws {
+        if let deferred { return deferred.add(audit: e) }
         // Numbered in the same statement (writes of a district run one at a time).
         try await db.raw("""
             INSERT INTO audit (id, district_id, seq, at, actor, action, entity, entity_id, before, after)
@@ -253,7 +336,8 @@ public struct StoreTransaction: Sendable {
 
     /// The latest audit entry of an action on an entity (`week`, `2026-W50`, `schedule.run`), if any.
     public func lastAudit(district: String, entity: String, entityId: String, action: String) async throws -> AuditEntry? {
-        try await db.raw("""
+        try await flush()
+        return try await db.raw("""
             SELECT * FROM audit WHERE district_id = \(bind: district) AND entity = \(bind: entity) AND entity_id = \(bind: entityId)
             AND action = \(bind: action) ORDER BY seq DESC LIMIT 1
             """).all().first.map(Self.auditEntry(row:))
@@ -283,6 +367,7 @@ public struct StoreTransaction: Sendable {
 
     /// The audit trail of a district, optionally of one entity, oldest first.
     public func auditTrail(district: String, entityId: String? = nil) async throws -> [AuditEntry] {
+        try await flush()
         var query = SQLQueryString("SELECT * FROM audit WHERE district_id = \(bind: district)")
         if let entityId { query.appendInterpolation(unsafeRaw: " AND entity_id = "); query.appendInterpolation(bind: entityId) }
         query.appendInterpolation(unsafeRaw: " ORDER BY seq")

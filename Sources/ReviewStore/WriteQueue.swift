@@ -38,10 +38,16 @@ final class WriteQueue: @unchecked Sendable {
     private let runBatch: @Sendable ([PendingWrite]) async -> Void
     /// The most writes in one transaction.
     let maxBatch: Int
+    /// Where the batches run.
+    private let executor = WriterExecutor(name: "reviewcal-write")
 
     init(maxBatch: Int, runBatch: @escaping @Sendable ([PendingWrite]) async -> Void) {
         self.maxBatch = maxBatch
         self.runBatch = runBatch
+    }
+
+    deinit {
+        executor.stop()
     }
 
     /// Queues `write`; starts the task that drains the queue when none runs.
@@ -52,7 +58,7 @@ final class WriteQueue: @unchecked Sendable {
             draining = true
             return true
         }
-        if start { Task { await drain() } }
+        if start { Task(executorPreference: executor) { await self.drain() } }
     }
 
     private func drain() async {
@@ -87,6 +93,35 @@ final class WriteQueues: @unchecked Sendable {
             let queue = make(key)
             queues[key] = queue
             return queue
+        }
+    }
+}
+
+/// What the writes of a batch keep back for ``StoreTransaction/flush()``: rows of append-only tables that the
+/// batch's writes do not read back, inserted together instead of one statement per write.
+final class DeferredRows: @unchecked Sendable {
+    // @unchecked: the arrays are only touched under `lock`.
+    struct Response {
+        var district: String
+        var principal: String
+        var key: String
+        var response: StoredResponse
+        var at: Date
+    }
+
+    private let lock = NSLock()
+    private var audits: [AuditEntry] = []
+    private var responses: [Response] = []
+
+    func add(audit: AuditEntry) { lock.withLock { audits.append(audit) } }
+    func add(response: Response) { lock.withLock { responses.append(response) } }
+
+    /// Everything kept back, or nil when nothing is; afterwards nothing is.
+    func take() -> ([AuditEntry], [Response])? {
+        lock.withLock {
+            if audits.isEmpty && responses.isEmpty { return nil }
+            defer { audits = []; responses = [] }
+            return (audits, responses)
         }
     }
 }

@@ -33,16 +33,19 @@ import Darwin
             // A normal client is served while the 500 are open.
             let normal = try RawConnection(port: port)
             try normal.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let response = try #require(normal.readResponse(within: .seconds(4)))
+            let response = try #require(await normal.readResponse(within: .seconds(4)))
             #expect(response.hasPrefix("HTTP/1.1 200"), "\(response)")
             #expect(response.hasSuffix("ok\n"))
             let served = ContinuousClock.now - opened
             if served < .seconds(4) {
-                #expect(slow.filter { $0.isClosed(within: .zero) }.count == 0, "served \(served) after the first slow connection")
+                var closedEarly = 0
+                for connection in slow { if await connection.isClosed(within: .zero) { closedEarly += 1 } }
+                #expect(closedEarly == 0, "served \(served) after the first slow connection")
             }
             // Then the server closes them all once their header deadline has passed.
             let deadline = opened + .seconds(5 + 6)
-            let stillOpen = slow.filter { !$0.isClosed(within: deadline - ContinuousClock.now) }.count
+            var stillOpen = 0
+            for connection in slow { if await !connection.isClosed(within: deadline - ContinuousClock.now) { stillOpen += 1 } }
             #expect(stillOpen == 0, "\(stillOpen) of 500 slow connections still open")
         }
     }
@@ -54,7 +57,9 @@ import Darwin
             let start = ContinuousClock.now
             var closed = false
             for byte in "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + String(repeating: "a", count: 40) {
-                if (try? connection.send(String(byte))) == nil || connection.isClosed(within: .milliseconds(200)) {
+                var gone = (try? connection.send(String(byte))) == nil
+                if !gone { gone = await connection.isClosed(within: .milliseconds(200)) }
+                if gone {
                     closed = true
                     break
                 }
@@ -71,7 +76,7 @@ import Darwin
             let connection = try RawConnection(port: port)
             let start = ContinuousClock.now
             try connection.send("POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789")
-            #expect(connection.isClosed(within: .seconds(6)))
+            #expect(await connection.isClosed(within: .seconds(6)))
             let elapsed = ContinuousClock.now - start
             #expect(elapsed >= .milliseconds(900), "closed after \(elapsed)")
             #expect(elapsed < .seconds(6), "closed after \(elapsed)")
@@ -83,13 +88,13 @@ import Darwin
         try await withServer(limits: limits) { port in
             let connection = try RawConnection(port: port)
             try connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(connection.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await connection.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
             // Idle longer than the header timeout: still open, the header deadline waits for the next request's first byte.
-            #expect(!connection.isClosed(within: .milliseconds(1800)))
+            #expect(await !connection.isClosed(within: .milliseconds(1800)))
             try connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(connection.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await connection.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
             let idle = ContinuousClock.now
-            #expect(connection.isClosed(within: .seconds(3 + 4)))
+            #expect(await connection.isClosed(within: .seconds(3 + 4)))
             let elapsed = ContinuousClock.now - idle
             #expect(elapsed >= .milliseconds(2500), "closed after \(elapsed) idle")
         }
@@ -102,19 +107,19 @@ import Darwin
             for _ in 0..<20 {
                 let connection = try RawConnection(port: port)
                 try connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                #expect(connection.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
+                #expect(await connection.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
                 held.append(connection)
             }
             // The 21st is not served while the 20 are open …
             let waiting = try RawConnection(port: port)
             try waiting.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(waiting.readResponse(within: .milliseconds(1500)) == nil)
+            #expect(await waiting.readResponse(within: .milliseconds(1500)) == nil)
             // … and is once they close; so is a new one.
             held.removeAll()
-            #expect(waiting.readResponse(within: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await waiting.readResponse(within: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
             let next = try RawConnection(port: port)
             try next.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(next.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await next.readResponse(within: .seconds(4))?.hasPrefix("HTTP/1.1 200") == true)
         }
     }
 
@@ -148,7 +153,10 @@ import Darwin
 }
 
 /// A client connection over a plain blocking socket, for sending a request a piece at a time.
-final class RawConnection {
+/// The waits run on a thread of their own (``isClosed(within:)``, ``readResponse(within:)``): the server under test
+/// answers on the concurrency pool, which a test blocked in poll(2) would otherwise hold.
+final class RawConnection: @unchecked Sendable {
+    // @unchecked: one test uses a connection, one call at a time.
     private let socket: Int32
     private var received: [UInt8] = []
 
@@ -194,7 +202,11 @@ final class RawConnection {
     }
 
     /// Whether the server closes the connection within `timeout` (reading and keeping whatever it sends before).
-    func isClosed(within timeout: Duration) -> Bool {
+    func isClosed(within timeout: Duration) async -> Bool {
+        await Self.offPool { self.waitUntilClosed(within: timeout) }
+    }
+
+    private func waitUntilClosed(within timeout: Duration) -> Bool {
         let end = ContinuousClock.now + timeout
         while true {
             switch readSome(until: end) {
@@ -206,7 +218,15 @@ final class RawConnection {
     }
 
     /// The first whole response (head, and a body as long as its Content-Length) the server sends within `timeout`.
-    func readResponse(within timeout: Duration) -> String? {
+    func readResponse(within timeout: Duration) async -> String? {
+        await Self.offPool { self.waitForResponse(within: timeout) }
+    }
+
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in Thread { continuation.resume(returning: body()) }.start() }
+    }
+
+    private func waitForResponse(within timeout: Duration) -> String? {
         let end = ContinuousClock.now + timeout
         while true {
             if let response = takeResponse() { return response }

@@ -134,6 +134,32 @@ import Testing
         }
     }
 
+    /// A new request goes in the lowest slot free under the allowance, in one statement; none is stored when every
+    /// slot is taken, and a withdrawn request frees its slot.
+    @Test(arguments: TestDatabase.backends)
+    func aNewRequestTakesTheLowestFreeSlot(_ backend: String) async throws {
+        try await withFreshStore(backend) { store in
+            try await store.write { tx in try await tx.ensureDistrict(id: district, name: "Huyện Thử") }
+            func insert(_ id: String) async throws -> Int? {
+                try await store.write { tx in try await tx.insertRequestInFreeSlot(request(id)) }
+            }
+            #expect(try await insert("r-1") == 0)
+            #expect(try await insert("r-2") == nil)
+            try await store.write { tx in try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-a", kind: .partyCollective, extra: 2) }
+            #expect(try await insert("r-2") == 1)
+            #expect(try await insert("r-3") == 2)
+            #expect(try await insert("r-4") == nil)
+            try await store.write { tx in
+                var r2 = try #require(try await tx.request(id: "r-2", district: district))
+                r2.status = .withdrawn
+                try await tx.updateRequest(r2)
+            }
+            #expect(try await insert("r-4") == 1)
+            let ids = try await store.read { tx in try await tx.requests(district: district, status: .open).map(\.id) }
+            #expect(ids.sorted() == ["r-1", "r-3", "r-4"])
+        }
+    }
+
     @Test(arguments: TestDatabase.backends)
     func rowsAreUpdatedInPlace(_ backend: String) async throws {
         try await withFreshStore(backend) { store in
@@ -225,6 +251,76 @@ import Testing
             let trail = try await store.read { tx in try await tx.auditTrail(district: district) }
             #expect(Set(trail.compactMap { Int($0.entityId) }) == acknowledged)
             #expect(trail.count == acknowledged.count)
+        }
+    }
+
+    /// In a batch, audit entries and idempotency answers are kept back and inserted together before the commit: the
+    /// entries are numbered 1, 2, 3 … within each district after those stored before; a write whose key another write
+    /// of the same batch took is refused alone, and the other writes of its batch are stored.
+    @Test(arguments: TestDatabase.backends)
+    func batchedAuditEntriesAndAnswersGoInTogether(_ backend: String) async throws {
+        try await withFreshStore(backend) { store in
+            let other = "huyen-khac"
+            try await store.write(serializedOn: district) { tx in
+                try await tx.ensureDistrict(id: district, name: "Huyện thử")
+                try await tx.ensureDistrict(id: other, name: "Huyện khác")
+                try await tx.audit(audit(-1))
+            }
+            // 120 writes over two districts, each with an entry and a key of its own.
+            let stored = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<120 {
+                    group.addTask {
+                        let d = i % 2 == 0 ? district : other
+                        var entry = audit(i)
+                        entry.districtId = d
+                        do {
+                            return try await store.write(serializedOn: d) { tx in
+                                try await tx.audit(entry)
+                                return try await tx.storeResponse(
+                                    district: d, principal: "unit:x", key: "k\(i)", response: StoredResponse(fingerprint: "f", status: 201, body: "w\(i)"), at: Date())
+                            }
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(stored == 120)
+            for (d, count) in [(district, 61), (other, 60)] {
+                let seqs = try await store.read { tx in
+                    try await tx.db.raw("SELECT seq FROM audit WHERE district_id = \(bind: d) ORDER BY seq").all().map { try $0.decode(column: "seq", as: Int.self) }
+                }
+                #expect(seqs == Array(1...count), "\(d)")
+            }
+            // 40 writes, two for each of 20 keys: one of each pair is stored, with its entry; the other is refused.
+            struct KeyTaken: Error {}
+            let acknowledged = await withTaskGroup(of: Int?.self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await store.write(serializedOn: district) { tx in
+                                try await tx.audit(audit(1000 + i))
+                                guard try await tx.storeResponse(
+                                    district: district, principal: "unit:y", key: "dup\(i % 20)",
+                                    response: StoredResponse(fingerprint: "f", status: 201, body: "w\(i)"), at: Date())
+                                else { throw KeyTaken() }
+                            }
+                            return i
+                        } catch { return error is KeyTaken ? nil : -1 }
+                    }
+                }
+                var all: [Int] = []
+                for await i in group { if let i { all.append(i) } }
+                return all
+            }
+            #expect(!acknowledged.contains(-1))
+            #expect(acknowledged.count == 20)
+            #expect(Set(acknowledged.map { $0 % 20 }).count == 20)
+            for i in acknowledged {
+                let answer = try await store.read { tx in try await tx.storedResponse(district: district, principal: "unit:y", key: "dup\(i % 20)") }
+                #expect(answer?.body == "w\(i)")
+            }
+            let trail = try await store.read { tx in try await tx.auditTrail(district: district) }
+            #expect(Set(trail.compactMap { Int($0.entityId) }.filter { $0 >= 1000 }) == Set(acknowledged.map { 1000 + $0 }))
         }
     }
 
