@@ -157,6 +157,17 @@ import Testing
             #expect(try await insert("r-4") == 1)
             let ids = try await store.read { tx in try await tx.requests(district: district, status: .open).map(\.id) }
             #expect(ids.sorted() == ["r-1", "r-3", "r-4"])
+            // 30 at once for a unit allowed 5, committed in batches: 5 stored, in slots 0–4, the others refused.
+            try await store.write { tx in try await tx.setAllowance(district: district, campaign: "2023", unit: "cb-b", kind: .partyCollective, extra: 4) }
+            let slots = await withTaskGroup(of: Int?.self) { group in
+                for i in 0..<30 {
+                    group.addTask { (try? await store.write { tx in try await tx.insertRequestInFreeSlot(request("b-\(i)", unit: "cb-b")) }) ?? nil }
+                }
+                var all: [Int] = []
+                for await slot in group { if let slot { all.append(slot) } }
+                return all
+            }
+            #expect(slots.sorted() == [0, 1, 2, 3, 4])
         }
     }
 
