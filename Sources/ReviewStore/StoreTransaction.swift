@@ -246,26 +246,9 @@ public struct StoreTransaction: Sendable {
             for (i, e) in audits.enumerated() {
                 counts[e.districtId, default: 0] += 1
                 query.appendInterpolation(unsafeRaw: i == 0 ? "SELECT " : " UNION ALL SELECT ")
-                query.appendInterpolation(bind: e.id)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS id, " : ", ")
-                query.appendInterpolation(bind: e.districtId)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS district_id, " : ", ")
-                query.appendInterpolation(bind: counts[e.districtId]!)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS n, " : ", ")
-                query.appendInterpolation(bind: Timestamp.string(e.at))
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS at, " : ", ")
-                query.appendInterpolation(bind: e.actor)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS actor, " : ", ")
-                query.appendInterpolation(bind: e.action)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS action, " : ", ")
-                query.appendInterpolation(bind: e.entity)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS entity, " : ", ")
-                query.appendInterpolation(bind: e.entityId)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS entity_id, " : ", ")
-                query.appendInterpolation(bind: e.before)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS before, " : ", ")
-                query.appendInterpolation(bind: e.after)
-                query.appendInterpolation(unsafeRaw: i == 0 ? " AS after" : "")
+                Self.appendValues(
+                    &query, [e.id, e.districtId, counts[e.districtId]!, Timestamp.string(e.at), e.actor, e.action, e.entity, e.entityId, e.before, e.after],
+                    names: i == 0 ? ["id", "district_id", "n", "at", "actor", "action", "entity", "entity_id", "before", "after"] : nil)
             }
             query.appendInterpolation(unsafeRaw: ") AS v")
             try await db.raw(query).run()
@@ -274,22 +257,20 @@ public struct StoreTransaction: Sendable {
             var query = SQLQueryString("INSERT INTO idempotency (district_id, principal, key, fingerprint, status, body, created_at) VALUES ")
             for (i, r) in responses.enumerated() {
                 query.appendInterpolation(unsafeRaw: i == 0 ? "(" : ", (")
-                query.appendInterpolation(bind: r.district)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.principal)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.key)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.response.fingerprint)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.response.status)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: r.response.body)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: Timestamp.string(r.at))
+                Self.appendValues(
+                    &query, [r.district, r.principal, r.key, r.response.fingerprint, r.response.status, r.response.body, Timestamp.string(r.at)])
                 query.appendInterpolation(unsafeRaw: ")")
             }
             try await db.raw(query).run()
+        }
+    }
+
+    /// Appends bound values separated by commas, each followed by `AS name` when names are given.
+    private static func appendValues(_ query: inout SQLQueryString, _ values: [any Encodable & Sendable], names: [String]? = nil) {
+        for (j, value) in values.enumerated() {
+            if j > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            query.appendInterpolation(bind: value)
+            if let names { query.appendInterpolation(unsafeRaw: " AS \(names[j])") }
         }
     }
 
