@@ -201,6 +201,11 @@ final class PostgresPool: Sendable {
         try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
+    /// The same, with postgres-nio's connection beside it (for statements prepared once per connection).
+    func withConnection<T: Sendable>(_ body: (any SQLDatabase, PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql(), connection) }
+    }
+
     func close() async {
         runner.cancel()
         await runner.value

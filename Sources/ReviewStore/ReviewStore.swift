@@ -143,10 +143,15 @@ public final class ReviewStore: Sendable {
 
     /// Runs `body` on the connection that writes.
     func withWriter<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withWriterSession { db, _ in try await body(db) }
+    }
+
+    /// Runs `body` on the connection that writes, with postgres-nio's connection on PostgreSQL.
+    func withWriterSession<T: Sendable>(_ body: (any SQLDatabase, PostgresConnection?) async throws -> T) async throws -> T {
         // Counted once lent, not while waiting for a connection.
         switch backend {
-        case .sqlite(let connections): return try await connections.withWriter { db in try await usage.using { try await body(db) } }
-        case .postgres(let pool): return try await pool.withConnection { db in try await usage.using { try await body(db) } }
+        case .sqlite(let connections): return try await connections.withWriter { db in try await usage.using { try await body(db, nil) } }
+        case .postgres(let pool): return try await pool.withConnection { db, connection in try await usage.using { try await body(db, connection) } }
         }
     }
 
@@ -265,7 +270,7 @@ public final class ReviewStore: Sendable {
         let begin = begin
         let dialect = dialect
         let rows = rows
-        return try await withWriter { database in
+        return try await withWriterSession { database, postgres in
             try await database.raw(begin).run()
             do {
                 if dialect == .postgres { try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockNumber(lockKey)))").run() }
@@ -274,14 +279,14 @@ public final class ReviewStore: Sendable {
                     // Alone, or first try of a batch: no savepoints; a failure rolls the whole transaction back (and a
                     // batch is then run again with a savepoint for each write). A batch's audit entries and idempotency
                     // answers go in together at the end.
-                    let transaction = StoreTransaction(db: database, rows: rows, deferred: batch.count > 1 ? DeferredRows() : nil)
+                    let transaction = StoreTransaction(db: database, rows: rows, deferred: batch.count > 1 ? DeferredRows() : nil, postgres: postgres)
                     for write in batch {
                         try await write.run(transaction)
                         outcomes.append(.success(()))
                     }
                     try await transaction.flush()
                 } else {
-                    let transaction = StoreTransaction(db: database, rows: rows)
+                    let transaction = StoreTransaction(db: database, rows: rows, postgres: postgres)
                     for write in batch {
                         var attempt = 1
                         while true {

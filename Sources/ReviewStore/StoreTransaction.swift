@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import ReviewCore
+import Logging
+import PostgresKit
 import SQLKit
 
 /// The operations on stored data, inside one `ReviewStore.read` or `ReviewStore.write`.
@@ -11,11 +13,14 @@ public struct StoreTransaction: Sendable {
     /// In a batch of writes committed together: audit entries and idempotency answers kept back and inserted in two
     /// statements before the commit (``flush()``), or at once before anything reads their tables.
     let deferred: DeferredRows?
+    /// On PostgreSQL, in a write: the connection, for the statements prepared once per connection.
+    let postgres: PostgresConnection?
 
-    init(db: any SQLDatabase, rows: RowCache, deferred: DeferredRows? = nil) {
+    init(db: any SQLDatabase, rows: RowCache, deferred: DeferredRows? = nil, postgres: PostgresConnection? = nil) {
         self.db = db
         self.rows = rows
         self.deferred = deferred
+        self.postgres = postgres
     }
 
     static let encoder: JSONEncoder = {
@@ -132,26 +137,45 @@ public struct StoreTransaction: Sendable {
     }
 
     /// Stores a new open request in the lowest slot free under the office's allowance, in one statement; the slot,
-    /// or nil (nothing stored) when every slot is taken.
+    /// or nil (nothing stored) when every slot is taken. On PostgreSQL the statement is prepared once per connection:
+    /// planning it took most of its time, under the district's lock.
     public func insertRequestInFreeSlot(_ r: ReviewRequest, text: String? = nil) async throws -> Int? {
-        let rows = try await db.raw("""
+        let values = [r.id, r.districtId, r.campaignId, r.unitId, r.kind.rawValue, r.week.iso, r.status.rawValue, text ?? Self.json(r)]
+        if let postgres {
+            var slot: Int?
+            for try await stored in try await postgres.execute(InsertRequestInFreeSlot(values: values), logger: Self.logger) { slot = stored }
+            return slot
+        }
+        // The same text, each parameter bound where it stands.
+        var query: SQLQueryString = ""
+        for (k, piece) in Self.insertInFreeSlotSQL({ "\u{1}\($0)\u{1}" }).split(separator: "\u{1}", omittingEmptySubsequences: false).enumerated() {
+            if k % 2 == 0 { query.appendInterpolation(unsafeRaw: String(piece)) } else { query.appendInterpolation(bind: values[Int(piece)! - 1]) }
+        }
+        return try await db.raw(query).all().first?.decode(column: "slot", as: Int.self)
+    }
+
+    /// The text of ``insertRequestInFreeSlot(_:text:)``, with `parameter(n)` for its n-th value: 1 id, 2 district,
+    /// 3 campaign, 4 unit, 5 kind, 6 week, 7 status, 8 stored text.
+    static func insertInFreeSlotSQL(_ parameter: (Int) -> String) -> String {
+        let (d, c, u, k) = (parameter(2), parameter(3), parameter(4), parameter(5))
+        return """
             INSERT INTO requests (id, district_id, campaign_id, unit_id, kind, week, status, slot, data)
-            SELECT \(bind: r.id), \(bind: r.districtId), \(bind: r.campaignId), \(bind: r.unitId), \(bind: r.kind.rawValue),
-                   \(bind: r.week.iso), \(bind: r.status.rawValue), free.n, \(bind: text ?? Self.json(r))
+            SELECT \(parameter(1)), \(d), \(c), \(u), \(k), \(parameter(6)), \(parameter(7)), free.n, \(parameter(8))
             FROM (
                 WITH RECURSIVE slots(n) AS (
                     SELECT 0 UNION ALL SELECT n + 1 FROM slots WHERE n < (
-                        SELECT COALESCE(MAX(extra), 0) FROM allowances WHERE district_id = \(bind: r.districtId)
-                        AND campaign_id = \(bind: r.campaignId) AND unit_id = \(bind: r.unitId) AND kind = \(bind: r.kind.rawValue)))
+                        SELECT COALESCE(MAX(extra), 0) FROM allowances WHERE district_id = \(d)
+                        AND campaign_id = \(c) AND unit_id = \(u) AND kind = \(k)))
                 SELECT MIN(n) AS n FROM slots WHERE n NOT IN (
-                    SELECT slot FROM requests WHERE district_id = \(bind: r.districtId) AND campaign_id = \(bind: r.campaignId)
-                    AND unit_id = \(bind: r.unitId) AND kind = \(bind: r.kind.rawValue) AND status = 'open')
+                    SELECT slot FROM requests WHERE district_id = \(d) AND campaign_id = \(c)
+                    AND unit_id = \(u) AND kind = \(k) AND status = 'open')
             ) AS free
             WHERE free.n IS NOT NULL
             RETURNING slot
-            """).all()
-        return try rows.first?.decode(column: "slot", as: Int.self)
+            """
     }
+
+    static let logger = Logger(label: "reviewcal.store")
 
     /// Replaces a stored request's data (same id).
     public func updateRequest(_ r: ReviewRequest) async throws {
@@ -449,4 +473,19 @@ public struct StoreTransaction: Sendable {
                 """).run()
         }
     }
+}
+
+/// ``StoreTransaction/insertRequestInFreeSlot(_:text:)`` on PostgreSQL, prepared once per connection.
+struct InsertRequestInFreeSlot: PostgresPreparedStatement {
+    static let sql = StoreTransaction.insertInFreeSlotSQL { "$\($0)" }
+    typealias Row = Int
+    var values: [String]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int { try row.decode(Int.self) }
 }
