@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds once (sources and tests), then runs the whole suite (each layer's tests, and the CLI's tests that run the built
-# executables); the time rules run again in a process started in another time zone;
+# executables), the slow-client tests alone (they time the server's own timeouts); the time rules run again in a
+# process started in another time zone;
 # a SIGTERM in the middle of a registration rush, and backup and restore with the command line; the deployment files
 # (nginx, systemd, Prometheus rules) and the server's /metrics through promtool;
 # the office workspace's browser test (Chromium, Selenium, axe) runs against a real server when Chromium and the
