@@ -267,6 +267,12 @@ import Testing
             }
             // A late answer is also replayed as it was, even after the office allowed more.
             try await client.execute(uri: "/v1/requests", method: .post, headers: headers(token, key: "k-2"), body: body(input)) { r in #expect(r.status == .conflict) }
+            // With room for another request, a retry of the first is still its first answer, and stores nothing more.
+            try await world.service.allowExtra(unit: "cb-ban-to-chuc", kind: .partyCollective, campaign: "2023", extra: 1, by: "office:test")
+            try await client.execute(uri: "/v1/requests", method: .post, headers: headers(token, key: "k-1"), body: body(input)) { r in
+                #expect(r.status == .created)
+                #expect(view(r.body)?.request == first?.request)
+            }
         }
         #expect(try await count(world) == 1)
     }
