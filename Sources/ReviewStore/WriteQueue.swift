@@ -26,10 +26,10 @@ final class PendingWrite: @unchecked Sendable {
     }
 }
 
-/// The writes of one key waiting for the transaction that will carry them (group commit): one task drains them, a
-/// batch at a time, each batch in one transaction with each write in its own savepoint. A write that fails is rolled
-/// back alone; the others are committed together, and their callers hear of it only once the commit has succeeded.
-/// One commit (one sync to disk) then serves many concurrent writers.
+/// The writes of one key waiting for the transaction that will carry them (group commit): one task, on the queue's
+/// own thread, drains them a batch at a time, each batch in one transaction (``ReviewStore``: a write that fails is
+/// rolled back alone). The others are committed together, and their callers hear of it only once the commit has
+/// succeeded. One commit (one sync to disk) then serves many concurrent writers.
 final class WriteQueue: @unchecked Sendable {
     // @unchecked: `pending` and `draining` are only touched under `lock`.
     private let lock = NSLock()
@@ -97,8 +97,8 @@ final class WriteQueues: @unchecked Sendable {
     }
 }
 
-/// What the writes of a batch keep back for ``StoreTransaction/flush()``: rows of append-only tables that the
-/// batch's writes do not read back, inserted together instead of one statement per write.
+/// What the writes of a batch keep back for ``StoreTransaction/flush()``: audit entries and idempotency answers,
+/// inserted together instead of one statement per write (a read of their tables inside the batch inserts them first).
 final class DeferredRows: @unchecked Sendable {
     // @unchecked: the arrays are only touched under `lock`.
     struct Response {
