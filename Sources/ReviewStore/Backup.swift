@@ -157,9 +157,14 @@ extension ReviewStore {
     /// (a read transaction on SQLite, REPEATABLE READ on PostgreSQL).
     public func backup(now: Date = Date()) async throws -> StoreBackup {
         let dialect = dialect
-        return try await withReader { db in
+        return try await withReader(timeout: nil) { db in
             try await db.raw(dialect == .postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN").run()
             do {
+                // A large database takes longer to copy than a statement is otherwise allowed.
+                if dialect == .postgres {
+                    try await db.raw("SET LOCAL statement_timeout = 0").run()
+                    try await db.raw("SET LOCAL idle_in_transaction_session_timeout = 0").run()
+                }
                 let versionRows = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").all()
                 let version = try versionRows.first.map { try $0.decode(column: "v", as: Int.self) } ?? 0
                 var tables: [StoreBackup.Table] = []
@@ -197,8 +202,13 @@ extension ReviewStore {
         try await withWriter { db in
             try await db.raw(begin).run()
             do {
-                // The migrations' lock: instances starting meanwhile wait for the restore.
-                if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727201)").run() }
+                // The migrations' lock: instances starting meanwhile wait for the restore, which may take longer than
+                // a statement is otherwise allowed.
+                if dialect == .postgres {
+                    try await db.raw("SET LOCAL statement_timeout = 0").run()
+                    try await db.raw("SET LOCAL idle_in_transaction_session_timeout = 0").run()
+                    try await db.raw("SELECT pg_advisory_xact_lock(727201)").run()
+                }
                 let layout = try await layout(db)
                 let known = Dictionary(uniqueKeysWithValues: layout.map { ($0.name, $0.columns.map(\.0)) })
                 for table in backup.tables {

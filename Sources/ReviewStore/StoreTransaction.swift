@@ -14,9 +14,10 @@ public struct StoreTransaction: Sendable {
     /// statements before the commit (``flush()``), or at once before anything reads their tables.
     let deferred: DeferredRows?
     /// On PostgreSQL, in a write: the connection, for the statements prepared once per connection.
-    let postgres: PostgresConnection?
+    /// The PostgreSQL connection, for statements prepared once per connection; nil on SQLite.
+    let postgres: ConnectionGuard?
 
-    init(db: any SQLDatabase, rows: RowCache, deferred: DeferredRows? = nil, postgres: PostgresConnection? = nil) {
+    init(db: any SQLDatabase, rows: RowCache, deferred: DeferredRows? = nil, postgres: ConnectionGuard? = nil) {
         self.db = db
         self.rows = rows
         self.deferred = deferred
@@ -142,9 +143,12 @@ public struct StoreTransaction: Sendable {
     public func insertRequestInFreeSlot(_ r: ReviewRequest, text: String? = nil) async throws -> Int? {
         let values = [r.id, r.districtId, r.campaignId, r.unitId, r.kind.rawValue, r.week.iso, r.status.rawValue, text ?? Self.json(r)]
         if let postgres {
-            var slot: Int?
-            for try await stored in try await postgres.execute(InsertRequestInFreeSlot(values: values), logger: Self.logger) { slot = stored }
-            return slot
+            let connection = postgres.connection
+            return try await postgres.guarded(task: {
+                var slot: Int?
+                for try await stored in try await connection.execute(InsertRequestInFreeSlot(values: values), logger: Self.logger) { slot = stored }
+                return slot
+            })
         }
         // The same text, each parameter bound where it stands.
         var query: SQLQueryString = ""

@@ -7,6 +7,8 @@ final class PendingWrite: @unchecked Sendable {
     // The body is dropped before the caller hears the outcome: the caller's closure must not outlive its call.
     private var body: ((StoreTransaction) async throws -> Void)?
     private let finish: @Sendable (Result<Void, any Error>) -> Void
+    /// When it was queued.
+    let queuedAt = ContinuousClock.now
 
     init(run: @escaping (StoreTransaction) async throws -> Void, finish: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         self.body = run
@@ -30,18 +32,24 @@ final class PendingWrite: @unchecked Sendable {
 /// own thread, drains them a batch at a time, each batch in one transaction (``ReviewStore``: a write that fails is
 /// rolled back alone). The others are committed together, and their callers hear of it only once the commit has
 /// succeeded. One commit (one sync to disk) then serves many concurrent writers.
+///
+/// A batch always ends — the store gives each transaction a deadline — and the queue goes on with the next. When a
+/// batch ends with an error that says the database cannot be used right now, the writes waiting behind it are answered
+/// with that error at once rather than each waiting for the same failure in turn.
 final class WriteQueue: @unchecked Sendable {
-    // @unchecked: `pending` and `draining` are only touched under `lock`.
+    // @unchecked: `pending`, `running` and `draining` are only touched under `lock`.
     private let lock = NSLock()
     private var pending: [PendingWrite] = []
+    /// When the oldest write of the batch being run was queued.
+    private var running: ContinuousClock.Instant?
     private var draining = false
-    private let runBatch: @Sendable ([PendingWrite]) async -> Void
+    private let runBatch: @Sendable ([PendingWrite]) async -> (any Error)?
     /// The most writes in one transaction.
     let maxBatch: Int
     /// Where the batches run.
     private let executor = WriterExecutor(name: "reviewcal-write")
 
-    init(maxBatch: Int, runBatch: @escaping @Sendable ([PendingWrite]) async -> Void) {
+    init(maxBatch: Int, runBatch: @escaping @Sendable ([PendingWrite]) async -> (any Error)?) {
         self.maxBatch = maxBatch
         self.runBatch = runBatch
     }
@@ -58,7 +66,16 @@ final class WriteQueue: @unchecked Sendable {
             draining = true
             return true
         }
-        if start { Task(executorPreference: executor) { await self.drain() } }
+        if start {
+            let executor = executor
+            Task(executorPreference: executor) { await WriterExecutor.$current.withValue(executor) { await self.drain() } }
+        }
+    }
+
+    /// How long the oldest write waiting here (or in the batch being run) has waited, or nil when none waits.
+    var oldestWait: Duration? {
+        let oldest: ContinuousClock.Instant? = lock.withLock { running ?? pending.first?.queuedAt }
+        return oldest.map { ContinuousClock.now - $0 }
     }
 
     private func drain() async {
@@ -67,11 +84,18 @@ final class WriteQueue: @unchecked Sendable {
                 let n = min(maxBatch, pending.count)
                 let taken = Array(pending.prefix(n))
                 pending.removeFirst(n)
+                running = taken.first?.queuedAt
                 if taken.isEmpty { draining = false }
                 return taken
             }
             if batch.isEmpty { return }
-            await runBatch(batch)
+            if let unavailable = await runBatch(batch) {
+                let waiting: [PendingWrite] = lock.withLock {
+                    defer { pending = [] }
+                    return pending
+                }
+                for write in waiting { write.complete(.failure(unavailable)) }
+            }
         }
     }
 }
@@ -85,6 +109,12 @@ final class WriteQueues: @unchecked Sendable {
 
     init(make: @escaping @Sendable (String) -> WriteQueue) {
         self.make = make
+    }
+
+    /// The longest wait of a write in any queue, or nil when none waits.
+    var oldestWait: Duration? {
+        let all = lock.withLock { Array(queues.values) }
+        return all.compactMap(\.oldestWait).max()
     }
 
     func queue(_ key: String) -> WriteQueue {

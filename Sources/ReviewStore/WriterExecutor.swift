@@ -7,6 +7,10 @@ import Foundation
 /// district, or every district of an SQLite file) has its own, so that one district's writes never wait for
 /// another's Swift code.
 final class WriterExecutor: TaskExecutor, @unchecked Sendable {
+    /// The executor of the write queue whose batch the current task runs, if any: a task the batch starts on its
+    /// own (``ConnectionGuard/guarded(task:)``) runs there too.
+    @TaskLocal static var current: WriterExecutor?
+
     // @unchecked: `jobs` and `stopped` are only touched under `condition`.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []

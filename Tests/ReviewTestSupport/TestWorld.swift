@@ -21,7 +21,11 @@ public struct TestWorld: Sendable {
 
     /// A world whose clock reads `local` (Vietnam time, `YYYY-MM-DDTHH:MM`) plus `second`.
     /// `backend` picks the store (``TestDatabase/backends``); by default PostgreSQL when a server is given, else SQLite.
-    public static func make(at local: String, second: Int = 0, backend: String? = nil, adjust: (inout District) -> Void = { _ in }) async throws -> TestWorld {
+    /// `storeTimeout` is the store's deadline for each call (``ReviewStore/timeout``).
+    public static func make(
+        at local: String, second: Int = 0, backend: String? = nil, storeTimeout: Duration = ReviewStore.defaultTimeout,
+        adjust: (inout District) -> Void = { _ in }
+    ) async throws -> TestWorld {
         var district = try sampleDistrict()
         adjust(&district)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-test-\(UUID().uuidString)")
@@ -29,7 +33,7 @@ public struct TestWorld: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let storeURL = if let backend { try await TestDatabase.makeURL(backend, in: directory) } else { try await TestDatabase.makeURL(in: directory) }
-        let store = try await ReviewStore.open(storeURL, logger: logger)
+        let store = try await ReviewStore.open(storeURL, timeout: storeTimeout, logger: logger)
         let clock = AdjustableClock(startingAt: district.zone.instant(LocalDateTime(iso: local)!, second: second), base: FrozenClock())
         // bcrypt's lowest cost: the tests check the rules of signing in, not the hash's strength.
         let service = try await ReviewService(district: district, store: store, clock: clock, logger: logger, passwordCost: 4, feedKey: .random())
