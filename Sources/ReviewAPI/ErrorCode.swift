@@ -89,6 +89,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let tooLarge = ErrorCode("too-large", status: 413)
     public static let tooLong = ErrorCode("too-long", status: 422)
     public static let unauthenticated = ErrorCode("unauthenticated", status: 401)
+    public static let unavailable = ErrorCode("unavailable", status: 503)
     public static let unknownCampaign = ErrorCode("unknown-campaign", status: 404)
     public static let unknownFeed = ErrorCode("unknown-feed", status: 404)
     public static let unknownField = ErrorCode("unknown-field", status: 400)
@@ -110,5 +111,5 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     /// Every code above, by its text.
     public static let known: [String: ErrorCode] = Dictionary(
-        uniqueKeysWithValues: [afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
+        uniqueKeysWithValues: [afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unavailable, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
 }

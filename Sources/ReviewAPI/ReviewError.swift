@@ -53,6 +53,13 @@ public struct ReviewError: Error, Sendable, Hashable, Codable, CustomStringConve
     public static let officeOnly = ReviewError(.forbidden, "Chỉ Văn phòng Huyện ủy được thực hiện thao tác này.")
     /// 503: the database is busy; nothing was stored.
     public static let busy = ReviewError(.busy, "Máy chủ đang bận, yêu cầu chưa được lưu. Gửi lại sau giây lát (reviewcal tự gửi lại).")
+    /// 503: the database cannot be used right now (`why`, in words: the connection lost, no answer in time, a full
+    /// disk…); nothing was stored or changed, and the same call may be sent again.
+    public static func unavailable(_ why: String) -> ReviewError {
+        ReviewError(
+            .unavailable,
+            "Máy chủ tạm thời không lưu được dữ liệu (\(why)): yêu cầu này chưa được lưu, không có gì thay đổi. Gửi lại sau ít giây; reviewcal tự gửi lại, một đăng ký gửi lại không bị tạo hai lần.")
+    }
     /// 500: anything unexpected; nothing stored was touched.
     public static let `internal` = ReviewError(
         .internal, "Lỗi máy chủ; dữ liệu đã lưu không bị ảnh hưởng. Thử lại sau ít phút hoặc báo Văn phòng Huyện ủy.")

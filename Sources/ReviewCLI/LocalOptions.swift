@@ -82,9 +82,11 @@ struct LocalOptions: ParsableArguments {
 
 extension LocalOptions {
     /// Opens the store, printing why it could not.
-    func openStore(poolSize: Int = ReviewStore.defaultPoolSize, logger: Logger = Logger(label: "reviewcal")) async throws -> ReviewStore {
+    func openStore(
+        poolSize: Int = ReviewStore.defaultPoolSize, timeout: Duration = ReviewStore.defaultTimeout, logger: Logger = Logger(label: "reviewcal")
+    ) async throws -> ReviewStore {
         do {
-            return try await ReviewStore.open(storeURL, poolSize: poolSize, logger: logger)
+            return try await ReviewStore.open(storeURL, poolSize: poolSize, timeout: timeout, logger: logger)
         } catch let e as StoreError {
             printError("Lỗi lưu trữ: \(e)")
             throw ExitCode(1)

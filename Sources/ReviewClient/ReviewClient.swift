@@ -11,9 +11,9 @@ public struct ReviewClient: Sendable {
     public let server: URL
     /// The bearer token.
     public let token: String
-    /// Attempts for a call that could not reach the server, or that it asked to send again (503); retries reuse the
-    /// idempotency key.
-    public var attempts = 3
+    /// Attempts for a call that could not reach the server, or that it asked to send again (503, after the
+    /// `Retry-After` it gave, at most 10 seconds); retries reuse the idempotency key.
+    public var attempts = 4
     /// The URL session requests go through (a load test gives one that opens as many connections as it has clients).
     public var session: URLSession = .shared
 
@@ -90,9 +90,11 @@ public struct ReviewClient: Sendable {
                 continue
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            // 503: the server stored nothing and asks to be asked again; safe for the same calls as above.
+            // 503: the server stored nothing and asks to be asked again, after Retry-After seconds; safe for the same
+            // calls as above.
             if status == 503, method == "GET" || key != nil, attempt < attempts {
-                try? await Task.sleep(nanoseconds: UInt64(attempt) * 500_000_000)
+                let asked = ((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init) ?? 0
+                try? await Task.sleep(for: .seconds(min(10, max(asked, Double(attempt) * 0.5))))
                 continue
             }
             let decoder = JSONDecoder()

@@ -36,8 +36,9 @@ enum APIResponse {
             return try await body()
         } catch let f as ReviewError {
             return failure(f)
-        } catch StoreError.busy {
-            return failure(.busy)
+        } catch let error as StoreError where error.refusal != nil {
+            context.logger.warning("database: \(error.fault?.rawValue ?? "?"): \(StoreFault.detail(of: error))")
+            return failure(error.refusal ?? .busy)
         } catch {
             context.logger.error("unexpected error: \(error)")
             return failure(.internal)

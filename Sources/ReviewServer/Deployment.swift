@@ -10,6 +10,7 @@ import ReviewCore
 import ReviewService
 import ReviewStore
 import ServiceLifecycle
+import UnixSignals
 
 /// One district served by a deployment.
 public struct DistrictSite: Sendable {
@@ -31,7 +32,8 @@ public struct DistrictSite: Sendable {
 }
 
 /// Whether the instance should be sent traffic: `/readyz` answers 200 only when the configuration is loaded, every
-/// store answers with its migrations applied, and the server is not shutting down.
+/// store answers with its migrations applied and can write (no write stalled in its queue; after writes failed because
+/// of the database, a probe write goes through), and the server is not shutting down.
 public final class Readiness: Sendable {
     private let stopping = NIOLockedValueBoxShim(false)
     let stores: [ReviewStore]
@@ -60,6 +62,7 @@ public final class Readiness: Sendable {
             } catch {
                 return "cơ sở dữ liệu: \(error)"
             }
+            if let problem = await store.writeProblem() { return "cơ sở dữ liệu: \(problem)" }
         }
         return nil
     }
@@ -128,6 +131,9 @@ func operationsRouter(readiness: Readiness) -> Router<BasicRequestContext> {
         for store in readiness.stores where seen.insert(ObjectIdentifier(store)).inserted {
             Gauge(label: "reviewcal_db_pool_connections_in_use").record(store.connectionsInUse)
             Gauge(label: "reviewcal_db_pool_connections_max").record(store.poolSize)
+            let waited = store.oldestWriteWait ?? .zero
+            Gauge(label: "reviewcal_db_write_queue_oldest_seconds")
+                .record(Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
         }
         let text = Observability.withHelp(Observability.registry.emitToString())
         return Response(
@@ -199,24 +205,70 @@ public struct CutoffJobService: Service {
     }
 }
 
-/// Runs `app` and the background `jobs` until SIGTERM or SIGINT; then stops accepting connections, lets requests in
-/// flight and the job in progress finish for at most `gracePeriod`, and returns.
+/// How a server stopped.
+public enum StopOutcome: Sendable, Equatable {
+    /// Everything in flight finished within the grace period.
+    case clean
+    /// The grace period ended first: what was still running was cancelled.
+    case cut
+}
+
+/// Runs `app` and the background `jobs` until SIGTERM or SIGINT; then stops accepting connections and lets requests in
+/// flight and the job in progress finish. What has not finished when the grace period is nearly over (at `gracePeriod`
+/// less a margin of a tenth of it, at most 1 second, left for closing) is cancelled, and the outcome says so.
+/// `onShutdown` is called as the shutdown starts (the server arms its last-resort timer there). SIGHUP is logged and
+/// otherwise ignored: the configuration is read at start only.
 public func runUntilStopped(
-    _ app: some ApplicationProtocol & Service, jobs: [any Service], readiness: Readiness?, gracePeriod: Duration, logger: Logger
-) async throws {
+    _ app: some ApplicationProtocol & Service, jobs: [any Service], readiness: Readiness?, gracePeriod: Duration, logger: Logger,
+    onShutdown: @escaping @Sendable () -> Void = {}
+) async throws -> StopOutcome {
+    let started = NIOLockedValueBoxShim<ContinuousClock.Instant?>(nil)
+    let margin = min(gracePeriod / 10, .seconds(1))
+    let hangup = await UnixSignalsSequence(trapping: .sighup)
     var configuration = ServiceGroupConfiguration(
-        services: [.init(service: app)] + jobs.map { .init(service: $0) } + [.init(service: ReadinessGuard(readiness: readiness))],
+        services: [.init(service: app)] + jobs.map { .init(service: $0) } + [
+            .init(service: HangupLogger(signals: hangup, logger: logger)),
+            .init(service: ReadinessGuard(readiness: readiness) {
+                started.set(ContinuousClock.now)
+                onShutdown()
+            }),
+        ],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    configuration.maximumGracefulShutdownDuration = gracePeriod
-    try await ServiceGroup(configuration: configuration).run()
+    configuration.maximumGracefulShutdownDuration = gracePeriod - margin
+    var cut: Bool { started.get().map { ContinuousClock.now - $0 >= gracePeriod - margin } ?? false }
+    do {
+        try await ServiceGroup(configuration: configuration).run()
+    } catch {
+        // A service cancelled at the end of the grace period may throw on its way out: the outcome is the cut.
+        if cut { return .cut }
+        throw error
+    }
+    return cut ? .cut : .clean
 }
 
 /// Turns `/readyz` to 503 as soon as the shutdown starts (it is shut down first: services stop in reverse order).
 struct ReadinessGuard: Service {
     let readiness: Readiness?
+    let onShutdown: @Sendable () -> Void
 
     func run() async throws {
         try? await gracefulShutdown()
+        onShutdown()
         readiness?.stop()
+    }
+}
+
+/// Logs each SIGHUP instead of letting it end the process (its default action): the server reads its configuration
+/// at start only.
+struct HangupLogger: Service {
+    let signals: UnixSignalsSequence
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                logger.notice("SIGHUP received and ignored: the configuration is read at start only; restart the server to apply a change (systemctl restart reviewcal@PORT)")
+            }
+        }
     }
 }

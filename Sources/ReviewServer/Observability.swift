@@ -72,6 +72,9 @@ public enum Observability {
         "reviewcal_cutoff_job_last_success_timestamp_seconds": "When the district's cutoff job last ended without failing (Unix time).",
         "reviewcal_db_pool_connections_in_use": "Database connections of this instance in use at the time of the scrape.",
         "reviewcal_db_pool_connections_max": "Database connections this instance opens at most.",
+        "reviewcal_db_errors_total": "Database calls that failed because of the database, by kind: connection (lost or refused), timeout (no answer within the store's deadline), busy (concurrent writes after the retries), disk_full, read_only, io.",
+        "reviewcal_db_write_transactions_total": "Write transactions committed, and failed because of the database.",
+        "reviewcal_db_write_queue_oldest_seconds": "How long the oldest write waiting for its transaction has waited, at the time of the scrape (0: none waits).",
     ]
 
     /// `text` in the exposition format, with a `# HELP` line before each `# TYPE` line whose metric has help.

@@ -199,9 +199,12 @@ struct Workspace {
     final class Server {
         let process: Process
         let url: String
-        init(process: Process, url: String) {
+        /// Where its standard output and error go.
+        let log: URL
+        init(process: Process, url: String, log: URL) {
             self.process = process
             self.url = url
+            self.log = log
         }
         func terminate() {
             process.terminate()
@@ -209,8 +212,8 @@ struct Workspace {
         }
     }
 
-    /// Starts `reviewcal serve` with the rehearsal clock and waits until `/readyz` answers 200.
-    func serve() throws -> Server {
+    /// Starts `reviewcal serve` with the rehearsal clock (and `extra` options) and waits until `/readyz` answers 200.
+    func serve(_ extra: [String] = []) throws -> Server {
         for attempt in 0..<5 {
             let port = 20_000 + Int.random(in: 0..<20_000)
             let process = Process()
@@ -218,7 +221,7 @@ struct Workspace {
             process.arguments = [
                 "serve", "--config", "config", "--data", data.path, "--port", String(port), "--rehearsal-clock", CommandFlowTests.clock,
                 "--job-interval", "3600",
-            ]
+            ] + extra
             process.currentDirectoryURL = Self.repoRoot
             let log = folder.appendingPathComponent("server-\(attempt).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -229,7 +232,7 @@ struct Workspace {
             let url = "http://127.0.0.1:\(port)"
             for _ in 0..<300 {
                 if !process.isRunning { break }
-                if Self.ready(url) { return Server(process: process, url: url) }
+                if Self.ready(url) { return Server(process: process, url: url, log: log) }
                 Thread.sleep(forTimeInterval: 0.1)
             }
             if process.isRunning { process.terminate() }

@@ -11,7 +11,20 @@ import ReviewStore
 
 /// `reviewcal serve`: the District Office's server.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Chạy máy chủ reviewcal (API đăng ký và lịch iCalendar).")
+    static let configuration = CommandConfiguration(
+        abstract: "Chạy máy chủ reviewcal (API đăng ký và lịch iCalendar).",
+        discussion: """
+            SIGTERM hoặc SIGINT: máy chủ ngừng nhận kết nối mới, chờ các yêu cầu đang xử lý xong trong --grace-period \
+            rồi dừng. SIGHUP chỉ được ghi vào nhật ký: cấu hình chỉ đọc khi khởi động, muốn áp dụng cấu hình mới thì khởi \
+            động lại máy chủ.
+
+            Khi cơ sở dữ liệu không dùng được (mất kết nối, không trả lời trong --db-timeout giây, ổ đĩa đầy hoặc chỉ đọc), \
+            mỗi yêu cầu được trả lời 503 kèm Retry-After, không có gì được lưu; /readyz trả 503 cho đến khi ghi lại được; \
+            máy chủ tự kết nối lại khi cơ sở dữ liệu trở lại, không cần khởi động lại.
+
+            Mã thoát: 0 khi dừng êm; 3 khi hết --grace-period mà còn việc chưa xong (việc đó bị hủy); 1 hoặc 2 khi không \
+            khởi động được (cổng, cấu hình, cơ sở dữ liệu).
+            """)
 
     @OptionGroup var local: LocalOptions
 
@@ -51,8 +64,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Số kết nối PostgreSQL tối đa của máy chủ này (không dùng với SQLite). Tổng của mọi máy chủ phải nhỏ hơn max_connections của PostgreSQL.")
     var poolSize: Int = ReviewStore.defaultPoolSize
 
-    @Option(help: "Giây tối đa để hoàn tất các yêu cầu đang xử lý và công việc nền khi nhận SIGTERM hoặc SIGINT, trước khi dừng hẳn.")
+    @Option(help: "Giây tối đa để hoàn tất các yêu cầu đang xử lý và công việc nền khi nhận SIGTERM hoặc SIGINT; hết thời gian thì việc còn dở bị hủy, tiến trình kết thúc với mã 3.")
     var gracePeriod: Int = 30
+
+    @Option(help: "Giây tối đa một lần đọc hoặc ghi chờ cơ sở dữ liệu (lấy kết nối, mỗi câu lệnh, cả giao dịch); quá hạn thì trả lời 503 và đóng kết nối đó.")
+    var dbTimeout: Int = Int(ReviewStore.defaultTimeout.components.seconds)
 
     @Option(help: "Dạng nhật ký: text (cho người đọc) hoặc json (mỗi dòng một đối tượng JSON, có request_id).")
     var logFormat: Observability.LogFormat = .text
@@ -75,6 +91,7 @@ struct Serve: AsyncParsableCommand {
         if maxConnections < 1 || maxConnections > 100_000 { throw ValidationError("--max-connections từ 1 đến 100000.") }
         if poolSize < 1 || poolSize > 500 { throw ValidationError("--pool-size từ 1 đến 500.") }
         if gracePeriod < 0 || gracePeriod > 3600 { throw ValidationError("--grace-period từ 0 đến 3600 giây.") }
+        if dbTimeout < 1 || dbTimeout > 600 { throw ValidationError("--db-timeout từ 1 đến 600 giây.") }
         if jobInterval < 1 || jobInterval > 3600 { throw ValidationError("--job-interval từ 1 đến 3600 giây.") }
         if districts != nil && (demo || publicURL != nil) {
             throw ValidationError("--districts không dùng cùng --demo hay --public-url: địa chỉ của mỗi huyện ghi trong tệp danh sách huyện (publicURL).")
@@ -136,7 +153,7 @@ struct Serve: AsyncParsableCommand {
         }
         var storeLogger = logger
         storeLogger.logLevel = .warning
-        let store = try await local.openStore(poolSize: poolSize, logger: storeLogger)
+        let store = try await local.openStore(poolSize: poolSize, timeout: .seconds(dbTimeout), logger: storeLogger)
         var services: [ReviewService] = []
         var built: [DistrictSite] = []
         do {
@@ -163,10 +180,21 @@ struct Serve: AsyncParsableCommand {
         let instance = "\(ProcessInfo.processInfo.hostName):\(port):\(ProcessInfo.processInfo.processIdentifier)"
         let jobs = CutoffJobService(services: services, instance: instance, interval: .seconds(jobInterval), logger: logger)
         // The store is closed however the server stops: a signal, or a port it could not open.
+        let grace = gracePeriod
         do {
-            try await runUntilStopped(app, jobs: [jobs], readiness: readiness, gracePeriod: .seconds(gracePeriod), logger: logger)
+            let outcome = try await runUntilStopped(app, jobs: [jobs], readiness: readiness, gracePeriod: .seconds(grace), logger: logger) {
+                // The last resort: whatever still waits (a database that does not answer even to a close) does not keep
+                // the process past its grace period.
+                LastResort.arm(after: .seconds(grace), logger: logger)
+            }
             try await store.close()
+            if outcome == .cut {
+                logger.error("reviewcal stopped after the grace period of \(grace) s: requests or jobs still running were cancelled (exit status 3)")
+                throw ExitCode(3)
+            }
             logger.info("reviewcal stopped")
+        } catch let error as ExitCode {
+            throw error
         } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
             try? await store.close()
             let why = error.errnoCode == EADDRINUSE ? "cổng đang được một chương trình khác dùng" : "không có quyền mở cổng này (cổng dưới 1024 cần quyền quản trị)"
@@ -197,5 +225,22 @@ struct DemoCommand: AsyncParsableCommand {
         try await local.withService { service in
             try await Demo.seed(service, actor: local.officeActor, baseURL: baseURL)
         }
+    }
+}
+
+/// Ends the process when a shutdown outlasts its grace period.
+enum LastResort {
+    /// From now, `after` at most: then the process exits with status 3, whatever still runs.
+    static func arm(after: Duration, logger: Logger) {
+        let seconds = Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18
+        // A thread of its own: nothing the server's tasks wait on can hold it up.
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            logger.critical("reviewcal did not stop within its grace period of \(after.components.seconds) s: exiting with status 3; work still running is lost (nothing unacknowledged was stored half-way: each write is one transaction)")
+            // Every open output stream written out (the logs), then out without running anything else.
+            fflush(nil)
+            _exit(3)
+        }
+        thread.start()
     }
 }

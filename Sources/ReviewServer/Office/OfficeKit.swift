@@ -113,8 +113,13 @@ struct OfficeKit: Sendable {
         if let f = error as? ReviewError {
             return Self.plainPage(pages, service, context, status: Self.status(f), title: "Chưa thực hiện được", message: f.message)
         }
-        if case StoreError.busy = error {
-            return Self.plainPage(pages, service, context, status: .serviceUnavailable, title: "Máy chủ đang bận", message: "Chưa lưu được. Thử lại sau giây lát.")
+        if let error = error as? StoreError, let refusal = error.refusal {
+            context.logger.warning("database: \(error.fault?.rawValue ?? "?"): \(StoreFault.detail(of: error))")
+            var page = Self.plainPage(
+                pages, service, context, status: .serviceUnavailable, title: refusal.code == .busy ? "Máy chủ đang bận" : "Chưa lưu được",
+                message: refusal.message)
+            page.headers[.retryAfter] = refusal.code == .busy ? "1" : "2"
+            return page
         }
         context.logger.error("office page failed: \(error)")
         return Self.plainPage(
