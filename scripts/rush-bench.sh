@@ -7,6 +7,9 @@
 # `kill -9` of one of them in the middle: every acknowledged registration stored, none twice.
 # Prints p50/p99 per run (all clients' latencies together) and the medians. Needs PostgreSQL's server programs.
 # CONFIG=release (default) or debug; PGOPTIONS_EXTRA="-c name=value …" passes settings to the PostgreSQL server.
+# BASELINE=DIR (a build folder holding another reviewcal, e.g. an earlier commit's .build/release) runs every round
+# on that server too, in alternating order, with the same clients, and prints the medians side by side with their
+# ratio (this build's over the baseline's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-release}
@@ -25,9 +28,9 @@ wait_up() { for _ in $(seq 200); do curl -sf "$1/readyz" >/dev/null && return; s
 prepare() {
   local args=(--config config --data "$1")
   [ -n "${2:-}" ] && args+=(--database "$PGURL/$2")
-  "$BIN/reviewcal" admin token issue --all-units "${args[@]}" >"$WORK/tokens.tsv"
-  OFFICE=$("$BIN/reviewcal" admin token issue --office "${args[@]}" | tail -1)
-  "$BIN/reviewcal" admin allow-extra --unit all --kind cap-uy --campaign 2026 --extra 60 "${args[@]}" >/dev/null
+  "$SERVER/reviewcal" admin token issue --all-units "${args[@]}" >"$WORK/tokens.tsv"
+  OFFICE=$("$SERVER/reviewcal" admin token issue --office "${args[@]}" | tail -1)
+  "$SERVER/reviewcal" admin allow-extra --unit all --kind cap-uy --campaign 2026 --extra 60 "${args[@]}" >/dev/null
 }
 
 # The machine's busy cores since the last cpu_mark (from /proc/stat): how much of the 2 cores a run used.
@@ -44,7 +47,7 @@ percentiles() { cat "$@" | sort -n | awk '{a[NR]=$1} END {i50=int(NR*0.5); i99=i
 sqlite_run() {
   local dir=$WORK/sqlite-$1
   prepare "$dir"
-  "$BIN/reviewcal" serve --config config --data "$dir" --port "$PORT" --rehearsal-clock "$CLOCK" --job-interval 3600 >>"$WORK/sqlite.log" 2>&1 &
+  "$SERVER/reviewcal" serve --config config --data "$dir" --port "$PORT" --rehearsal-clock "$CLOCK" --job-interval 3600 >>"$WORK/sqlite.log" 2>&1 &
   local server=$!
   wait_up "http://127.0.0.1:$PORT"
   cpu_mark
@@ -64,7 +67,7 @@ postgres_run() {
   prepare "$WORK/pgdata-$1" "$db"
   local servers=()
   for i in 0 1; do
-    "$BIN/reviewcal" serve --config config --data "$WORK/pgdata-$1" --database "$PGURL/$db" --port $((PORT + 1 + i)) \
+    "$SERVER/reviewcal" serve --config config --data "$WORK/pgdata-$1" --database "$PGURL/$db" --port $((PORT + 1 + i)) \
       --rehearsal-clock "$CLOCK" --pool-size 10 --job-interval 3600 >>"$WORK/pg-$i.log" 2>&1 &
     servers+=($!)
   done
@@ -98,12 +101,36 @@ postgres_run() {
   [ $ok = 1 ] || { echo "FAILED: an acknowledged registration is missing or stored twice"; exit 1; }
 }
 
-for round in $(seq "$ROUNDS"); do
-  sqlite_run "$round"
-  postgres_run "$round"
-done
+SERVER=$BIN
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "== medians of $ROUNDS rounds: p99 sqlite $(median "$WORK/p99-sqlite") ms, two servers on postgres $(median "$WORK/p99-postgres") ms"
+if [ -n "${BASELINE:-}" ]; then
+  [ -x "$BASELINE/reviewcal" ] || { echo "no reviewcal in BASELINE=$BASELINE" >&2; exit 1; }
+  BASELINE=$(cd "$BASELINE" && pwd)
+  echo "== baseline: $BASELINE/reviewcal, alternating with $BIN/reviewcal"
+  for round in $(seq "$ROUNDS"); do
+    order=("$BIN" "$BASELINE")
+    [ $((round % 2)) = 0 ] && order=("$BASELINE" "$BIN")
+    for SERVER in "${order[@]}"; do
+      tag=new; [ "$SERVER" = "$BASELINE" ] && tag=base
+      echo "-- $tag"
+      sqlite_run "$tag$round"
+      postgres_run "$tag$round"
+      mv "$WORK/p99-sqlite" "$WORK/p99-sqlite-$tag-$round"; mv "$WORK/p99-postgres" "$WORK/p99-postgres-$tag-$round"
+    done
+  done
+  for engine in sqlite postgres; do
+    cat "$WORK"/p99-$engine-new-* >"$WORK/p99-$engine-new"; cat "$WORK"/p99-$engine-base-* >"$WORK/p99-$engine-base"
+    new=$(median "$WORK/p99-$engine-new"); base=$(median "$WORK/p99-$engine-base")
+    echo "== $engine: median p99 of $ROUNDS rounds: this build $new ms, baseline $base ms, ratio $(awk -v a="$new" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+  done
+  SERVER=$BIN
+else
+  for round in $(seq "$ROUNDS"); do
+    sqlite_run "$round"
+    postgres_run "$round"
+  done
+  echo "== medians of $ROUNDS rounds: p99 sqlite $(median "$WORK/p99-sqlite") ms, two servers on postgres $(median "$WORK/p99-postgres") ms"
+fi
 echo "== kill -9 of one of the two PostgreSQL servers in the middle of the rush"
 postgres_run k kill
 echo "ok"

@@ -5,8 +5,10 @@
 # a SIGTERM in the middle of a registration rush, and backup and restore with the command line; the deployment files
 # (nginx, systemd, Prometheus rules) and the server's /metrics through promtool;
 # the office workspace's browser test (Chromium, Selenium, axe) runs against a real server when Chromium and the
-# Python modules are installed; and the storage and server tests run again on PostgreSQL when its server programs are
-# installed (.ci/run installs both).
+# Python modules are installed; the storage and server tests run again on PostgreSQL when its server programs are
+# installed (.ci/run installs both); and the database's faults (scripts/fault-test.sh: PostgreSQL restarted, stopped,
+# frozen and read-only under a rush of two servers, SQLite on a full disk) run last, the PostgreSQL part where it is
+# installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
@@ -27,6 +29,8 @@ REVIEWCAL_BIN=.build/debug/reviewcal BROWSER_TEST_OUT=.build/browser-test script
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$PGBIN" ]; then
   echo "PostgreSQL is not installed: the PostgreSQL runs are skipped (apt-get install postgresql to add them)."
+  echo "== the database's faults: SQLite on a full disk"
+  REVIEWCAL_BIN=.build/debug/reviewcal scripts/fault-test.sh
   exit 0
 fi
 PGPORT=${REVIEWCAL_PG_PORT:-54329}
@@ -36,6 +40,10 @@ stop_postgres() { "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/
 trap stop_postgres EXIT
 "${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust --no-sync >/dev/null
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
-  -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
 echo "== the storage and server tests on PostgreSQL ($("$PGBIN/postgres" --version), port $PGPORT)"
 REVIEWCAL_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PGPORT/postgres" TZ=UTC swift test --skip-build --filter 'ReviewStoreTests|ReviewServiceTests|ReviewServerTests' --skip SlowClientTests
+stop_postgres
+trap - EXIT
+echo "== the database's faults: PostgreSQL restarted, stopped, frozen and read-only during rushes; SQLite on a full disk"
+REVIEWCAL_BIN=.build/debug/reviewcal scripts/fault-test.sh
