@@ -168,8 +168,9 @@ final class PostgresPool: Sendable {
 
     /// Checks that the server at `url` answers (so that a wrong address fails at once, with the server's reason),
     /// then starts a pool of at most `size` connections.
-    /// `timeout`, when given, is PostgreSQL's `statement_timeout` on every connection (and twice it the
-    /// `idle_in_transaction_session_timeout`, so that a connection given up in the middle of a transaction does not
+    /// `timeout`, when given, sets PostgreSQL's `statement_timeout` on every connection to nine tenths of it (so that a
+    /// server that answers stops a long statement itself, before the store gives up on it), and twice it the
+    /// `idle_in_transaction_session_timeout` (so that a connection given up in the middle of a transaction does not
     /// hold its locks for long).
     static func open(url: String, size: Int, location: String, timeout: Duration?, logger: Logger) async throws -> PostgresPool {
         let probe: SQLPostgresConfiguration
@@ -206,7 +207,7 @@ final class PostgresPool: Sendable {
         if let timeout {
             let ms = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
             configuration.options.additionalStartupParameters = [
-                ("statement_timeout", String(ms)), ("idle_in_transaction_session_timeout", String(2 * ms)),
+                ("statement_timeout", String(ms * 9 / 10)), ("idle_in_transaction_session_timeout", String(2 * ms)),
             ]
             // A connection to a server that does not answer is given up as fast as a statement would be.
             configuration.options.connectTimeout = timeout

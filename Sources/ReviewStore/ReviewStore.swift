@@ -70,7 +70,7 @@ public final class ReviewStore: Sendable {
     static let outageTimeout: Duration = .seconds(1)
 
     /// How long the next call may wait: ``timeout``, or less while the database is out of reach.
-    private var callTimeout: Duration? {
+    var callTimeout: Duration? {
         guard let timeout else { return nil }
         return health.unreachable ? min(timeout, Self.outageTimeout) : timeout
     }
@@ -217,7 +217,7 @@ public final class ReviewStore: Sendable {
             health.reached()
         } catch {
             let answer = Self.answer(for: error)
-            if let fault = StoreFault.of(answer), fault == .connection || fault == .timeout { health.unreachable = true }
+            if Self.outOfReach(error) { health.unreachable = true }
             throw answer
         }
         guard version == Migrations.steps.count else {
@@ -334,13 +334,24 @@ public final class ReviewStore: Sendable {
                     Counter(label: "reviewcal_db_errors_total", dimensions: [("kind", fault.rawValue)]).increment()
                     Counter(label: "reviewcal_db_write_transactions_total", dimensions: [("outcome", "failed")]).increment()
                     health.failed(answer)
-                    if fault == .connection || fault == .timeout { health.unreachable = true }
+                    if Self.outOfReach(error) { health.unreachable = true }
                 }
                 for write in batch { write.complete(.failure(answer)) }
                 if let fault = StoreFault.of(answer), fault != .busy { return answer }
                 return nil
             }
         }
+    }
+
+    /// Whether `error` says that the database could not be reached or did not answer at all: a connection lost or
+    /// refused, the server shutting down, no connection or no answer within the deadline. Not a statement the server
+    /// itself stopped for running too long, or waiting too long for a lock: that server answers.
+    static func outOfReach(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        }
+        let fault = StoreFault.of(error)
+        return fault == .connection || fault == .timeout
     }
 
     /// What a caller hears of a failed transaction: a fault of the database as ``StoreError`` (busy after the retries,
@@ -433,7 +444,7 @@ public final class ReviewStore: Sendable {
             let answer = Self.answer(for: error)
             if let fault = StoreFault.of(answer) {
                 Counter(label: "reviewcal_db_errors_total", dimensions: [("kind", fault.rawValue)]).increment()
-                if fault == .connection || fault == .timeout { health.unreachable = true }
+                if Self.outOfReach(error) { health.unreachable = true }
             } else {
                 // The database answered: a refusal of the call's own.
                 health.reached()
