@@ -38,7 +38,7 @@ enum APIResponse {
             return failure(f)
         } catch let error as StoreError where error.refusal != nil {
             context.logger.warning("database: \(error.fault?.rawValue ?? "?"): \(StoreFault.detail(of: error))")
-            return failure(error.refusal ?? .busy)
+            return failure(error.refusal!)
         } catch {
             context.logger.error("unexpected error: \(error)")
             return failure(.internal)

@@ -18,9 +18,20 @@ extension ReviewError: HTTPResponseError {
     /// 1 second; the database unavailable: in 2).
     func httpResponse() throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if code == .busy { headers[.retryAfter] = "1" }
-        if code == .unavailable { headers[.retryAfter] = "2" }
+        headers[.retryAfter] = retryAfter
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try APIResponse.encoder.encode(self))))
+    }
+}
+
+extension ReviewError {
+    /// The seconds of `Retry-After` when the server asks to be asked again (busy: 1; the database unavailable: 2), or
+    /// nil.
+    var retryAfter: String? {
+        switch code {
+        case .busy: "1"
+        case .unavailable: "2"
+        default: nil
+        }
     }
 }
 

@@ -118,7 +118,7 @@ struct OfficeKit: Sendable {
             var page = Self.plainPage(
                 pages, service, context, status: .serviceUnavailable, title: refusal.code == .busy ? "Máy chủ đang bận" : "Chưa lưu được",
                 message: refusal.message)
-            page.headers[.retryAfter] = refusal.code == .busy ? "1" : "2"
+            page.headers[.retryAfter] = refusal.retryAfter
             return page
         }
         context.logger.error("office page failed: \(error)")
