@@ -19,13 +19,18 @@ public struct Problem: Sendable, Encodable {
     public var requests: [Request]
     /// Assignments fixed by hand or already published: every solution contains them as they are.
     public var pinned: [Assignment]
+    /// The week as already published, when this problem repairs it (spec "Repairing a published week"): a baseline,
+    /// not a constraint. A solution may differ from it, at the `moved`, `memberChanged`, `teamChanged` and `dropped`
+    /// weights; an entry may break the hard rules of the problem as it is now (then it must change). Empty: no baseline.
+    public var published: [Assignment]
     /// Penalty weights of the score.
     public var weights: Weights
 
     /// A problem from its parts; the defaults are the spec's.
     public init(
         version: Int = 1, timezone: String = "Asia/Ho_Chi_Minh", week: ISOWeek, members: [Member], teams: [Team],
-        travelMinutes: TravelMinutes = TravelMinutes(), requests: [Request], pinned: [Assignment] = [], weights: Weights = Weights()
+        travelMinutes: TravelMinutes = TravelMinutes(), requests: [Request], pinned: [Assignment] = [], published: [Assignment] = [],
+        weights: Weights = Weights()
     ) {
         self.version = version
         self.timezone = timezone
@@ -35,11 +40,28 @@ public struct Problem: Sendable, Encodable {
         self.travelMinutes = travelMinutes
         self.requests = requests
         self.pinned = pinned
+        self.published = published
         self.weights = weights
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, timezone, week, members, teams, travelMinutes, requests, pinned, weights
+        case version, timezone, week, members, teams, travelMinutes, requests, pinned, published, weights
+    }
+
+    /// Encodes every field; `published` only when there is a baseline (an absent `published` reads back as none), so
+    /// that a week without one is written as before.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(timezone, forKey: .timezone)
+        try c.encode(week, forKey: .week)
+        try c.encode(members, forKey: .members)
+        try c.encode(teams, forKey: .teams)
+        try c.encode(travelMinutes, forKey: .travelMinutes)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(pinned, forKey: .pinned)
+        if !published.isEmpty { try c.encode(published, forKey: .published) }
+        try c.encode(weights, forKey: .weights)
     }
 }
 
@@ -222,13 +244,48 @@ public struct Weights: Sendable, Encodable, Hashable {
     public var noMember: Int
     /// Per member and date, times (sessions starting that date − 1).
     public var sameDay: Int
+    /// Per published request scheduled at another option than published (``Problem/published``).
+    public var moved: Int
+    /// Per published request scheduled with another member than published (no member is a value too).
+    public var memberChanged: Int
+    /// Per published request scheduled with another team than published.
+    public var teamChanged: Int
+    /// Per published request left unscheduled, times its weight (on top of `unscheduled`).
+    public var dropped: Int
 
     /// Weights; the defaults are the spec's.
-    public init(unscheduled: Int = 1000, rank: Int = 10, notInCharge: Int = 50, noMember: Int = 80, sameDay: Int = 20) {
+    public init(
+        unscheduled: Int = 1000, rank: Int = 10, notInCharge: Int = 50, noMember: Int = 80, sameDay: Int = 20, moved: Int = 300,
+        memberChanged: Int = 100, teamChanged: Int = 100, dropped: Int = 3000
+    ) {
         self.unscheduled = unscheduled
         self.rank = rank
         self.notInCharge = notInCharge
         self.noMember = noMember
         self.sameDay = sameDay
+        self.moved = moved
+        self.memberChanged = memberChanged
+        self.teamChanged = teamChanged
+        self.dropped = dropped
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case unscheduled, rank, notInCharge, noMember, sameDay, moved, memberChanged, teamChanged, dropped
+    }
+
+    /// Encodes every weight of the score without a baseline; the four weights of a repair (`moved`, `memberChanged`,
+    /// `teamChanged`, `dropped`) only where they differ from the spec's defaults, which an absent key reads back as.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(unscheduled, forKey: .unscheduled)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(notInCharge, forKey: .notInCharge)
+        try c.encode(noMember, forKey: .noMember)
+        try c.encode(sameDay, forKey: .sameDay)
+        let defaults = Weights()
+        if moved != defaults.moved { try c.encode(moved, forKey: .moved) }
+        if memberChanged != defaults.memberChanged { try c.encode(memberChanged, forKey: .memberChanged) }
+        if teamChanged != defaults.teamChanged { try c.encode(teamChanged, forKey: .teamChanged) }
+        if dropped != defaults.dropped { try c.encode(dropped, forKey: .dropped) }
     }
 }

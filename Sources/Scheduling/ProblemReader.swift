@@ -253,8 +253,16 @@ private struct DocumentReader {
         let notInCharge = field(fields, "notInCharge", default: defaults.notInCharge) { $0.weight($1) }
         let noMember = field(fields, "noMember", default: defaults.noMember) { $0.weight($1) }
         let sameDay = field(fields, "sameDay", default: defaults.sameDay) { $0.weight($1) }
-        guard let unscheduled, let rank, let notInCharge, let noMember, let sameDay else { return nil }
-        return Weights(unscheduled: unscheduled, rank: rank, notInCharge: notInCharge, noMember: noMember, sameDay: sameDay)
+        let moved = field(fields, "moved", default: defaults.moved) { $0.weight($1) }
+        let memberChanged = field(fields, "memberChanged", default: defaults.memberChanged) { $0.weight($1) }
+        let teamChanged = field(fields, "teamChanged", default: defaults.teamChanged) { $0.weight($1) }
+        let dropped = field(fields, "dropped", default: defaults.dropped) { $0.weight($1) }
+        guard let unscheduled, let rank, let notInCharge, let noMember, let sameDay, let moved, let memberChanged, let teamChanged,
+            let dropped
+        else { return nil }
+        return Weights(
+            unscheduled: unscheduled, rank: rank, notInCharge: notInCharge, noMember: noMember, sameDay: sameDay, moved: moved,
+            memberChanged: memberChanged, teamChanged: teamChanged, dropped: dropped)
     }
 
     private mutating func travel(_ value: Value) -> TravelMinutes? {
@@ -323,12 +331,18 @@ private struct DocumentReader {
         let pins = field(doc, "pinned", default: []) { reader, list in
             reader.elements(list) { reader, item, _ in reader.pin(item) }?.enumerated().map { (index: $0, pin: $1) }
         }
-        rules.relations(week: week, members: members?.map(\.id), teams: teams?.map(\.id), requests: requests, pins: pins)
-        guard rules.defects.isEmpty, let timezone, let week, let members, let teams, let requests, let travel, let weights, let pins
+        // The baseline of a repair has the shape of the pins; only its references are checked (``ProblemValidator``).
+        let published = field(doc, "published", default: []) { reader, list in
+            reader.elements(list) { reader, item, _ in reader.pin(item) }?.enumerated().map { (index: $0, entry: $1) }
+        }
+        rules.relations(
+            week: week, members: members?.map(\.id), teams: teams?.map(\.id), requests: requests, pins: pins, published: published)
+        guard rules.defects.isEmpty, let timezone, let week, let members, let teams, let requests, let travel, let weights, let pins,
+            let published
         else { return nil }
         return Problem(
             version: 1, timezone: timezone, week: week, members: members, teams: teams, travelMinutes: travel,
-            requests: requests.map(\.request), pinned: pins.compactMap(\.pin), weights: weights)
+            requests: requests.map(\.request), pinned: pins.compactMap(\.pin), published: published.compactMap(\.entry), weights: weights)
     }
 
     /// Members or teams, whose ids must not repeat within their list.

@@ -100,13 +100,14 @@ struct ProblemValidator {
     /// be read is nil and its rules are skipped; `requests` and `pins` keep their index in the document.
     mutating func relations(
         week: ISOWeek?, members: [String]?, teams: [String]?, requests: [(index: Int, request: Request)]?,
-        pins: [(index: Int, pin: Assignment?)]?
+        pins: [(index: Int, pin: Assignment?)]?, published: [(index: Int, entry: Assignment?)]?
     ) {
         guard let requests else { return }
         if let week { optionsInWeek(requests, week) }
         references(requests, members: members)
         cycles(requests)
         if let pins { self.pins(pins, requests, members: members, teams: teams) }
+        if let published { self.published(published, requests, members: members, teams: teams) }
     }
 
     private mutating func optionsInWeek(_ requests: [(index: Int, request: Request)], _ week: ISOWeek) {
@@ -208,6 +209,41 @@ struct ProblemValidator {
         }
     }
 
+    /// The baseline's references only: a published session may break the hard rules of the problem as it is now
+    /// (that is why the week is repaired), and a null member is allowed even where one is needed.
+    private mutating func published(
+        _ entries: [(index: Int, entry: Assignment?)], _ requests: [(index: Int, request: Request)], members: [String]?, teams: [String]?
+    ) {
+        let byId = Dictionary(requests.map { ($0.request.id, $0.request) }, uniquingKeysWith: { first, _ in first })
+        let memberIds = members.map(Set.init)
+        let teamIds = teams.map(Set.init)
+        var publishedAt: [String: Int] = [:]
+        for (index, entry) in entries {
+            guard let entry else { continue }
+            let path = "published[\(index)]"
+            if let request = byId[entry.request] {
+                if let first = publishedAt[entry.request] {
+                    defect("\(path).request", "request '\(entry.request)' is published twice (also published[\(first)])")
+                } else {
+                    publishedAt[entry.request] = index
+                    if !request.options.indices.contains(entry.option) {
+                        defect(
+                            "\(path).option",
+                            "option index \(entry.option) is out of range (request '\(request.id)' has \(request.options.count) options)")
+                    }
+                }
+            } else {
+                defect("\(path).request", "unknown request '\(entry.request)'")
+            }
+            if let member = entry.member, let memberIds, !memberIds.contains(member) {
+                defect("\(path).member", "unknown member '\(member)'")
+            }
+            if let teamIds, !teamIds.contains(entry.team) {
+                defect("\(path).team", "unknown team '\(entry.team)'")
+            }
+        }
+    }
+
     // MARK: A problem built in Swift
 
     /// Every defect of `p`: the rules in the order ``ProblemReader`` applies them to the same problem written as JSON,
@@ -272,6 +308,7 @@ struct ProblemValidator {
         let w = p.weights
         let weights = [
             ("unscheduled", w.unscheduled), ("rank", w.rank), ("notInCharge", w.notInCharge), ("noMember", w.noMember), ("sameDay", w.sameDay),
+            ("moved", w.moved), ("memberChanged", w.memberChanged), ("teamChanged", w.teamChanged), ("dropped", w.dropped),
         ]
         for (key, value) in weights { _ = v.weight(value, "weights.\(key)") }
 
@@ -284,7 +321,16 @@ struct ProblemValidator {
             return (i, pin)
         }
 
-        v.relations(week: p.week, members: members, teams: teams, requests: requests, pins: pins)
+        let published = p.published.enumerated().map { i, entry -> (index: Int, entry: Assignment?) in
+            let path = "published[\(i)]"
+            let request = v.identifier(entry.request, "\(path).request")
+            let member = entry.member.map { v.identifier($0, "\(path).member") }
+            let team = v.identifier(entry.team, "\(path).team")
+            guard request != nil, member != .some(nil), team != nil else { return (i, nil) }
+            return (i, entry)
+        }
+
+        v.relations(week: p.week, members: members, teams: teams, requests: requests, pins: pins, published: published)
         return v.defects.isEmpty ? SolutionChecker.pinConflicts(p) : v.defects
     }
 }

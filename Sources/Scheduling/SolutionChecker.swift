@@ -16,29 +16,44 @@ public enum SolutionChecker {
     }
 
     /// The spec's penalty of the solution's assignments (its `score` field is ignored); invalid option indexes count
-    /// as unscheduled.
+    /// as unscheduled. With a ``Problem/published`` baseline, each published request adds `dropped × weight` when
+    /// unscheduled, else `moved`, `memberChanged` and `teamChanged` for what differs from its published entry.
     public static func score(_ s: Solution, _ p: Problem) -> Int {
+        scoreTerms(s, p).reduce(0) { $0 + $1.value }
+    }
+
+    /// The penalty by term, keyed as the reference checker's breakdown: `unscheduled`, `rank`, `noMember`,
+    /// `notInCharge`, `sameDay`, and with a baseline `moved`, `memberChanged`, `teamChanged`, `dropped`.
+    public static func scoreTerms(_ s: Solution, _ p: Problem) -> [String: Int] {
+        var terms = ["unscheduled": 0, "rank": 0, "noMember": 0, "notInCharge": 0, "sameDay": 0]
         var chosen: [String: Assignment] = [:]
         for a in s.assignments where chosen[a.request] == nil { chosen[a.request] = a }
-        var total = 0
         var perMemberDate: [String: [Int: Int]] = [:]
         for request in p.requests {
             guard let a = chosen[request.id], request.options.indices.contains(a.option) else {
-                total += p.weights.unscheduled * request.weight
+                terms["unscheduled"]! += p.weights.unscheduled * request.weight
                 continue
             }
-            total += p.weights.rank * a.option
+            terms["rank"]! += p.weights.rank * a.option
             if let member = a.member {
-                if !request.inCharge.isEmpty && !request.inCharge.contains(member) { total += p.weights.notInCharge }
+                if !request.inCharge.isEmpty && !request.inCharge.contains(member) { terms["notInCharge"]! += p.weights.notInCharge }
                 perMemberDate[member, default: [:]][request.options[a.option].start.daysSinceEpoch, default: 0] += 1
             } else {
-                total += p.weights.noMember
+                terms["noMember"]! += p.weights.noMember
             }
         }
         for dates in perMemberDate.values {
-            for count in dates.values where count > 1 { total += p.weights.sameDay * (count - 1) }
+            for count in dates.values where count > 1 { terms["sameDay"]! += p.weights.sameDay * (count - 1) }
         }
-        return total
+        if !p.published.isEmpty {
+            let diff = p.changes(in: s)
+            let weights = Dictionary(p.requests.map { ($0.id, $0.weight) }, uniquingKeysWith: { first, _ in first })
+            terms["moved"] = p.weights.moved * diff.moved
+            terms["memberChanged"] = p.weights.memberChanged * diff.memberChanged
+            terms["teamChanged"] = p.weights.teamChanged * diff.teamChanged
+            terms["dropped"] = diff.changes.filter { $0.kind == .dropped }.reduce(0) { $0 + p.weights.dropped * (weights[$1.request] ?? 0) }
+        }
+        return terms
     }
 
     /// Hard rules 2–8 applied to the pins alone; each line names the pins involved (`pinned[0], pinned[2]: …`).
