@@ -15,6 +15,12 @@ import Foundation
 ///   `e ≥ sessions − 1` per member and date.
 /// Busy blocks, blocs and `notBefore` are settled by the candidate lists of ``Instance``, the fixed requests
 /// (pins always among them) by dropping every option and person that does not fit around them.
+///
+/// With a published baseline the objective gains its terms, linear in the same columns: `moved` on every `y[o]` whose
+/// option is not the published one, `memberChanged` on every `x[o, m]` whose member (or none) is not the published
+/// one, `teamChanged` on every `z[o, t]` whose team is not, and `dropped × weight` in the cost of leaving a published
+/// request out (which every `y` of the request saves). Each excluded solution (``Exclusion``) adds one row: the
+/// solution must differ from it on at least one of its requests.
 struct ExactModel {
     private let instance: Instance
     /// `(option, member or -1)` of each `x` column and `(option, team)` of each `z` column, by column index.
@@ -30,10 +36,12 @@ struct ExactModel {
     private var objective: [Double] = []
     private var isInteger: [Bool] = []
     private var rows: [(entries: [(column: Int, value: Double)], lower: Double, upper: Double)] = []
+    /// Whether an exclusion rules out every placement of the free requests: the model has no solution.
+    private var excludedWhole = false
 
     /// The model of the `free` requests (none pinned) around `fixed`, in which every other request is as it will
     /// stay and the free ones are unscheduled; `nil` when it would have more than `columnLimit` columns.
-    init?(_ instance: Instance, around fixed: Schedule, free: [Bool], columnLimit: Int) {
+    init?(_ instance: Instance, around fixed: Schedule, free: [Bool], columnLimit: Int, exclusions: [Exclusion] = []) {
         self.instance = instance
         self.free = free
         optionColumn = Array(repeating: -1, count: instance.optionStart.count)
@@ -45,6 +53,46 @@ struct ExactModel {
         }
         guard estimate <= columnLimit else { return nil }
         build(fixed)
+        for exclusion in exclusions { exclude(exclusion, around: fixed) }
+    }
+
+    /// The row that keeps the free requests from taking exactly the placements `exclusion` gives them, when the fixed
+    /// schedule does not already differ from it. With `k` of its requests free, each agrees with it through
+    /// `x[o, m] + z[o, t]` (placed as it was: 2) or `2 (1 − Σ y)` (left out as it was: 2): the sum is at most
+    /// `2k − 1`. A placement that has no columns here can never agree, and no row is needed.
+    private mutating func exclude(_ exclusion: Exclusion, around fixed: Schedule) {
+        var memberColumn: [Int: Int] = [:]
+        var teamColumn: [Int: Int] = [:]
+        let stride = instance.personCount + 1
+        func key(_ o: Int, _ p: Int) -> Int { o * stride + p + 1 }
+        var entries: [(column: Int, value: Double)] = []
+        var upper = -1.0
+        for (r, placement) in exclusion.entries {
+            if !free[r] {
+                let agrees = placement.map { fixed.option[r] == $0.option && fixed.member[r] == $0.member && fixed.team[r] == $0.team }
+                    ?? !fixed.isScheduled(r)
+                if agrees { continue }
+                return
+            }
+            if let (o, m, t) = placement {
+                if memberColumn.isEmpty {
+                    for entry in memberColumns { memberColumn[key(entry.option, entry.member)] = entry.column }
+                    for entry in teamColumns { teamColumn[key(entry.option, entry.team)] = entry.column }
+                }
+                guard let x = memberColumn[key(o, m)], let z = teamColumn[key(o, t)] else { return }
+                entries += [(x, 1), (z, 1)]
+                upper += 2
+            } else {
+                for o in instance.optionBase[r]..<instance.optionBase[r + 1] where optionColumn[o] >= 0 { entries.append((optionColumn[o], -2)) }
+                upper += 0
+            }
+        }
+        if entries.isEmpty && upper < 0 {
+            // Every request of the exclusion is fixed as it excludes, or left out with no option it could take.
+            excludedWhole = true
+            return
+        }
+        rows.append((entries, -.infinity, upper))
     }
 
     private mutating func addColumn(cost: Int, upper: Double = 1, integer: Bool = true) -> Int {
@@ -83,8 +131,7 @@ struct ExactModel {
                 var members = instance.memberCandidates[o].filter { fixed.fits($0, o, instance) }
                 if !instance.needsMember[r] { members.append(-1) }
                 guard !teams.isEmpty, !members.isEmpty else { continue }
-                let rank = weights.rank * (o - instance.optionBase[r])
-                let y = addColumn(cost: rank - instance.unscheduledCost[r])
+                let y = addColumn(cost: instance.optionCost(o) - instance.unscheduledCost[r])
                 optionColumn[o] = y
                 chosenColumns.append(y)
                 var memberRow = [(column: y, value: -1.0)]
@@ -99,7 +146,7 @@ struct ExactModel {
                 rows.append((memberRow, 0, 0))
                 var teamRow = [(column: y, value: -1.0)]
                 for t in teams {
-                    let column = addColumn(cost: 0)
+                    let column = addColumn(cost: instance.teamCost(r, t))
                     teamColumns.append((o, t, column))
                     teamRow.append((column, 1))
                     byPerson[t].append((o, column))
@@ -190,7 +237,8 @@ struct ExactModel {
     /// complete schedule `start` (a valid incumbent); the search ends early, with the best schedule so far, once
     /// `stop` is raised; `presolve` runs Clp's presolve before each relaxation. `nil` when CBC found no solution.
     /// Several models may be solved at once on different threads.
-    func solve(seconds: Double, nodeLimit: Int?, start: Schedule, stop: StopSignal? = nil, presolve: Bool = true) -> Outcome? {
+    func solve(seconds: Double, nodeLimit: Int?, start: Schedule?, stop: StopSignal? = nil, presolve: Bool = true) -> Outcome? {
+        if excludedWhole { return nil }
         // Nothing left to decide (no free request has a usable option): every free request stays out.
         if columnCount == 0 {
             return Outcome(placements: Array(repeating: nil, count: instance.requestCount), provenOptimal: true, bound: 0, objective: 0)
@@ -236,6 +284,24 @@ struct ExactModel {
         // presolve, and the proof ends sooner (2.8–3.1 s instead of 4.1–4.8 s, same host and load).
         if !presolve { Cbc_setParameter(model, "presolve", "off") }
 
+        if let start { setStart(model, start) }
+
+        _ = CbcConcurrent_solve(model, stop?.flag)
+        guard let solution = Cbc_bestSolution(model) else { return nil }
+        var placements = [(option: Int, member: Int, team: Int)?](repeating: nil, count: instance.requestCount)
+        var memberOf: [Int: Int] = [:]
+        for (o, m, column) in memberColumns where solution[column] > 0.5 { memberOf[o] = m }
+        for (o, t, column) in teamColumns where solution[column] > 0.5 {
+            guard solution[optionColumn[o]] > 0.5, let m = memberOf[o] else { continue }
+            placements[instance.optionRequest[o]] = (o, m, t)
+        }
+        return Outcome(
+            placements: placements, provenOptimal: Cbc_isProvenOptimal(model) != 0, bound: Cbc_getBestPossibleObjValue(model),
+            objective: Cbc_getObjValue(model))
+    }
+
+    /// Gives CBC the complete valid schedule `start` as its first incumbent.
+    private func setStart(_ model: UnsafeMutableRawPointer, _ start: Schedule) {
         var startColumns: [Int32] = []
         var startValues: [Double] = []
         for o in optionColumn.indices where optionColumn[o] >= 0 {
@@ -253,18 +319,18 @@ struct ExactModel {
             startValues.append(start.option[r] == o && start.team[r] == t ? 1 : 0)
         }
         Cbc_setMIPStartI(model, Int32(startColumns.count), &startColumns, &startValues)
+    }
+}
 
-        _ = CbcConcurrent_solve(model, stop?.flag)
-        guard let solution = Cbc_bestSolution(model) else { return nil }
-        var placements = [(option: Int, member: Int, team: Int)?](repeating: nil, count: instance.requestCount)
-        var memberOf: [Int: Int] = [:]
-        for (o, m, column) in memberColumns where solution[column] > 0.5 { memberOf[o] = m }
-        for (o, t, column) in teamColumns where solution[column] > 0.5 {
-            guard solution[optionColumn[o]] > 0.5, let m = memberOf[o] else { continue }
-            placements[instance.optionRequest[o]] = (o, m, t)
+/// A solution the search must not return again (``Solver/alternatives(_:count:options:)``): its placement (or `nil`,
+/// left out) of each request it must differ on. A schedule avoids it when it differs on at least one of them.
+struct Exclusion {
+    var entries: [(request: Int, placement: (option: Int, member: Int, team: Int)?)]
+
+    func isAvoided(by s: Schedule) -> Bool {
+        entries.contains { r, placement in
+            guard let placement else { return s.isScheduled(r) }
+            return s.option[r] != placement.option || s.member[r] != placement.member || s.team[r] != placement.team
         }
-        return Outcome(
-            placements: placements, provenOptimal: Cbc_isProvenOptimal(model) != 0, bound: Cbc_getBestPossibleObjValue(model),
-            objective: Cbc_getObjValue(model))
     }
 }

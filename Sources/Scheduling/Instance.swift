@@ -38,10 +38,13 @@ struct Instance {
     let successors: [[Int]]
     /// The pinned choice of each request, as (global option, member or -1, team person).
     let pin: [(option: Int, member: Int, team: Int)?]
+    /// The published choice of each request (``Problem/published``), as (global option, member or -1, team person):
+    /// the baseline the score's `moved`, `memberChanged`, `teamChanged` and `dropped` terms compare with.
+    let published: [(option: Int, member: Int, team: Int)?]
     /// Requests that must be scheduled in every valid solution: pinned ones and all their predecessors.
     let forced: [Bool]
-    /// A lower bound of each request's own cost: its cheapest option and member, ignoring everyone else.
-    let lowerBound: [Int]
+    /// A lower bound of each request's own cost: its cheapest option, member and team, ignoring everyone else.
+    private(set) var lowerBound: [Int]
     /// Requests with at least one option starting on each day (`day - firstDay`).
     let requestsByDay: [[Int]]
     let firstDay: Int
@@ -84,7 +87,19 @@ struct Instance {
         maxPerDay = problem.members.map(\.maxPerDay) + problem.teams.map(\.maxPerDay)
         needsMember = problem.requests.map(\.needsMember)
         inCharge = problem.requests.map { $0.inCharge.compactMap { memberIndex[$0] } }
-        unscheduledCost = problem.requests.map { problem.weights.unscheduled * $0.weight }
+        // The first entry of each request counts (a valid problem has no other).
+        var publishedEntry: [Int: Assignment] = [:]
+        for entry in problem.published {
+            guard let r = requestIndex[entry.request], publishedEntry[r] == nil, teamIndex[entry.team] != nil,
+                problem.requests[r].options.indices.contains(entry.option)
+            else { continue }
+            publishedEntry[r] = entry
+        }
+        // Leaving out a published request also drops it from the published week.
+        unscheduledCost = problem.requests.indices.map { r in
+            let request = problem.requests[r]
+            return problem.weights.unscheduled * request.weight + (publishedEntry[r] != nil ? problem.weights.dropped * request.weight : 0)
+        }
         predecessors = problem.requests.map { $0.after.compactMap { requestIndex[$0] } }
         var successors = [[Int]](repeating: [], count: problem.requests.count)
         for (r, list) in predecessors.enumerated() {
@@ -119,6 +134,11 @@ struct Instance {
             base.append(starts.count)
         }
         optionBase = base
+        published = problem.requests.indices.map { r in
+            publishedEntry[r].map { entry in
+                (base[r] + entry.option, entry.member.flatMap { memberIndex[$0] } ?? -1, teamIndex[entry.team]! + memberCount)
+            }
+        }
         optionStart = starts
         optionEnd = ends
         optionDay = days
@@ -152,17 +172,15 @@ struct Instance {
         }
         requestsByDay = byDay
 
+        lowerBound = []
         var bounds: [Int] = []
         for r in 0..<problem.requests.count {
             var best = forced[r] ? Int.max : unscheduledCost[r]
             for o in base[r]..<base[r + 1] where allowed[o] && !teamLists[o].isEmpty {
-                let rank = problem.weights.rank * (o - base[r])
-                var memberCost = Int.max
-                if !needsMember[r] { memberCost = problem.weights.noMember }
-                for m in memberLists[o] {
-                    memberCost = min(memberCost, inCharge[r].isEmpty || inCharge[r].contains(m) ? 0 : problem.weights.notInCharge)
-                }
-                if memberCost != Int.max { best = min(best, rank + memberCost) }
+                var memberCost = needsMember[r] ? Int.max : self.memberCost(r, -1)
+                for m in memberLists[o] { memberCost = min(memberCost, self.memberCost(r, m)) }
+                let teamCost = teamLists[o].reduce(Int.max) { min($0, self.teamCost(r, $1)) }
+                if memberCost != Int.max { best = min(best, optionCost(o) + memberCost + teamCost) }
             }
             bounds.append(best == Int.max ? 0 : best)
         }
@@ -183,10 +201,34 @@ struct Instance {
         return optionEnd[b] + travel(location[optionRequest[b]], location[optionRequest[a]]) > startA
     }
 
-    /// The penalty for member `m` (-1: none) at request `r`, before the same-day term.
-    @inline(__always) func memberCost(_ r: Int, _ m: Int) -> Int {
-        if m < 0 { return weights.noMember }
-        let list = inCharge[r]
-        return list.isEmpty || list.contains(m) ? 0 : weights.notInCharge
+    /// The penalty for choosing option `o`: its rank, and `moved` when its request was published at another option.
+    @inline(__always) func optionCost(_ o: Int) -> Int {
+        let r = optionRequest[o]
+        let rank = weights.rank * (o - optionBase[r])
+        if let p = published[r], p.option != o { return rank + weights.moved }
+        return rank
     }
+
+    /// The penalty for member `m` (-1: none) at request `r`, before the same-day term: no member, not in charge, and
+    /// `memberChanged` when the request was published with another member (or none, -1 being a value too).
+    @inline(__always) func memberCost(_ r: Int, _ m: Int) -> Int {
+        var cost: Int
+        if m < 0 {
+            cost = weights.noMember
+        } else {
+            let list = inCharge[r]
+            cost = list.isEmpty || list.contains(m) ? 0 : weights.notInCharge
+        }
+        if let p = published[r], p.member != m { cost += weights.memberChanged }
+        return cost
+    }
+
+    /// The penalty for team `t` (person index) at request `r`: `teamChanged` when it was published with another team.
+    @inline(__always) func teamCost(_ r: Int, _ t: Int) -> Int {
+        if let p = published[r], p.team != t { return weights.teamChanged }
+        return 0
+    }
+
+    /// Whether the week has a published baseline.
+    var hasBaseline: Bool { !problem.published.isEmpty }
 }

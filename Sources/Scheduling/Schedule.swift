@@ -40,9 +40,9 @@ struct Schedule {
         return n
     }
 
-    /// The change of score if unscheduled request `r` took option `o` with member `m` (-1: none).
-    @inline(__always) func delta(_ r: Int, _ o: Int, _ m: Int, _ instance: Instance) -> Int {
-        var d = instance.weights.rank * (o - instance.optionBase[r]) + instance.memberCost(r, m) - instance.unscheduledCost[r]
+    /// The change of score if unscheduled request `r` took option `o` with member `m` (-1: none) and team `t`.
+    @inline(__always) func delta(_ r: Int, _ o: Int, _ m: Int, _ t: Int, _ instance: Instance) -> Int {
+        var d = instance.optionCost(o) + instance.memberCost(r, m) + instance.teamCost(r, t) - instance.unscheduledCost[r]
         if m >= 0 && count(m, on: instance.optionDay[o], instance) > 0 { d += instance.weights.sameDay }
         return d
     }
@@ -75,7 +75,7 @@ struct Schedule {
     }
 
     mutating func assign(_ r: Int, _ o: Int, _ m: Int, _ t: Int, _ instance: Instance) {
-        cost += delta(r, o, m, instance)
+        cost += delta(r, o, m, t, instance)
         option[r] = o
         member[r] = m
         team[r] = t
@@ -92,7 +92,7 @@ struct Schedule {
         option[r] = -1
         member[r] = -1
         team[r] = -1
-        cost -= delta(r, o, m, instance)
+        cost -= delta(r, o, m, t, instance)
     }
 
     private mutating func remove(_ o: Int, from p: Int) {

@@ -34,21 +34,32 @@ public struct SolveReport: Sendable, Equatable {
     public var proven: Bool
     /// Where ``bound`` comes from.
     public var boundSource: BoundSource
+    /// How the solution differs from the problem's published week (``Problem/changes(in:)``); `nil` when the problem
+    /// has no baseline.
+    public var changes: BaselineChanges?
 
-    public init(seconds: Double, score: Int, bound: Int, proven: Bool, boundSource: BoundSource) {
+    public init(seconds: Double, score: Int, bound: Int, proven: Bool, boundSource: BoundSource, changes: BaselineChanges? = nil) {
         self.seconds = seconds
         self.score = score
         self.bound = bound
         self.proven = proven
         self.boundSource = boundSource
+        self.changes = changes
     }
 
     /// One JSON object on one line, for `reviewcal solve --stats`:
-    /// `{"seconds": 2.913, "score": 85410, "bound": 85410, "proven": true}` (seconds to the millisecond).
+    /// `{"seconds": 2.913, "score": 85410, "bound": 85410, "proven": true}` (seconds to the millisecond); with a
+    /// published baseline, also the published sessions changed and the changes by kind, as `score_solution.py --json`
+    /// names them: `"changedSessions": 6, "moved": 2, "memberChanged": 5, "teamChanged": 1, "dropped": 0`.
     public var jsonLine: String {
         let millis = Int((seconds * 1000).rounded())
         let fraction = String(millis % 1000)
         let secondsText = "\(millis / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
-        return "{\"seconds\": \(secondsText), \"score\": \(score), \"bound\": \(bound), \"proven\": \(proven)}"
+        var line = "{\"seconds\": \(secondsText), \"score\": \(score), \"bound\": \(bound), \"proven\": \(proven)"
+        if let changes {
+            line += ", \"changedSessions\": \(changes.changedSessions), \"moved\": \(changes.moved), \"memberChanged\": \(changes.memberChanged)"
+            line += ", \"teamChanged\": \(changes.teamChanged), \"dropped\": \(changes.dropped)"
+        }
+        return line + "}"
     }
 }

@@ -26,22 +26,54 @@ public enum Solver {
         let deadline = Deadline(seconds: options.timeLimit * 0.9)
         let instance = Instance(problem)
         var engine = Engine(instance, seed: options.seed)
-        engine.placePins()
-        let perRequestBound = engine.perRequestBound()
-        try engine.placeForced(deadline)
-        engine.construct()
-        let workers = max(1, min(options.threads ?? availableCores, 2))
-        // Weeks small enough for the exact model are solved to a proven optimum; larger ones get the neighbourhood
-        // search, in which CBC re-places a few dozen requests at a time optimally around all the others.
-        let exact = engine.solveWholeWeek(until: deadline, workers: workers, maxSteps: options.maxSteps)
-        if exact == nil { engine.improveExactly(until: deadline, maxSteps: options.maxSteps, workers: workers) }
-        let solution = engine.solution()
-        let bound = max(perRequestBound, exact?.bound ?? perRequestBound)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let report = SolveReport(
-            seconds: seconds, score: solution.score, bound: bound, proven: exact?.proven == true || bound >= solution.score,
-            boundSource: exact?.bound.map { $0 >= perRequestBound } == true ? .exactModel : .perRequest)
-        return SolveResult(solution: solution, report: report)
+        let perRequestBound = try engine.start(deadline)
+        let exact = engine.search(until: deadline, options: options)
+        return engine.result(started: started, perRequestBound: perRequestBound, exact: exact)
+    }
+
+    /// The least-score solution, then up to `count − 1` further ones, each the least score (as far as the search can
+    /// prove it) among the solutions that differ from every earlier one on at least one request that earlier one
+    /// changed: with a ``Problem/published`` baseline, a request it moved, gave another member or team, or dropped,
+    /// so that each solution's list of changes (``Problem/changes(in:)``) differs from every earlier one's; without a
+    /// baseline, any request's assignment.
+    ///
+    /// Each result's report gives its score, a lower bound and whether it is proven least under its exclusions. Scores
+    /// never decrease along the list. The list stops early when no further solution exists, or when an alternative
+    /// cannot be excluded (one with no change at all from the published week, or whose only changes are pins).
+    /// On a week the exact model takes, every exclusion is a row of the integer program over the columns of the
+    /// requests the earlier solution changed; on larger weeks, the neighbourhood search keeps to the same rows and its
+    /// results are not proven. `options.timeLimit` is the budget of the whole call: the first solution gets half of it
+    /// (or its share, when `count` is larger), each later one its share of what is left.
+    ///
+    /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
+    public static func alternatives(_ problem: Problem, count: Int, options: SolverOptions = .init()) throws(Infeasible) -> [SolveResult] {
+        guard count > 0 else { return [] }
+        var started = DispatchTime.now().uptimeNanoseconds
+        let overall = Deadline(seconds: options.timeLimit * 0.9)
+        let instance = Instance(problem)
+        var base = Engine(instance, seed: options.seed)
+        let perRequestBound = try base.start(overall)
+        var results: [SolveResult] = []
+        var exclusions: [Exclusion] = []
+        var previous: Schedule?
+        for k in 0..<count {
+            let share = k == 0 ? max(0.5, 1 / Double(count)) : 1 / Double(count - k)
+            let deadline = Deadline(seconds: overall.remaining * share)
+            var engine = base
+            engine.exclusions = exclusions
+            if let previous { engine.leave(previous) }
+            let exact = engine.search(until: deadline, options: options)
+            guard engine.satisfiesExclusions(engine.schedule) else { break }
+            results.append(engine.result(started: started, perRequestBound: perRequestBound, exact: exact))
+            started = DispatchTime.now().uptimeNanoseconds
+            guard k + 1 < count, let exclusion = engine.exclusion() else { break }
+            exclusions.append(exclusion)
+            previous = engine.schedule
+            if overall.hasPassed { break }
+        }
+        // Proven alternatives come in order of score; a later one that the search could not prove may beat an earlier
+        // one, which it also differs from: the list is kept in order of score.
+        return results.enumerated().sorted { ($0.element.solution.score, $0.offset) < ($1.element.solution.score, $1.offset) }.map(\.element)
     }
 }
 
@@ -93,6 +125,44 @@ struct Engine {
         undecided = Array(repeating: false, count: instance.requestCount)
     }
 
+    /// Earlier solutions the schedule must differ from (``Solver/alternatives(_:count:options:)``): every schedule kept
+    /// differs from each on at least one of its requests.
+    var exclusions: [Exclusion] = []
+
+    /// The complete valid schedule the search starts from: pins, the requests every solution must schedule, the
+    /// published week as far as it still fits, then the greedy construction. Returns the per-request lower bound.
+    mutating func start(_ deadline: Deadline) throws(Infeasible) -> Int {
+        placePins()
+        let bound = perRequestBound()
+        try placeForced(deadline)
+        placePublished()
+        construct()
+        return bound
+    }
+
+    /// The exact model of the whole week when it is small enough (its proof beside the neighbourhood search on two
+    /// threads), else the neighbourhood search alone; `nil` when the week was too large for the exact model.
+    mutating func search(until deadline: Deadline, options: SolverOptions) -> WholeWeek? {
+        let workers = max(1, min(options.threads ?? availableCores, 2))
+        // Weeks small enough for the exact model are solved to a proven optimum; larger ones get the neighbourhood
+        // search, in which CBC re-places a few dozen requests at a time optimally around all the others.
+        let exact = solveWholeWeek(until: deadline, workers: workers, maxSteps: options.maxSteps)
+        if exact == nil { improveExactly(until: deadline, maxSteps: options.maxSteps, workers: workers) }
+        return exact
+    }
+
+    /// The solution of the current schedule and its report.
+    func result(started: UInt64, perRequestBound: Int, exact: WholeWeek?) -> SolveResult {
+        let solution = solution()
+        let bound = max(perRequestBound, exact?.bound ?? perRequestBound)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let report = SolveReport(
+            seconds: seconds, score: solution.score, bound: bound, proven: exact?.proven == true || bound >= solution.score,
+            boundSource: exact?.bound.map { $0 >= perRequestBound } == true ? .exactModel : .perRequest,
+            changes: instance.hasBaseline ? instance.problem.changes(in: solution) : nil)
+        return SolveResult(solution: solution, report: report)
+    }
+
     /// Pins are valid together (the reader checked them): they are placed as they are.
     mutating func placePins() {
         for r in 0..<instance.requestCount {
@@ -125,6 +195,41 @@ struct Engine {
         return order.reversed()
     }
 
+    /// Places every published session that still fits as it was published (its option allowed, its member and team
+    /// candidates and free, its predecessors placed before it), predecessors first, so that the search starts from the
+    /// published week and every session the disruption left alone stays where it is.
+    mutating func placePublished() {
+        guard instance.hasBaseline else { return }
+        for r in predecessorsFirst(Array(0..<instance.requestCount)) where !schedule.isScheduled(r) && instance.pin[r] == nil {
+            guard let (o, m, t) = instance.published[r], fitsAsIs(r, o, m, t), schedule.delta(r, o, m, t, instance) < 0 else { continue }
+            schedule.assign(r, o, m, t, instance)
+        }
+    }
+
+    /// Whether unscheduled request `r` can take option `o` with member `m` (-1: none) and team `t` around the current
+    /// schedule without breaking a hard rule.
+    func fitsAsIs(_ r: Int, _ o: Int, _ m: Int, _ t: Int) -> Bool {
+        guard instance.optionAllowed[o], instance.teamCandidates[o].contains(t), schedule.fits(t, o, instance),
+            schedule.orderAllows(r, o, instance, undecided: undecided)
+        else { return false }
+        if m < 0 { return !instance.needsMember[r] }
+        return instance.memberCandidates[o].contains(m) && schedule.fits(m, o, instance)
+    }
+
+    /// `requests` ordered so that every request comes after its predecessors.
+    private func predecessorsFirst(_ requests: [Int]) -> [Int] {
+        var visited = [Bool](repeating: false, count: instance.requestCount)
+        var order: [Int] = []
+        func visit(_ r: Int) {
+            guard !visited[r] else { return }
+            visited[r] = true
+            for p in instance.predecessors[r] { visit(p) }
+            order.append(r)
+        }
+        for r in requests { visit(r) }
+        return order
+    }
+
     /// A lower bound on the score of every valid solution, from the pins (placed, nothing else yet) and each other
     /// request's own cheapest outcome ignoring everyone else (``Instance/lowerBound``): it holds for any week, however
     /// large, and costs nothing to compute.
@@ -154,8 +259,9 @@ struct Engine {
         let free = (0..<instance.requestCount).map { instance.pin[$0] == nil }
         guard free.contains(true) else { return WholeWeek(proven: true, bound: schedule.cost) }
         let fixed = schedule(without: free)
-        guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: exactColumnLimit) else { return nil }
-        let start = schedule
+        guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: exactColumnLimit, exclusions: exclusions) else { return nil }
+        // CBC starts from the current schedule, unless it is one of the excluded solutions.
+        let start = satisfiesExclusions(schedule) ? schedule : nil
         guard workers >= 2 else {
             let outcome = model.solve(seconds: deadline.remaining * 2 / 3, nodeLimit: nil, start: start, presolve: false)
             let proven = keep(outcome, of: model, around: fixed) && outcome?.provenOptimal == true
@@ -176,7 +282,7 @@ struct Engine {
             })
         var proven = keep(outcome, of: model, around: fixed) && outcome?.provenOptimal == true
         // A proven optimum is never beaten; the search's schedule is kept only when the proof did not finish.
-        if searched.cost < schedule.cost {
+        if satisfiesExclusions(searched) && (searched.cost < schedule.cost || !satisfiesExclusions(schedule)) {
             schedule = searched
             proven = false
         }
@@ -220,13 +326,13 @@ struct Engine {
                 }
                 for r in 0..<instance.requestCount where free[r] { taken[r] = true }
                 let fixed = schedule(without: free)
-                guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: .max) else { return }
+                guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: .max, exclusions: exclusions) else { return }
                 neighbourhoods.append((free, fixed, model))
             }
             // CBC may overrun its limit while it solves the root LP: leave it well inside what is left. Outcomes, not
             // the clock, decide how the neighbourhood grows, so that one seed always takes the same path.
             let seconds = min(1.5, deadline.remaining * 0.5)
-            let start = schedule
+            let start = satisfiesExclusions(schedule) ? schedule : nil
             let outcomes: [ExactModel.Outcome?]
             if neighbourhoods.count == 2 {
                 let second = neighbourhoods[1].model
@@ -259,7 +365,16 @@ struct Engine {
     /// on one of its dates, then theirs, breadth first.
     mutating func relatedNeighbourhood(size: Int, excluding taken: [Bool], into free: inout [Bool]) {
         let unscheduled = (0..<instance.requestCount).filter { !schedule.isScheduled($0) && instance.pin[$0] == nil && !taken[$0] }
-        let seed = !unscheduled.isEmpty && rng.below(2) == 0 ? unscheduled[rng.below(unscheduled.count)] : rng.below(instance.requestCount)
+        var seed = !unscheduled.isEmpty && rng.below(2) == 0 ? unscheduled[rng.below(unscheduled.count)] : rng.below(instance.requestCount)
+        // A repair searches near the published week: a third of the neighbourhoods start from a published session the
+        // schedule changed, where a better repair is most likely.
+        if instance.hasBaseline {
+            let changed = (0..<instance.requestCount).filter { r in
+                guard let p = instance.published[r], instance.pin[r] == nil, !taken[r] else { return false }
+                return schedule.option[r] != p.option || schedule.member[r] != p.member || schedule.team[r] != p.team
+            }
+            if !changed.isEmpty && rng.below(3) == 0 { seed = changed[rng.below(changed.count)] }
+        }
         var queue = [seed]
         var head = 0
         var count = 0
@@ -291,13 +406,68 @@ struct Engine {
     }
 
     /// Keeps the schedule CBC returned for the model's free requests around `fixed` (the current schedule without
-    /// them) when it is valid and no worse; returns whether it was kept.
+    /// them) when it is valid, differs from every excluded solution, and is no worse (or the current one is excluded);
+    /// returns whether it was kept.
     @discardableResult
     private mutating func keep(_ outcome: ExactModel.Outcome?, of model: ExactModel, around fixed: Schedule) -> Bool {
-        guard let outcome, let candidate = validSchedule(fixed, adding: outcome.placements, free: model.free), candidate.cost <= schedule.cost
+        guard let outcome, let candidate = validSchedule(fixed, adding: outcome.placements, free: model.free),
+            satisfiesExclusions(candidate), candidate.cost <= schedule.cost || !satisfiesExclusions(schedule)
         else { return false }
         schedule = candidate
         return true
+    }
+
+    /// Whether `s` differs from every excluded solution on at least one request of each.
+    func satisfiesExclusions(_ s: Schedule) -> Bool {
+        exclusions.allSatisfy { $0.isAvoided(by: s) }
+    }
+
+    /// The current schedule as a solution to exclude from now on: with a baseline, the published requests (not
+    /// pinned) it changed, as it placed them or left them out; without one, every request not pinned. `nil` when there
+    /// is none, so that no schedule could differ from it on them.
+    func exclusion() -> Exclusion? {
+        var entries: [(request: Int, placement: (option: Int, member: Int, team: Int)?)] = []
+        for r in 0..<instance.requestCount where instance.pin[r] == nil {
+            let current = schedule.isScheduled(r) ? (option: schedule.option[r], member: schedule.member[r], team: schedule.team[r]) : nil
+            if instance.hasBaseline {
+                guard let published = instance.published[r] else { continue }
+                if let current, current == published { continue }
+            }
+            entries.append((r, current))
+        }
+        return entries.isEmpty ? nil : Exclusion(entries: entries)
+    }
+
+    /// Starts from `previous` (the last solution excluded), changed as little as the greedy can: for each exclusion it
+    /// does not yet differ from, the cheapest of re-placing one of its requests elsewhere, leaving it out or placing
+    /// it. When that fails, the schedule stays excluded and the exact model starts without it.
+    mutating func leave(_ previous: Schedule) {
+        schedule = previous
+        for (index, exclusion) in exclusions.enumerated() where !exclusion.isAvoided(by: schedule) {
+            var best: Schedule?
+            for (r, placement) in exclusion.entries where instance.pin[r] == nil {
+                var variant = self
+                var candidates: [Schedule] = []
+                if let placement {
+                    variant.schedule.unassign(r, instance)
+                    if variant.schedule.mayLeaveOut(r, instance) { candidates.append(variant.schedule) }
+                    if let c = variant.cheapestPlacement(r, avoiding: placement) {
+                        var placed = variant.schedule
+                        placed.assign(r, c.option, c.member, c.team, instance)
+                        candidates.append(placed)
+                    }
+                } else if let c = variant.cheapestPlacement(r) {
+                    var placed = variant.schedule
+                    placed.assign(r, c.option, c.member, c.team, instance)
+                    candidates.append(placed)
+                }
+                for candidate in candidates where exclusions[...index].allSatisfy({ $0.isAvoided(by: candidate) }) {
+                    if best == nil || candidate.cost < best!.cost { best = candidate }
+                }
+            }
+            guard let best else { return }
+            schedule = best
+        }
     }
 
     /// `fixed` with the `free` requests placed as in `placements`, checked here rule by rule against the instance
@@ -335,32 +505,30 @@ struct Engine {
         let byPriority = (0..<instance.requestCount).sorted {
             (-instance.unscheduledCost[$0], flexibility[$0], $0) < (-instance.unscheduledCost[$1], flexibility[$1], $1)
         }
-        var visited = [Bool](repeating: false, count: instance.requestCount)
-        var order: [Int] = []
-        func visit(_ r: Int) {
-            guard !visited[r] else { return }
-            visited[r] = true
-            for p in instance.predecessors[r] { visit(p) }
-            order.append(r)
-        }
-        for r in byPriority { visit(r) }
-        for r in order where !schedule.isScheduled(r) && instance.pin[r] == nil {
+        for r in predecessorsFirst(byPriority) where !schedule.isScheduled(r) && instance.pin[r] == nil {
             if let best = cheapestPlacement(r), best.delta < 0 { schedule.assign(r, best.option, best.member, best.team, instance) }
         }
     }
 
-    /// The cheapest placement of unscheduled request `r` that leaves every other request where it is.
-    func cheapestPlacement(_ r: Int) -> (option: Int, member: Int, team: Int, delta: Int)? {
+    /// The cheapest placement of unscheduled request `r` that leaves every other request where it is, other than
+    /// `avoiding` (an exact option, member and team).
+    func cheapestPlacement(_ r: Int, avoiding: (option: Int, member: Int, team: Int)? = nil) -> (option: Int, member: Int, team: Int, delta: Int)? {
         var best: (option: Int, member: Int, team: Int, delta: Int)?
         for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
-            guard schedule.orderAllows(r, o, instance, undecided: undecided),
-                let t = instance.teamCandidates[o].first(where: { schedule.fits($0, o, instance) })
-            else { continue }
+            guard schedule.orderAllows(r, o, instance, undecided: undecided) else { continue }
+            // Teams only differ by the baseline: its published team when it is free, else the first free one
+            // (specialists first); every free team when one placement is to be avoided.
+            let free = instance.teamCandidates[o].filter { schedule.fits($0, o, instance) }
+            guard let first = free.first else { continue }
+            let published = instance.published[r].map(\.team).flatMap { free.contains($0) ? $0 : nil }
+            let teams = avoiding?.option == o ? free : [published ?? first]
             var members = instance.memberCandidates[o].filter { schedule.fits($0, o, instance) }
             if !instance.needsMember[r] { members.append(-1) }
-            for m in members {
-                let delta = schedule.delta(r, o, m, instance)
-                if best == nil || delta < best!.delta { best = (o, m, t, delta) }
+            for t in teams {
+                for m in members where avoiding.map({ $0.option != o || $0.member != m || $0.team != t }) ?? true {
+                    let delta = schedule.delta(r, o, m, t, instance)
+                    if best == nil || delta < best!.delta { best = (o, m, t, delta) }
+                }
             }
         }
         return best

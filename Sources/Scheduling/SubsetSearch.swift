@@ -79,24 +79,23 @@ struct SubsetSearch {
         var best: Int? = schedule.mayLeaveOut(r, instance) ? 0 : nil
         if let current = best, current <= floor { return current }
         for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
-            let rank = instance.weights.rank * (o - instance.optionBase[r])
-            if let current = best, rank - instance.unscheduledCost[r] >= current { continue }
-            guard schedule.orderAllows(r, o, instance, undecided: undecided),
-                instance.teamCandidates[o].contains(where: { schedule.fits($0, o, instance) })
-            else { continue }
-            var memberCost = Int.max
-            let candidates = instance.memberCandidates[o]
-            let prefix = instance.inChargePrefix[o]
-            if candidates[..<prefix].contains(where: { schedule.fits($0, o, instance) }) {
-                memberCost = 0
-            } else if instance.inCharge[r].isEmpty {
-                if candidates.contains(where: { schedule.fits($0, o, instance) }) { memberCost = 0 }
-            } else if candidates[prefix...].contains(where: { schedule.fits($0, o, instance) }) {
-                memberCost = instance.weights.notInCharge
+            let optionCost = instance.optionCost(o)
+            if let current = best, optionCost - instance.unscheduledCost[r] >= current { continue }
+            guard schedule.orderAllows(r, o, instance, undecided: undecided) else { continue }
+            var teamCost = Int.max
+            for t in instance.teamCandidates[o] where schedule.fits(t, o, instance) {
+                teamCost = min(teamCost, instance.teamCost(r, t))
+                if teamCost == 0 { break }
             }
-            if !instance.needsMember[r] { memberCost = min(memberCost, instance.weights.noMember) }
+            guard teamCost != Int.max else { continue }
+            // The same-day term is left out: it only adds, so this stays a lower bound.
+            var memberCost = instance.needsMember[r] ? Int.max : instance.memberCost(r, -1)
+            for m in instance.memberCandidates[o] where schedule.fits(m, o, instance) {
+                memberCost = min(memberCost, instance.memberCost(r, m))
+                if memberCost == 0 { break }
+            }
             guard memberCost != Int.max else { continue }
-            let delta = rank + memberCost - instance.unscheduledCost[r]
+            let delta = optionCost + memberCost + teamCost - instance.unscheduledCost[r]
             if best == nil || delta < best! { best = delta }
             if best! <= floor { break }
         }
@@ -120,15 +119,12 @@ struct SubsetSearch {
             var teams: [Int] = []
             for t in instance.teamCandidates[o] where schedule.fits(t, o, instance) { teams.append(t) }
             if teams.isEmpty { continue }
-            var members: [(member: Int, delta: Int)] = []
-            let candidates = instance.memberCandidates[o]
-            for m in candidates where schedule.fits(m, o, instance) {
-                members.append((m, schedule.delta(r, o, m, instance)))
-            }
-            if !instance.needsMember[r] { members.append((-1, schedule.delta(r, o, -1, instance))) }
-            for (m, delta) in members {
+            var members: [Int] = []
+            for m in instance.memberCandidates[o] where schedule.fits(m, o, instance) { members.append(m) }
+            if !instance.needsMember[r] { members.append(-1) }
+            for m in members {
                 for t in teams {
-                    out.append(Choice(option: o, member: m, team: t, delta: delta, tie: rng.below(1 << 20)))
+                    out.append(Choice(option: o, member: m, team: t, delta: schedule.delta(r, o, m, t, instance), tie: rng.below(1 << 20)))
                 }
             }
         }
