@@ -72,9 +72,10 @@ struct ProblemGenerator {
     }
 }
 
-/// The least score of any valid solution, by trying every assignment (with pruning on the pairwise rules),
-/// written from the spec independently of the solver; `nil` when no valid solution exists.
-func bruteForceOptimum(_ p: Problem) -> Int? {
+/// The least score of any valid solution (among those `accepted`, when given), by trying every assignment (with
+/// pruning on the pairwise rules), written from the spec independently of the solver; `nil` when no valid solution
+/// exists.
+func bruteForceOptimum(_ p: Problem, accepted: ((Solution) -> Bool)? = nil) -> Int? {
     struct Choice {
         var option: Int
         var member: String?
@@ -128,11 +129,12 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
         }
         return true
     }
-    func score() -> Int {
+    func score() -> Int? {
         let solution = Solution(
             assignments: current.enumerated().compactMap { i, c in
                 c.map { Assignment(request: p.requests[i].id, option: $0.option, member: $0.member, team: $0.team) }
             }, unscheduled: [], score: 0)
+        if let accepted, !accepted(solution) { return nil }
         return SolutionChecker.score(solution, p)
     }
     func visit(_ i: Int) {
@@ -141,7 +143,7 @@ func bruteForceOptimum(_ p: Problem) -> Int? {
             for (k, c) in current.enumerated() where c != nil {
                 for id in p.requests[k].after where current[p.requests.firstIndex { $0.id == id }!] == nil { return }
             }
-            let s = score()
+            guard let s = score() else { return }
             if best == nil || s < best! { best = s }
             return
         }

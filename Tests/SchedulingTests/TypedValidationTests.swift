@@ -83,6 +83,24 @@ import Testing
                 }
             ),
             (
+                "published",
+                {
+                    $0.published = [
+                        Assignment(request: "r001", option: 2, member: "m07", team: "t09"),
+                        Assignment(request: "r404", option: 0, member: "", team: "t01"),
+                        Assignment(request: "r002", option: 0, member: nil, team: " "),
+                        Assignment(request: "r001", option: 0, member: nil, team: "t02"),
+                    ]
+                }
+            ),
+            (
+                "baseline weights",
+                {
+                    $0.weights.moved = -1
+                    $0.weights.dropped = -3000
+                }
+            ),
+            (
                 "pins breaking hard rules",
                 {
                     $0.requests[1].after = []

@@ -36,7 +36,10 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Hạt giống ngẫu nhiên: cùng bài toán, cùng hạt giống cho cùng lời giải.") var seed: UInt64 = 1
     @Option(help: "Tuần lớn (quá cỡ mô hình chính xác): số bước cải thiện tối đa, để kết quả không phụ thuộc tốc độ máy.")
     var maxSteps: Int?
-    @Flag(help: "In lên stderr một dòng JSON: {\"seconds\": …, \"score\": …, \"bound\": …, \"proven\": …} (thời gian giải, điểm phạt, cận dưới, đã chứng minh tối ưu chưa).")
+    @Flag(
+        help:
+            "In lên stderr một dòng JSON: {\"seconds\": …, \"score\": …, \"bound\": …, \"proven\": …} (thời gian giải, điểm phạt, cận dưới, đã chứng minh tối ưu chưa); khi bài toán có lịch đã công bố (published), thêm số buổi bị thay đổi (changedSessions) và số thay đổi theo loại (moved, memberChanged, teamChanged, dropped)."
+    )
     var stats = false
 
     func validate() throws {
