@@ -6,6 +6,9 @@ measured against in docs/benchmarks.md. Run by hand, with OR-Tools from PyPI in 
     .venv-cpsat/bin/python Benchmarks/cpsat_reference.py PROBLEM.json [--seconds 300] [--workers 2] [--out SOLUTION.json]
 
 It prints one JSON line: the best score found, the best bound, whether it is proven optimal, and the wall time.
+A problem with a `published` baseline (the spec's "Repairing a published week") is scored with its terms too: for
+each published request, `dropped × weight` when it is left out, else `moved`, `memberChanged` and `teamChanged` for
+what differs from its published entry; the line then also gives `changedSessions` of the best solution.
 """
 
 import argparse
@@ -16,7 +19,8 @@ from datetime import datetime
 
 from ortools.sat.python import cp_model
 
-WEIGHTS = {"unscheduled": 1000, "rank": 10, "notInCharge": 50, "noMember": 80, "sameDay": 20}
+WEIGHTS = {"unscheduled": 1000, "rank": 10, "notInCharge": 50, "noMember": 80, "sameDay": 20,
+           "moved": 300, "memberChanged": 100, "teamChanged": 100, "dropped": 3000}
 
 
 def minutes(text):
@@ -55,12 +59,15 @@ def load(path):
             "options": [(minutes(o["start"]), minutes(o["end"]), o["start"][:10]) for o in r["options"]],
         })
     pins = {p["request"]: p for p in doc.get("pinned") or []}
-    return weights, default, pairs, members, teams, requests, pins
+    published = {}
+    for p in doc.get("published") or []:
+        published.setdefault(p["request"], p)
+    return weights, default, pairs, members, teams, requests, pins, published
 
 
 def solve(path, seconds, workers, out):
     started = time.monotonic()
-    weights, default, pairs, members, teams, requests, pins = load(path)
+    weights, default, pairs, members, teams, requests, pins, published = load(path)
     index = {r["id"]: i for i, r in enumerate(requests)}
     member_index = {m["id"]: i for i, m in enumerate(members)}
     team_index = {t["id"]: i for i, t in enumerate(teams)}
@@ -81,6 +88,7 @@ def solve(path, seconds, workers, out):
     taken.update({("team", i): [] for i in range(len(teams))})
     for ri, r in enumerate(requests):
         pin = pins.get(r["id"])
+        base = published.get(r["id"])   # the published entry: its changes are priced on the same variables
         chosen = []
         for oi, (start, end, _day) in enumerate(r["options"]):
             if r["notBefore"] is not None and start < r["notBefore"]:
@@ -99,6 +107,8 @@ def solve(path, seconds, workers, out):
                 taken[("member", mi)].append((ri, oi, v))
                 if r["inCharge"] and m["id"] not in r["inCharge"]:
                     objective.append(weights["notInCharge"] * v)
+                if base is not None and base["member"] != m["id"]:
+                    objective.append(weights["memberChanged"] * v)
             tvars = []
             for ti, t in enumerate(teams):
                 if pin is not None and pin["team"] != t["id"]:
@@ -109,6 +119,8 @@ def solve(path, seconds, workers, out):
                 z[(ri, oi, ti)] = v
                 tvars.append(v)
                 taken[("team", ti)].append((ri, oi, v))
+                if base is not None and base["team"] != t["id"]:
+                    objective.append(weights["teamChanged"] * v)
             may_skip_member = not r["needsMember"] and (pin is None or pin["member"] is None)
             if not tvars or (not mvars and not may_skip_member):
                 continue
@@ -120,9 +132,13 @@ def solve(path, seconds, workers, out):
                 no_member = model.NewBoolVar(f"n{ri}_{oi}")
                 model.Add(sum(mvars) + no_member == yv)
                 objective.append(weights["noMember"] * no_member)
+                if base is not None and base["member"] is not None:
+                    objective.append(weights["memberChanged"] * no_member)
             else:
                 model.Add(sum(mvars) == yv)
             objective.append(weights["rank"] * oi * yv)
+            if base is not None and base["option"] != oi:
+                objective.append(weights["moved"] * yv)
         if pin is not None:
             if not chosen:
                 print(json.dumps({"instance": path, "status": "pin cannot be placed"}))
@@ -131,7 +147,8 @@ def solve(path, seconds, workers, out):
         else:
             left_out = model.NewBoolVar(f"u{ri}")
             model.AddExactlyOne(chosen + [left_out])
-            objective.append(weights["unscheduled"] * r["weight"] * left_out)
+            dropped = weights["dropped"] * r["weight"] if base is not None else 0
+            objective.append((weights["unscheduled"] * r["weight"] + dropped) * left_out)
     for ri, r in enumerate(requests):
         for p in r["after"]:
             pi = index[p]
@@ -187,6 +204,21 @@ def solve(path, seconds, workers, out):
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.update(score=round(solver.ObjectiveValue()), bound=round(solver.BestObjectiveBound()),
                       proven_optimal=status == cp_model.OPTIMAL)
+        if published:
+            changed = 0
+            for ri, r in enumerate(requests):
+                base = published.get(r["id"])
+                if base is None:
+                    continue
+                placed = [oi for oi in range(len(r["options"])) if (ri, oi) in y and solver.Value(y[(ri, oi)])]
+                if not placed:
+                    changed += 1
+                    continue
+                oi = placed[0]
+                member = next((members[mi]["id"] for mi in range(len(members)) if (ri, oi, mi) in x and solver.Value(x[(ri, oi, mi)])), None)
+                team = next(teams[ti]["id"] for ti in range(len(teams)) if (ri, oi, ti) in z and solver.Value(z[(ri, oi, ti)]))
+                changed += (oi, member, team) != (base["option"], base["member"], base["team"])
+            result["changedSessions"] = changed
         if out:
             assignments, unscheduled = [], []
             for ri, r in enumerate(requests):
