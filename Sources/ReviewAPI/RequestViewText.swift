@@ -19,7 +19,9 @@ extension RequestView {
         if pendingCancellation == true {
             lines.append("  Lần xếp lịch mới nhất không xếp được buổi này: khi công bố, buổi đã công bố sẽ bị hủy trên lịch.")
         }
-        if let r = changeReason { lines.append("  Lý do Văn phòng \(state == "da-huy" ? "hủy" : "đổi lịch"): \(r)") }
+        if let r = changeReason {
+            lines.append(state == "da-rut" ? "  Lý do hủy: \(r)" : "  Lý do Văn phòng \(state == "da-huy" ? "hủy" : "đổi lịch"): \(r)")
+        }
         if let r = reason, changeReason == nil { lines.append("  Lý do: \(r)") }
         for w in warnings { lines.append("  Lưu ý: \(w)") }
         return lines.joined(separator: "\n")

@@ -357,7 +357,7 @@ extension ReviewService {
         let contact = [r.contactName, r.contactPhone].compactMap { $0 }.joined(separator: " – ")
         if !contact.isEmpty { lines.append("Liên hệ đơn vị: \(contact)") }
         if let note = r.note { lines.append("Ghi chú của đơn vị: \(note)") }
-        if let why = p.reason { lines.insert(p.cancelled ? "Lý do hủy: \(why)" : "Văn phòng đã đổi lịch. Lý do: \(why)", at: 0) }
+        if let why = Self.changeReason(r, p) { lines.insert(p.cancelled ? "Lý do hủy: \(why)" : "Văn phòng đã đổi lịch. Lý do: \(why)", at: 0) }
         if p.cancelled { lines.insert("BUỔI KIỂM ĐIỂM ĐÃ HỦY.", at: 0) }
         let location = district.location(r.location).map { l in [l.name, l.address].compactMap { $0 }.joined(separator: ", ") } ?? r.location
         let title = "Kiểm điểm: \(unitName)"

@@ -148,7 +148,8 @@ extension ReviewService {
                 actor: principal.actor, action: "request.withdraw", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
             var session = try await tx.session(request: id, district: self.district.id)
             if var s = session, let published = s.published, !published.cancelled {
-                s.published = PublishedSession(placement: published.placement, cancelled: true, sequence: published.sequence + 1, lastModified: now)
+                s.published = PublishedSession(
+                    placement: published.placement, cancelled: true, sequence: published.sequence + 1, lastModified: now, reason: Self.withdrawalReason)
                 s.proposal = nil
                 s.reason = "Đơn vị đã rút đăng ký."
                 try await tx.saveSession(s)
@@ -253,6 +254,17 @@ extension ReviewService {
         return Answer(status: stored.status, body: stored.body)
     }
 
+    /// Why a session was cancelled when its unit withdrew the request, in the feeds and the API.
+    public static let withdrawalReason = "Đơn vị đã rút đăng ký"
+
+    /// The reason shown for a published session's last change or its cancellation: the office's, or the withdrawal's
+    /// (also for sessions cancelled by a withdrawal stored before the reason was).
+    static func changeReason(_ r: ReviewRequest, _ p: PublishedSession?) -> String? {
+        guard let p else { return nil }
+        if p.reason == nil && p.cancelled && r.status == .withdrawn { return withdrawalReason }
+        return p.reason
+    }
+
     func view(_ r: ReviewRequest, session: Session?, for principal: Principal, warnings: [String]) -> RequestView {
         let state: (String, String)
         var placement: Placement?
@@ -298,7 +310,7 @@ extension ReviewService {
         return RequestView(
             request: r, unitName: district.unit(r.unitId)?.name ?? r.unitId, state: state.0, stateText: state.1,
             placement: placement.map { placementView($0, published: published) }, reason: reason, warnings: warnings,
-            changeReason: session?.published?.reason, pending: pending, pendingCancellation: pendingCancellation)
+            changeReason: Self.changeReason(r, session?.published), pending: pending, pendingCancellation: pendingCancellation)
     }
 
     /// Rule IV.5 at registration (``Precedence``): the Standing Committee's collective review may not be in an earlier
