@@ -38,6 +38,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static func == (a: ErrorCode, b: ErrorCode) -> Bool { a.rawValue == b.rawValue }
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
+    public static let absenceOverlap = ErrorCode("absence-overlap", status: 409)
     public static let afterSelf = ErrorCode("after-self", status: 422)
     public static let beforeHeld = ErrorCode("before-held", status: 422)
     public static let beforeScheduled = ErrorCode("before-scheduled", status: 422)
@@ -82,6 +83,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let notHeld = ErrorCode("not-held", status: 409)
     public static let notPinned = ErrorCode("not-pinned", status: 404)
     public static let notPublished = ErrorCode("not-published", status: 409)
+    public static let noRepair = ErrorCode("no-repair", status: 409)
     public static let nothingToPin = ErrorCode("nothing-to-pin", status: 422)
     public static let samePlacement = ErrorCode("same-placement", status: 422)
     public static let signInLocked = ErrorCode("sign-in-locked", status: 429)
@@ -90,6 +92,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let tooLong = ErrorCode("too-long", status: 422)
     public static let unauthenticated = ErrorCode("unauthenticated", status: 401)
     public static let unavailable = ErrorCode("unavailable", status: 503)
+    public static let unknownAbsence = ErrorCode("unknown-absence", status: 404)
     public static let unknownCampaign = ErrorCode("unknown-campaign", status: 404)
     public static let unknownFeed = ErrorCode("unknown-feed", status: 404)
     public static let unknownField = ErrorCode("unknown-field", status: 400)
@@ -111,5 +114,5 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     /// Every code above, by its text.
     public static let known: [String: ErrorCode] = Dictionary(
-        uniqueKeysWithValues: [afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unavailable, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
+        uniqueKeysWithValues: [absenceOverlap, afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, noRepair, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unavailable, unknownAbsence, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
 }

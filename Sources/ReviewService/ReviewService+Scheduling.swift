@@ -77,6 +77,7 @@ extension ReviewService {
                 var s = existing[a.request] ?? Session(requestId: a.request, districtId: self.district.id, week: week, proposal: nil, reason: nil, pinned: false, published: nil)
                 s.proposal = Placement(option: a.option, start: o.start, end: o.end, member: a.member, team: a.team)
                 s.reason = nil
+                s.pendingReason = nil
                 if release.contains(a.request) { s.pinned = false }
                 try await tx.saveSession(s)
             }
@@ -85,6 +86,7 @@ extension ReviewService {
                 var s = existing[id] ?? Session(requestId: id, districtId: self.district.id, week: week, proposal: nil, reason: nil, pinned: false, published: nil)
                 s.proposal = nil
                 s.reason = reason
+                s.pendingReason = nil
                 if release.contains(id) { s.pinned = false }
                 try await tx.saveSession(s)
                 unscheduled.append((id, reason))
@@ -109,13 +111,17 @@ extension ReviewService {
             var changed = 0
             for var s in try await tx.sessions(district: self.district.id, week: week) {
                 let before = s.published
+                // A chosen repair gives the reason of each change (the absence), shown in the feeds.
+                let why = before == nil ? nil : s.pendingReason
                 if let proposal = s.proposal {
                     if before == nil || before?.placement != proposal || before?.cancelled == true {
-                        s.published = PublishedSession(placement: proposal, cancelled: false, sequence: before.map { $0.sequence + 1 } ?? 0, lastModified: now)
+                        s.published = PublishedSession(
+                            placement: proposal, cancelled: false, sequence: before.map { $0.sequence + 1 } ?? 0, lastModified: now, reason: why)
                     }
                 } else if let p = before, !p.cancelled {
-                    s.published = PublishedSession(placement: p.placement, cancelled: true, sequence: p.sequence + 1, lastModified: now)
+                    s.published = PublishedSession(placement: p.placement, cancelled: true, sequence: p.sequence + 1, lastModified: now, reason: why)
                 }
+                if s.pendingReason != nil && s.published != before { s.pendingReason = nil }
                 if s.published != before {
                     changed += 1
                     try await tx.saveSession(s)
@@ -182,16 +188,32 @@ extension ReviewService {
         try await store.read { tx in try await tx.sessions(district: self.district.id, week: week) }
     }
 
-    func buildProblem(week: ISOWeek, release: Set<String>, fetchCalendars: Bool = true) async throws -> Built {
+    /// How a repair builds the week's problem: published sessions become the baseline instead of pins, except those
+    /// already held or starting before `now` plus `frozenMinutes`, which stay as they are.
+    public struct RepairMode: Sendable {
+        /// The moment the repair is made.
+        public var now: Date
+        /// Sessions starting within this many minutes of `now` are not moved.
+        public var frozenMinutes: Int
+        /// A repair made at `now`, freezing the next `frozenHours` hours (default 24).
+        public init(now: Date, frozenHours: Double = 24) {
+            self.now = now
+            frozenMinutes = Int((frozenHours * 60).rounded())
+        }
+    }
+
+    func buildProblem(week: ISOWeek, release: Set<String>, fetchCalendars: Bool = true, repair: RepairMode? = nil) async throws -> Built {
         let busy = try await readBusyTime(week: week, fetch: fetchCalendars)
-        let (requests, sessions, earlier) = try await store.read { tx in
+        let weekRange = Self.range(of: week)
+        let (requests, sessions, earlier, absences) = try await store.read { tx in
             let open = try await tx.requests(district: self.district.id, week: week, status: .open)
             let sessions = try await tx.sessions(district: self.district.id, week: week)
             let all = try await tx.requests(district: self.district.id, status: .open)
             let allSessions = try await tx.sessions(district: self.district.id)
             // Predecessors held in an earlier week count as satisfied once published there.
             let held = Set(allSessions.filter { s in s.week < week && s.published.map { !$0.cancelled } == true }.map(\.requestId))
-            return (open, sessions, (all, held))
+            let absences = try await tx.absences(district: self.district.id, from: weekRange.from, to: weekRange.to)
+            return (open, sessions, (all, held), absences)
         }
         let (allOpen, heldEarlier) = earlier
         let sessionByRequest = Dictionary(uniqueKeysWithValues: sessions.map { ($0.requestId, $0) })
@@ -238,13 +260,28 @@ extension ReviewService {
         included = included.filter { includedIds.contains($0.id) }
 
         var pins: [Assignment] = []
+        var baseline: [Assignment] = []
+        // In a repair, sessions starting within the frozen horizon (to the second), or already held, are not moved.
+        let frozenUntil: Int? = repair.map { mode in
+            let now = district.zone.local(mode.now)
+            return (now.dateTime.minutesSinceEpoch + mode.frozenMinutes) * 60 + now.second
+        }
         for r in included {
             guard let s = sessionByRequest[r.id], !release.contains(r.id) else { continue }
-            let keep: Placement? =
-                if s.pinned { s.proposal } else if let p = s.published, !p.cancelled { p.placement } else { nil }
+            var asBaseline = false
+            let keep: Placement?
+            if s.pinned {
+                keep = s.proposal
+            } else if let p = s.published, !p.cancelled {
+                keep = p.placement
+                if let frozenUntil { asBaseline = s.held == nil && p.placement.start.minutesSinceEpoch * 60 > frozenUntil }
+            } else {
+                keep = nil
+            }
             guard let keep, r.options.indices.contains(keep.option), r.options[keep.option].start == keep.start, r.options[keep.option].end == keep.end
             else { continue }
-            pins.append(.init(request: r.id, option: keep.option, member: keep.member, team: keep.team))
+            let entry = Assignment(request: r.id, option: keep.option, member: keep.member, team: keep.team)
+            if asBaseline { baseline.append(entry) } else { pins.append(entry) }
         }
         let problemRequests = included.map { r -> Scheduling.Request in
             let unit = district.unit(r.unitId)!
@@ -274,6 +311,7 @@ extension ReviewService {
             kept["team:\(pin.team)", default: []].append((pin.request, option))
         }
         var warnings = busy.warnings
+        let unitNames = Dictionary(uniqueKeysWithValues: included.map { ($0.id, district.unit($0.unitId)?.name ?? $0.unitId) })
         func busyOf(_ key: String, name: String) -> [Scheduling.TimeOption] {
             let own = (busy.intervals[key] ?? []).filter { span in
                 guard let clash = kept[key]?.first(where: { span.start < $0.option.end && $0.option.start < span.end }) else { return true }
@@ -281,7 +319,21 @@ extension ReviewService {
                     "Lịch riêng của \(name) bận \(ReviewCore.TimeOption(start: span.start, end: span.end)), trùng buổi \(clash.request) đã công bố hoặc ghim (\(clash.option)): buổi vẫn giữ nguyên. Nếu cần dời: reviewcal schedule run --week \(week.iso) --release \(clash.request).")
                 return false
             }
-            return own.map { Scheduling.TimeOption(start: $0.start, end: $0.end) } + (held[key] ?? [])
+            // Absences the office recorded are busy time too; one that breaks a session kept as it is (published and
+            // not being repaired, pinned, or about to start) is told, and the session stays.
+            let away = absences.filter { $0.personKey == key }.filter { a in
+                guard let clash = kept[key]?.first(where: { a.overlaps(start: $0.option.start, end: $0.option.end) }) else { return true }
+                let unit = unitNames[clash.request] ?? clash.request
+                let advice =
+                    repair == nil
+                    ? "Đề xuất sửa lịch: reviewcal schedule repair --week \(week.iso)."
+                    : "Buổi đã ghim hoặc sắp diễn ra nên giữ nguyên; nếu cần, bỏ ghim (reviewcal schedule unpin \(clash.request)) hoặc đổi lịch riêng buổi này (reviewcal schedule reschedule)."
+                warnings.append(
+                    "\(name.capitalizedFirst) vắng \(Self.span(a)) (\(a.reason)), trùng buổi kiểm điểm \(unit) (\(clash.request), \(clash.option)): buổi vẫn giữ nguyên. \(advice)")
+                return false
+            }
+            return own.map { Scheduling.TimeOption(start: $0.start, end: $0.end) } + away.map { Scheduling.TimeOption(start: $0.start, end: $0.end) }
+                + (held[key] ?? [])
         }
         let problem = Problem(
             timezone: district.zone.identifier, week: week,
@@ -293,7 +345,7 @@ extension ReviewService {
             },
             travelMinutes: TravelMinutes(
                 defaultMinutes: district.travel.defaultMinutes, pairs: district.travel.pairs.map { Scheduling.TravelPair(a: $0.a, b: $0.b, minutes: $0.minutes) }),
-            requests: problemRequests, pinned: pins)
+            requests: problemRequests, pinned: pins, published: baseline)
         return Built(problem: problem, heldOut: heldOut, requests: includedById, warnings: warnings)
     }
 }

@@ -212,5 +212,28 @@ enum Migrations {
             )
             """,
         ],
+        [
+            // Absences of members and teams recorded by the office (busy time for every later run), and the repairs
+            // last proposed for a published week, from which the office picks one.
+            """
+            CREATE TABLE absences (
+                id TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                starts TEXT NOT NULL,
+                ends TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX absences_by_subject ON absences(district_id, subject, starts)",
+            """
+            CREATE TABLE repair_plans (
+                district_id TEXT NOT NULL,
+                week TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (district_id, week)
+            )
+            """,
+        ],
     ]
 }

@@ -26,6 +26,9 @@ import Testing
         try await s.pin(request: first.requestId, option: nil, member: nil, team: nil, by: "office:vp")
         try await s.publish(week: w50, by: "office:vp")
         _ = try await s.addUser(login: "thu-ha", name: "Thu Hà", role: .office, password: "mat-khau-dai-1", by: "office:test")
+        _ = try await s.addAbsence(
+            subject: .team, id: "to-02", start: LocalDateTime(iso: "2023-12-13T12:00")!, end: LocalDateTime(iso: "2023-12-14T00:00")!,
+            reason: "Tập huấn nghiệp vụ", by: "office:vp")
         let (_, token) = try await s.issueToken(unit: "cb-ban-to-chuc", label: "máy văn phòng", by: "office:vp")
         let link = try #require(try await s.ensureFeedTokens(by: "office:vp").first { $0.kind == .member && $0.subject == "m04" })
         let parts = link.path.split(separator: "/").map(String.init)
@@ -49,7 +52,7 @@ import Testing
         let original = try await store.backup()
         #expect(original.schemaVersion == ReviewStore.schemaVersion)
         let counts = Dictionary(uniqueKeysWithValues: original.tables.map { ($0.name, $0.rows.count) })
-        for table in ["requests", "sessions", "audit", "api_tokens", "office_users", "feed_grants", "feed_items", "idempotency", "districts"] {
+        for table in ["requests", "sessions", "absences", "audit", "api_tokens", "office_users", "feed_grants", "feed_items", "idempotency", "districts"] {
             #expect((counts[table] ?? 0) > 0, "\(table) is empty: the test fills it")
         }
         // Through the file format.
@@ -74,6 +77,7 @@ import Testing
         #expect(try await reopened.sessions(week: Self.w50).filter(\.pinned).count == 1)
         #expect(try await reopened.sessions(week: Self.w50).compactMap(\.published).count == 3)
         #expect(try await reopened.authenticate(token).isOffice == false)
+        #expect(try await reopened.absences(week: Self.w50).map(\.reason) == ["Tập huấn nghiệp vụ"])
         let parts = feedPath.split(separator: "/").map(String.init)
         guard case .feed(let feed) = try await reopened.feed(token: parts[2], segment: parts[1], name: parts[3]) else {
             Issue.record("the feed is not served after the restore")

@@ -790,6 +790,63 @@ class OfficeBrowserTest:
             check(not gone, f"the session {m['session']} is still in the feed of member {m['from']}")
         log(f"  feed of {m['to']} now has '{m['unit']}'")
 
+    def repair(self):
+        """An absence that breaks a published session: recorded on the absences page, the repairs proposed side by
+        side, the least one chosen, reviewed on the board and published; the session's feed then gives the reason."""
+        week = f"/office/weeks/{self.week}"
+        self.open(week)
+        sessions = [s for s in self.sessions_on_board()
+                    if s["href"].rsplit("/", 1)[-1] != self.moved["session"] and s["member"] not in ("", "chưa phân công")]
+        check(sessions, "the week board shows no other published session with a member")
+        chosen = sessions[0]
+        session_id = chosen["href"].rsplit("/", 1)[-1]
+        day = re.search(r"(\d{2})/(\d{2})/(\d{4})", chosen["caption"])
+        check(day, f"no date in the caption '{chosen['caption']}'")
+        date = f"{day.group(3)}-{day.group(2)}-{day.group(1)}"
+        nav = self.link("Lịch vắng", scope="header nav")
+        check(nav is not None, "the header menu has no 'Lịch vắng' link")
+        self.click_and_wait(nav, "the menu link 'Lịch vắng'")
+        check(self.path() == "/office/absences", f"'Lịch vắng' opened {self.path()}")
+        person = Select(self.driver.find_element(By.ID, "v-person"))
+        option = next((o for o in person.options if o.text.startswith(f"Đ/c {chosen['member']} –")), None)
+        check(option is not None, f"the absence form does not offer member {chosen['member']}")
+        person.select_by_value(option.get_attribute("value"))
+        self.driver.execute_script("document.getElementById('v-from').value = arguments[0];", date)
+        reason = self.driver.find_element(By.ID, "v-reason")
+        reason.clear()
+        reason.send_keys("Họp Tỉnh ủy đột xuất")
+        self.click_and_wait(self.button("Ghi lịch vắng"), "'Ghi lịch vắng'")
+        status = self.messages("status")
+        check(status and "buổi đã công bố" in status[0], f"recording the absence did not name the broken session: {status} {self.messages('alert')}")
+        log(f"  absence: {status[0][:160]}")
+        self.check_page("absences")
+
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, f"main a[href='{week}/repair']"), "the repair link")
+        frozen = self.driver.find_element(By.ID, "r-frozen")
+        frozen.clear()
+        frozen.send_keys("0")
+        self.click_and_wait(self.button("Đề xuất sửa lịch"), "'Đề xuất sửa lịch'")
+        status = self.messages("status")
+        check(status and "phương án" in status[0], f"no repair proposed: {status} {self.messages('alert')}")
+        boxes = self.driver.find_elements(By.CSS_SELECTOR, "main article.alternative")
+        check(len(boxes) >= 1, "the repair page shows no alternative")
+        check(chosen["unit"] in boxes[0].text, f"the least repair does not mention '{chosen['unit']}': {boxes[0].text[:200]}")
+        log(f"  repair: {len(boxes)} alternatives; first: {boxes[0].text.splitlines()[1][:120]}")
+        self.check_page("repair")
+
+        self.click_and_wait(self.button("Chọn phương án 1"), "'Chọn phương án 1'")
+        check(self.path() == week, f"choosing a repair opened {self.path()}")
+        status = self.messages("status")
+        check(status and "Đã chọn phương án 1" in status[0], f"no confirmation of the choice: {status} {self.messages('alert')}")
+        publish = self.button("Công bố")
+        check(publish is not None, "the board offers no publish button after choosing a repair")
+        self.click_and_wait(publish, f"'{publish.text}'")
+        check(not self.messages("alert"), f"publishing the repair showed an error: {self.messages('alert')}")
+        reasons = [e for f in self.member_feeds for uid, e in feed_events(self.feed(f)).items()
+                   if uid.startswith(session_id + "@") and "Họp Tỉnh ủy đột xuất" in e.get("DESCRIPTION", "")]
+        check(reasons, f"no member feed gives the absence as the reason of session {session_id}")
+        log(f"  published; the feed of the session's member gives the reason")
+
     def other_pages(self):
         week = f"/office/weeks/{self.week}"
         print_link = self.link("In lịch tuần")
@@ -866,7 +923,7 @@ class OfficeBrowserTest:
     def run(self):
         started = time.monotonic()
         self.setup()
-        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.other_pages, self.sign_out):
+        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.repair, self.other_pages, self.sign_out):
             log(f"== {step.__name__.replace('_', ' ')}")
             step()
         with open(os.path.join(self.out, "axe-summary.json"), "w", encoding="utf-8") as f:

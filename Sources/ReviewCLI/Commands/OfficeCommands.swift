@@ -84,18 +84,23 @@ struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "Xếp lịch tuần: xuất bài toán, chạy, ghim, công bố.",
         subcommands: [
-            ExportProblem.self, Run.self, Publish.self, Pin.self, Unpin.self, Move.self, Reschedule.self, Cancel.self, Show.self, Print.self,
+            ExportProblem.self, Run.self, Repair.self, Publish.self, Pin.self, Unpin.self, Move.self, Reschedule.self, Cancel.self, Show.self, Print.self,
         ])
 
     struct ExportProblem: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "In bài toán xếp lịch của tuần (JSON).")
         @OptionGroup var local: LocalOptions
         @Option(help: "Tuần, ví dụ 2023-W50.") var week: String
+        @Flag(help: "Bài toán sửa lịch đã công bố: buổi đã công bố là mốc (published), không ghim.") var repair = false
+        @Option(help: "Với --repair: giữ nguyên (ghim) các buổi bắt đầu trong số giờ này tính từ bây giờ.") var frozenHours: Double = 24
 
         func run() async throws {
             let w = try parseWeek(week)
             try await local.withService { service in
-                FileHandle.standardOutput.write(try await runOffice { try await service.exportProblem(week: w) })
+                FileHandle.standardOutput.write(
+                    try await runOffice {
+                        repair ? try await service.exportRepairProblem(week: w, frozenHours: frozenHours) : try await service.exportProblem(week: w)
+                    })
             }
         }
     }

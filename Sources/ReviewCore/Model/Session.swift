@@ -23,12 +23,17 @@ public struct Session: Sendable, Hashable, Codable {
     public var held: ProgressMark?
     /// The day the office received the session's dossier (biên bản, báo cáo), as recorded.
     public var dossier: ProgressMark?
+    /// The reason the next publish gives for changing this published session (set when the office chooses a repair:
+    /// the absence that moves it); cleared when published or when the proposal is made again.
+    public var pendingReason: String?
 
     /// Creates a session.
     public init(
         requestId: String, districtId: String, week: ISOWeek, proposal: Placement?, reason: String?, pinned: Bool,
-        published: PublishedSession?, cancellation: String? = nil, held: ProgressMark? = nil, dossier: ProgressMark? = nil
+        published: PublishedSession?, cancellation: String? = nil, held: ProgressMark? = nil, dossier: ProgressMark? = nil,
+        pendingReason: String? = nil
     ) {
+        self.pendingReason = pendingReason
         self.requestId = requestId
         self.districtId = districtId
         self.week = week

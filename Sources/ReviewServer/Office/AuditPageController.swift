@@ -55,6 +55,7 @@ struct AuditPageController {
         case "feed": "Lịch"
         case "unit": "Đơn vị"
         case "clock": "Đồng hồ diễn tập"
+        case "absence": "Lịch vắng"
         default: entity
         }
     }
@@ -84,7 +85,7 @@ struct AuditPageController {
         let unitOf = Dictionary(uniqueKeysWithValues: requests.map { ($0.id, $0.unitId) })
         let knownActions = [
             "request", "schedule", "session", "unit", "token", "feed", "user", "request.create", "request.change", "request.withdraw", "schedule.run",
-            "schedule.publish", "session.move", "session.reschedule", "session.cancel", "session.pin", "session.unpin", "session.held", "session.dossier",
+            "schedule.publish", "schedule.repair", "schedule.repair-choose", "absence", "session.move", "session.reschedule", "session.cancel", "session.pin", "session.unpin", "session.held", "session.dossier",
             "unit.note", "user.sign-in",
         ]
         let users = Dictionary(try await service.users().map { ("office:\($0.login)", $0.name) }, uniquingKeysWith: { a, _ in a })

@@ -15,7 +15,7 @@ struct OfficeKit: Sendable {
 
     /// The navigation's entries.
     enum Section {
-        case week, campaign, feeds, audit, district, none
+        case week, absences, campaign, feeds, audit, district, none
     }
 
     /// The chrome of a page for the request's user, taking the one-time message out of the session.
@@ -30,6 +30,7 @@ struct OfficeKit: Sendable {
         let week = currentWeek().iso
         let nav: [Chrome.NavItem] = [
             .init(label: "Lịch tuần", href: "/office/weeks/\(week)", current: section == .week),
+            .init(label: "Lịch vắng", href: "/office/absences", current: section == .absences),
             .init(label: "Tiến độ chiến dịch", href: "/office/campaign", current: section == .campaign),
             .init(label: "Đường dẫn lịch", href: "/office/feeds", current: section == .feeds),
             .init(label: "Nhật ký thao tác", href: "/office/audit", current: section == .audit),

@@ -20,6 +20,7 @@ func addOfficeWorkspace(to router: Router<BasicRequestContext>, service: ReviewS
     let kit = OfficeKit(service: service, pages: pages, office: office)
     SignInController(kit: kit).register(on: group)
     WeekPageController(kit: kit).register(on: group)
+    RepairPageController(kit: kit).register(on: group)
     OutputsController(kit: kit).register(on: group)
     CampaignPageController(kit: kit).register(on: group)
     FeedsPageController(kit: kit).register(on: group)

@@ -33,6 +33,10 @@ struct WeekPageController {
         var changes: [ChangeRow]
         /// The week's requests, shown on the board for a district's week; a province's has only the link.
         var requestTable: RequestTable?
+        /// Sessions an absence breaks (published or proposed), in red with the reason.
+        var broken: [RepairPageController.BrokenRow] = []
+        var brokenCount = 0
+        var brokenPublished = 0
     }
     struct RequestTable {
         var requests: [RequestRow]
@@ -81,6 +85,8 @@ struct WeekPageController {
         var status: String
         var pinned: Bool
         var late: Bool
+        /// Why the session cannot take place as it stands: who is away, when, why.
+        var absence: [String] = []
     }
     struct UnscheduledRow {
         var id: String
@@ -318,7 +324,23 @@ struct WeekPageController {
     // MARK: Building pages
 
     func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil) async throws -> WeekPage {
-        build(try await service.weekBoard(week: week), context: context, error: error)
+        var page = build(try await service.weekBoard(week: week), context: context, error: error)
+        let broken = try await service.brokenSessions(week: week)
+        guard !broken.isEmpty else { return page }
+        page.broken = broken.map { b in
+            RepairPageController.BrokenRow(request: b.request, href: "/office/weeks/\(week.iso)/sessions/\(b.request)", text: b.text, published: b.published)
+        }
+        page.brokenCount = broken.count
+        page.brokenPublished = broken.filter(\.published).count
+        let why = Dictionary(broken.map { ($0.request, $0.text) }, uniquingKeysWith: { a, _ in a })
+        for d in page.days.indices {
+            for h in page.days[d].halves.indices {
+                for s in page.days[d].halves[h].sessions.indices {
+                    page.days[d].halves[h].sessions[s].absence = why[page.days[d].halves[h].sessions[s].id].map { [$0] } ?? []
+                }
+            }
+        }
+        return page
     }
 
     /// Weeks with at most this many requests list them on the board too.
