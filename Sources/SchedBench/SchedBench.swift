@@ -1,9 +1,10 @@
 import Foundation
 import Scheduling
 
-/// `sched-bench [--time-limit S] [--seed N] [--threads T] [--out DIR] [--bound S] PATH…`: solves each instance (a file, or every
-/// `*.json` in a folder except `*.expected.json`) and prints a Markdown table against the reference in
-/// `NAME.expected.json`; `--bound` adds CBC's lower bound on the score (root relaxation and cuts, at most S seconds).
+/// `sched-bench [--time-limit S] [--seed N] [--threads T] [--out DIR] [--bound S] [--alternatives K] PATH…`: solves each
+/// instance (a file, or every `*.json` in a folder except `*.expected.json`) and prints a Markdown table against the
+/// reference in `NAME.expected.json`; `--bound` adds CBC's lower bound on the score (root relaxation and cuts, at most S
+/// seconds); `--alternatives K` asks `Solver.alternatives` for K solutions instead and prints one row per alternative.
 @main
 struct SchedBench {
     static func main() {
@@ -12,6 +13,7 @@ struct SchedBench {
         var outFolder: String?
         var boundSeconds: Double?
         var threads: Int?
+        var alternatives: Int?
         var paths: [String] = []
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
@@ -21,8 +23,17 @@ struct SchedBench {
             case "--out": outFolder = arguments.next()
             case "--bound": boundSeconds = arguments.next().flatMap(Double.init)
             case "--threads": threads = arguments.next().flatMap { Int($0) }
+            case "--alternatives": alternatives = arguments.next().flatMap { Int($0) }
             default: paths.append(argument)
             }
+        }
+        if let alternatives, !paths.isEmpty {
+            print("| instance | alternative | time (s) | score | proven | changed sessions | changes | valid |")
+            print("| --- | ---: | ---: | ---: | --- | ---: | --- | --- |")
+            for file in instanceFiles(paths) {
+                runAlternatives(file, count: alternatives, options: SolverOptions(timeLimit: timeLimit, seed: seed, threads: threads))
+            }
+            return
         }
         if paths.isEmpty {
             print("usage: sched-bench [--time-limit S] [--seed N] [--threads T] [--out DIR] [--bound S] INSTANCE.json|FOLDER …")
@@ -47,6 +58,33 @@ struct SchedBench {
             }
         }
         return files
+    }
+
+    static func runAlternatives(_ file: String, count: Int, options: SolverOptions) {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        guard let data = FileManager.default.contents(atPath: file), let problem = try? ProblemReader.read(data) else {
+            print("| \(name) | cannot read a valid problem from \(file) | | | | | | |")
+            return
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let results: [SolveResult]
+        do {
+            results = try Solver.alternatives(problem, count: count, options: options)
+        } catch {
+            print("| \(name) | infeasible: \(error.reason) | | | | | | |")
+            return
+        }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for (k, result) in results.enumerated() {
+            let changes = problem.changes(in: result.solution)
+            let listed = changes.changes.prefix(6).map { "\($0.request) \($0.kind.rawValue) \($0.from ?? "–")→\($0.to ?? "–")" }
+                .joined(separator: ", ") + (changes.changes.count > 6 ? ", …" : "")
+            let valid = SolutionChecker.check(result.solution, against: problem).isEmpty ? "yes" : "NO"
+            print(
+                "| \(name) | \(k + 1) | \(String(format: "%.3f", result.report.seconds)) | \(result.solution.score) | \(result.report.proven) | \(changes.changedSessions) | \(listed) | \(valid) |"
+            )
+        }
+        print("| \(name) | all \(results.count) | \(String(format: "%.3f", total)) | | | | | |")
     }
 
     static func run(_ file: String, options: SolverOptions, outFolder: String?, boundSeconds: Double?) {

@@ -21,11 +21,18 @@ public enum Solver {
     ///
     /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
     public static func solveWithReport(_ problem: Problem, options: SolverOptions = .init()) throws(Infeasible) -> SolveResult {
+        try solveWithReport(problem, options: options, wholeWeekColumnLimit: exactColumnLimit)
+    }
+
+    /// ``solveWithReport(_:options:)`` with weeks of more than `wholeWeekColumnLimit` columns left to the
+    /// neighbourhood search.
+    static func solveWithReport(_ problem: Problem, options: SolverOptions, wholeWeekColumnLimit: Int) throws(Infeasible) -> SolveResult {
         let started = DispatchTime.now().uptimeNanoseconds
         // A tenth of the budget is kept for compiling the instance and writing the reasons, so the whole call ends in time.
         let deadline = Deadline(seconds: options.timeLimit * 0.9)
         let instance = Instance(problem)
         var engine = Engine(instance, seed: options.seed)
+        engine.wholeWeekColumnLimit = wholeWeekColumnLimit
         let perRequestBound = try engine.start(deadline)
         let exact = engine.search(until: deadline, options: options)
         return engine.result(started: started, perRequestBound: perRequestBound, exact: exact)
@@ -47,11 +54,18 @@ public enum Solver {
     ///
     /// - Throws: ``Infeasible`` when a pinned request's predecessors cannot all be placed before it.
     public static func alternatives(_ problem: Problem, count: Int, options: SolverOptions = .init()) throws(Infeasible) -> [SolveResult] {
+        try alternatives(problem, count: count, options: options, wholeWeekColumnLimit: exactColumnLimit)
+    }
+
+    /// ``alternatives(_:count:options:)`` with weeks of more than `wholeWeekColumnLimit` columns left to the
+    /// neighbourhood search.
+    static func alternatives(_ problem: Problem, count: Int, options: SolverOptions, wholeWeekColumnLimit: Int) throws(Infeasible) -> [SolveResult] {
         guard count > 0 else { return [] }
         var started = DispatchTime.now().uptimeNanoseconds
         let overall = Deadline(seconds: options.timeLimit * 0.9)
         let instance = Instance(problem)
         var base = Engine(instance, seed: options.seed)
+        base.wholeWeekColumnLimit = wholeWeekColumnLimit
         let perRequestBound = try base.start(overall)
         var results: [SolveResult] = []
         var exclusions: [Exclusion] = []
@@ -124,6 +138,10 @@ struct Engine {
         rng = RandomSource(seed: seed)
         undecided = Array(repeating: false, count: instance.requestCount)
     }
+
+    /// Weeks with more columns than this go to the neighbourhood search (``exactColumnLimit``; the tests lower it to
+    /// take that path on small weeks).
+    var wholeWeekColumnLimit = exactColumnLimit
 
     /// Earlier solutions the schedule must differ from (``Solver/alternatives(_:count:options:)``): every schedule kept
     /// differs from each on at least one of its requests.
@@ -259,7 +277,7 @@ struct Engine {
         let free = (0..<instance.requestCount).map { instance.pin[$0] == nil }
         guard free.contains(true) else { return WholeWeek(proven: true, bound: schedule.cost) }
         let fixed = schedule(without: free)
-        guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: exactColumnLimit, exclusions: exclusions) else { return nil }
+        guard let model = ExactModel(instance, around: fixed, free: free, columnLimit: wholeWeekColumnLimit, exclusions: exclusions) else { return nil }
         // CBC starts from the current schedule, unless it is one of the excluded solutions.
         let start = satisfiesExclusions(schedule) ? schedule : nil
         guard workers >= 2 else {

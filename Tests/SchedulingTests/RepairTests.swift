@@ -77,6 +77,32 @@ import Testing
         #expect(problem.changes(in: result.solution).changedSessions == expected.changed_sessions)
     }
 
+    /// A week too large for the exact model gets the neighbourhood search, with the same prices and from the published
+    /// week (here a district repair with the whole-week model turned off): valid, its report's changes are its own,
+    /// and it keeps most of the published week, where a re-run without the baseline changes most of it.
+    @Test func neighbourhoodSearchRepairsFromThePublishedWeek() throws {
+        let problem = try Self.repair("repair-district-100")
+        let expected = try Self.expected("repair-district-100")
+        let result = try Solver.solveWithReport(problem, options: SolverOptions(timeLimit: 120, maxSteps: 6), wholeWeekColumnLimit: 0)
+        #expect(SolutionChecker.check(result.solution, against: problem) == [])
+        #expect(result.solution.score >= expected.optimal_score)
+        #expect(result.report.bound <= expected.optimal_score)
+        #expect(result.report.boundSource == .perRequest)
+        let changes = problem.changes(in: result.solution)
+        #expect(result.report.changes == changes)
+        #expect(changes.changedSessions <= 3 * expected.changed_sessions)
+        #expect(changes.dropped == 0)
+    }
+
+    /// Alternatives of a week too large for the exact model: valid, distinct, in order of score.
+    @Test func neighbourhoodSearchAlternatives() throws {
+        let problem = try Self.repair("repair-district-60")
+        let results = try Solver.alternatives(
+            problem, count: 3, options: SolverOptions(timeLimit: 120, maxSteps: 4), wholeWeekColumnLimit: 0)
+        #expect(results.count == 3)
+        Self.checkAlternatives(results, of: problem)
+    }
+
     // MARK: Reading the baseline
 
     static func defects(_ change: (inout [String: Any]) -> Void) -> [String] {
