@@ -116,7 +116,11 @@ extension ReviewService {
         let absences = try await absences(week: week)
         let broken = try await brokenSessions(week: week, absences: absences)
         let sessions = Dictionary(uniqueKeysWithValues: before.sessions.map { ($0.requestId, $0) })
-        let alternatives = results.enumerated().map { i, result in
+        // An alternative that cancels more published sessions than the least repair is no choice for the office (the
+        // search offers it only when nothing else differs): it is left out.
+        let droppedFirst = results.first.map { problem.changes(in: $0.solution).dropped } ?? 0
+        let kept = results.enumerated().filter { i, result in i == 0 || problem.changes(in: result.solution).dropped <= droppedFirst }.map(\.element)
+        let alternatives = kept.enumerated().map { i, result in
             describe(result, number: i + 1, problem: problem, built: built)
         }
         var reasons: [String: String] = [:]
@@ -242,7 +246,8 @@ extension ReviewService {
             guard let new else {
                 changedSessions += 1
                 changes.append(RepairChange(request: r.id, kind: .dropped, from: oldStart.iso, to: nil))
-                let line = "Buổi kiểm điểm \(unit), \(describeTime(oldStart)) bị hủy: \(reasons[r.id] ?? "không còn phương án hợp lệ")."
+                let why = (reasons[r.id] ?? "không còn phương án hợp lệ").trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+                let line = "Buổi kiểm điểm \(unit), \(describeTime(oldStart)) bị hủy: \(why)."
                 lines.append(line)
                 tell(unitKey, line)
                 if let m = old.member { tell("member:\(m)", line) }

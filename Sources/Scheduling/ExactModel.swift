@@ -61,6 +61,7 @@ struct ExactModel {
     /// `x[o, m] + z[o, t]` (placed as it was: 2) or `2 (1 − Σ y)` (left out as it was: 2): the sum is at most
     /// `2k − 1`. A placement that has no columns here can never agree, and no row is needed.
     private mutating func exclude(_ exclusion: Exclusion, around fixed: Schedule) {
+        if !exclusion.changes.isEmpty { return excludeChanges(exclusion.changes, around: fixed) }
         var memberColumn: [Int: Int] = [:]
         var teamColumn: [Int: Int] = [:]
         let stride = instance.personCount + 1
@@ -90,6 +91,45 @@ struct ExactModel {
         if entries.isEmpty && upper < 0 {
             // Every request of the exclusion is fixed as it excludes, or left out with no option it could take.
             excludedWhole = true
+            return
+        }
+        rows.append((entries, -.infinity, upper))
+    }
+
+    /// The row that keeps the free requests from making every change of an excluded repair: with `n` changes, the sum
+    /// of their indicators is at most `n − 1`. A new time is the sum of `y[o]` over the other options, a new member of
+    /// `x[o, m]` over the other members (or none), a new team of `z[o, t]` over the other teams, and dropped is
+    /// `1 − Σ y`; a change of a fixed request is a constant (one the fixed schedule does not make needs no row).
+    private mutating func excludeChanges(_ changes: [Exclusion.Change], around fixed: Schedule) {
+        var entries: [(column: Int, value: Double)] = []
+        var upper = Double(changes.count - 1)
+        for change in changes {
+            let r = change.request
+            if !free[r] {
+                let placement = fixed.isScheduled(r) ? (fixed.option[r], fixed.member[r], fixed.team[r]) : nil
+                guard change.isMade(by: placement) else { return }
+                upper -= 1
+                continue
+            }
+            let options = instance.optionBase[r]..<instance.optionBase[r + 1]
+            switch change.kind {
+            case .time:
+                for o in options where optionColumn[o] >= 0 && o != change.published.option { entries.append((optionColumn[o], 1)) }
+            case .member:
+                for entry in memberColumns where options.contains(entry.option) && entry.member != change.published.member {
+                    entries.append((entry.column, 1))
+                }
+            case .team:
+                for entry in teamColumns where options.contains(entry.option) && entry.team != change.published.team {
+                    entries.append((entry.column, 1))
+                }
+            case .dropped:
+                for o in options where optionColumn[o] >= 0 { entries.append((optionColumn[o], -1)) }
+                upper -= 1
+            }
+        }
+        if entries.isEmpty {
+            if upper < 0 { excludedWhole = true }
             return
         }
         rows.append((entries, -.infinity, upper))
@@ -322,13 +362,43 @@ struct ExactModel {
     }
 }
 
-/// A solution the search must not return again (``Solver/alternatives(_:count:options:)``): its placement (or `nil`,
-/// left out) of each request it must differ on. A schedule avoids it when it differs on at least one of them.
+/// A solution the search must not return again (``Solver/alternatives(_:count:options:)``).
+///
+/// Without a baseline: its placement (or `nil`, left out) of each request; a schedule avoids it when it differs on at
+/// least one of them. With a baseline: the kinds of change it made to the published week, request by request (a new
+/// time, member or team, or dropped); a schedule avoids it when it lacks at least one of them — so that the next
+/// alternative is another kind of repair (move the time rather than swap the member), not the same repair with
+/// another person, and never the same changes with more added.
 struct Exclusion {
-    var entries: [(request: Int, placement: (option: Int, member: Int, team: Int)?)]
+    var entries: [(request: Int, placement: (option: Int, member: Int, team: Int)?)] = []
+    var changes: [Change] = []
+
+    /// One change of the excluded solution: its kind, and the request's published placement it is measured from.
+    struct Change {
+        var request: Int
+        var kind: BaselineChange.Kind
+        var published: (option: Int, member: Int, team: Int)
+
+        /// Whether a schedule placing the request at `placement` (nil: left out) makes this kind of change.
+        func isMade(by placement: (option: Int, member: Int, team: Int)?) -> Bool {
+            guard let placement else { return kind == .dropped }
+            switch kind {
+            case .time: return placement.option != published.option
+            case .member: return placement.member != published.member
+            case .team: return placement.team != published.team
+            case .dropped: return false
+            }
+        }
+    }
 
     func isAvoided(by s: Schedule) -> Bool {
-        entries.contains { r, placement in
+        if !changes.isEmpty {
+            return changes.contains { change in
+                let r = change.request
+                return !change.isMade(by: s.isScheduled(r) ? (s.option[r], s.member[r], s.team[r]) : nil)
+            }
+        }
+        return entries.contains { r, placement in
             guard let placement else { return s.isScheduled(r) }
             return s.option[r] != placement.option || s.member[r] != placement.member || s.team[r] != placement.team
         }

@@ -39,10 +39,11 @@ public enum Solver {
     }
 
     /// The least-score solution, then up to `count − 1` further ones, each the least score (as far as the search can
-    /// prove it) among the solutions that differ from every earlier one on at least one request that earlier one
-    /// changed: with a ``Problem/published`` baseline, a request it moved, gave another member or team, or dropped,
-    /// so that each solution's list of changes (``Problem/changes(in:)``) differs from every earlier one's; without a
-    /// baseline, any request's assignment.
+    /// prove it) among the solutions that are another alternative than every earlier one. With a ``Problem/published``
+    /// baseline, another kind of repair: a solution lacking at least one of the earlier one's changes, counted by
+    /// request and kind (a new time, member or team, or dropped; ``Problem/changes(in:)``), so that after "another
+    /// member attends" comes "the session moves", not the same swap with yet another member; without a baseline,
+    /// another assignment of some request.
     ///
     /// Each result's report gives its score, a lower bound and whether it is proven least under its exclusions. Scores
     /// never decrease along the list. The list stops early when no further solution exists, or when an alternative
@@ -445,14 +446,20 @@ struct Engine {
     /// is none, so that no schedule could differ from it on them.
     func exclusion() -> Exclusion? {
         var entries: [(request: Int, placement: (option: Int, member: Int, team: Int)?)] = []
+        var changes: [Exclusion.Change] = []
         for r in 0..<instance.requestCount where instance.pin[r] == nil {
             let current = schedule.isScheduled(r) ? (option: schedule.option[r], member: schedule.member[r], team: schedule.team[r]) : nil
             if instance.hasBaseline {
                 guard let published = instance.published[r] else { continue }
-                if let current, current == published { continue }
+                for kind in BaselineChange.Kind.allCases {
+                    let change = Exclusion.Change(request: r, kind: kind, published: published)
+                    if change.isMade(by: current) { changes.append(change) }
+                }
+                continue
             }
             entries.append((r, current))
         }
+        if instance.hasBaseline { return changes.isEmpty ? nil : Exclusion(changes: changes) }
         return entries.isEmpty ? nil : Exclusion(entries: entries)
     }
 
@@ -463,6 +470,22 @@ struct Engine {
         schedule = previous
         for (index, exclusion) in exclusions.enumerated() where !exclusion.isAvoided(by: schedule) {
             var best: Schedule?
+            // A repair's changes: undo one of them, at the least cost the greedy finds.
+            for change in exclusion.changes where instance.pin[change.request] == nil {
+                let r = change.request
+                var variant = self
+                var candidates: [Schedule] = []
+                if variant.schedule.isScheduled(r) { variant.schedule.unassign(r, instance) }
+                if change.kind != .dropped, variant.schedule.mayLeaveOut(r, instance) { candidates.append(variant.schedule) }
+                if let c = variant.cheapestPlacement(r, accepting: { !change.isMade(by: $0) }) {
+                    var placed = variant.schedule
+                    placed.assign(r, c.option, c.member, c.team, instance)
+                    candidates.append(placed)
+                }
+                for candidate in candidates where exclusions[...index].allSatisfy({ $0.isAvoided(by: candidate) }) {
+                    if best == nil || candidate.cost < best!.cost { best = candidate }
+                }
+            }
             for (r, placement) in exclusion.entries where instance.pin[r] == nil {
                 var variant = self
                 var candidates: [Schedule] = []
@@ -531,6 +554,21 @@ struct Engine {
     /// The cheapest placement of unscheduled request `r` that leaves every other request where it is, other than
     /// `avoiding` (an exact option, member and team).
     func cheapestPlacement(_ r: Int, avoiding: (option: Int, member: Int, team: Int)? = nil) -> (option: Int, member: Int, team: Int, delta: Int)? {
+        guard let avoiding else { return cheapest(r, accepting: nil) }
+        return cheapest(r, accepting: { $0.option != avoiding.option || $0.member != avoiding.member || $0.team != avoiding.team })
+    }
+
+    /// The cheapest placement of unscheduled request `r` that leaves every other request where it is and that
+    /// `accepting` (when given) takes; with a filter every free team is tried, else only the published or first one.
+    func cheapestPlacement(
+        _ r: Int, accepting: ((option: Int, member: Int, team: Int)) -> Bool
+    ) -> (option: Int, member: Int, team: Int, delta: Int)? {
+        withoutActuallyEscaping(accepting) { cheapest(r, accepting: $0) }
+    }
+
+    private func cheapest(
+        _ r: Int, accepting: (((option: Int, member: Int, team: Int)) -> Bool)?
+    ) -> (option: Int, member: Int, team: Int, delta: Int)? {
         var best: (option: Int, member: Int, team: Int, delta: Int)?
         for o in instance.optionBase[r]..<instance.optionBase[r + 1] where instance.optionAllowed[o] {
             guard schedule.orderAllows(r, o, instance, undecided: undecided) else { continue }
@@ -539,11 +577,11 @@ struct Engine {
             let free = instance.teamCandidates[o].filter { schedule.fits($0, o, instance) }
             guard let first = free.first else { continue }
             let published = instance.published[r].map(\.team).flatMap { free.contains($0) ? $0 : nil }
-            let teams = avoiding?.option == o ? free : [published ?? first]
+            let teams = accepting != nil ? free : [published ?? first]
             var members = instance.memberCandidates[o].filter { schedule.fits($0, o, instance) }
             if !instance.needsMember[r] { members.append(-1) }
             for t in teams {
-                for m in members where avoiding.map({ $0.option != o || $0.member != m || $0.team != t }) ?? true {
+                for m in members where accepting?((o, m, t)) ?? true {
                     let delta = schedule.delta(r, o, m, t, instance)
                     if best == nil || delta < best!.delta { best = (o, m, t, delta) }
                 }

@@ -312,11 +312,16 @@ import Testing
 
     /// Whether `s` differs from `earlier` on one of the requests `earlier` changed against the baseline (on any
     /// request without one).
+    /// Whether `s` is another alternative than `earlier`: without a baseline, another assignment of some request; with
+    /// one, it lacks at least one kind of change (request and kind: time, member, team, dropped) that `earlier` made.
     static func differs(_ s: Solution, from earlier: Solution, in problem: Problem) -> Bool {
-        let requests = problem.published.isEmpty ? problem.requests.map(\.id) : problem.changes(in: earlier).changedRequests
-        let mine = Dictionary(s.assignments.map { ($0.request, $0) }, uniquingKeysWith: { a, _ in a })
-        let theirs = Dictionary(earlier.assignments.map { ($0.request, $0) }, uniquingKeysWith: { a, _ in a })
-        return requests.contains { mine[$0] != theirs[$0] }
+        if problem.published.isEmpty {
+            let mine = Dictionary(s.assignments.map { ($0.request, $0) }, uniquingKeysWith: { a, _ in a })
+            let theirs = Dictionary(earlier.assignments.map { ($0.request, $0) }, uniquingKeysWith: { a, _ in a })
+            return problem.requests.map(\.id).contains { mine[$0] != theirs[$0] }
+        }
+        let made = Set(problem.changes(in: s).changes.map { "\($0.request)|\($0.kind.rawValue)" })
+        return problem.changes(in: earlier).changes.contains { !made.contains("\($0.request)|\($0.kind.rawValue)") }
     }
 
     static func checkAlternatives(_ results: [SolveResult], of problem: Problem) {
