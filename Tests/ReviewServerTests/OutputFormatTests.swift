@@ -89,7 +89,7 @@ import Testing
         check(
             WeekPageController.SessionRow(
                 id: "r", href: "/", time: "07:30", unit: "u", kind: "k", location: "l", option: "o", member: "m", team: "t", status: "s", pinned: true,
-                late: false))
+                late: false, absence: "Đ/c A vắng"))
         check(WeekPageController.RequestRow(id: "r", href: "/", unit: "u", kind: "k", options: [], draft: "d", contact: "c", status: "s", late: false, withdrawn: false))
         check(
             CampaignPageController.UnitRow(

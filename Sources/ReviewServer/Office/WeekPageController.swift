@@ -86,7 +86,7 @@ struct WeekPageController {
         var pinned: Bool
         var late: Bool
         /// Why the session cannot take place as it stands: who is away, when, why.
-        var absence: [String] = []
+        var absence: String? = nil
     }
     struct UnscheduledRow {
         var id: String
@@ -336,7 +336,7 @@ struct WeekPageController {
         for d in page.days.indices {
             for h in page.days[d].halves.indices {
                 for s in page.days[d].halves[h].sessions.indices {
-                    page.days[d].halves[h].sessions[s].absence = why[page.days[d].halves[h].sessions[s].id].map { [$0] } ?? []
+                    page.days[d].halves[h].sessions[s].absence = why[page.days[d].halves[h].sessions[s].id]
                 }
             }
         }
@@ -510,7 +510,7 @@ extension WeekPageController.SessionRow: TemplateFields {
     var templateFields: [String: Any] {
         [
             "id": id, "href": href, "time": time, "unit": unit, "kind": kind, "location": location, "option": option, "member": member, "team": team,
-            "status": status, "pinned": pinned, "late": late,
+            "status": status, "pinned": pinned, "late": late, "absence": absence as Any,
         ]
     }
 }
