@@ -319,21 +319,25 @@ extension ReviewService {
                     "Lịch riêng của \(name) bận \(ReviewCore.TimeOption(start: span.start, end: span.end)), trùng buổi \(clash.request) đã công bố hoặc ghim (\(clash.option)): buổi vẫn giữ nguyên. Nếu cần dời: reviewcal schedule run --week \(week.iso) --release \(clash.request).")
                 return false
             }
-            // Absences the office recorded are busy time too; one that breaks a session kept as it is (published and
-            // not being repaired, pinned, or about to start) is told, and the session stays.
-            let away = absences.filter { $0.personKey == key }.filter { a in
-                guard let clash = kept[key]?.first(where: { a.overlaps(start: $0.option.start, end: $0.option.end) }) else { return true }
-                let unit = unitNames[clash.request] ?? clash.request
-                let advice =
-                    repair == nil
-                    ? "Đề xuất sửa lịch: reviewcal schedule repair --week \(week.iso)."
-                    : "Buổi đã ghim hoặc sắp diễn ra nên giữ nguyên; nếu cần, bỏ ghim (reviewcal schedule unpin \(clash.request)) hoặc đổi lịch riêng buổi này (reviewcal schedule reschedule)."
-                warnings.append(
-                    "\(name.capitalizedFirst) vắng \(Self.span(a)) (\(a.reason)), trùng buổi kiểm điểm \(unit) (\(clash.request), \(clash.option)): buổi vẫn giữ nguyên. \(advice)")
-                return false
+            // Absences the office recorded are busy time too. Where one breaks a session kept as it is (published and
+            // not being repaired, pinned, or about to start) the office is told and the session stays: the absence is
+            // busy time around it, not during it, so that it still moves every other session it breaks.
+            var away: [Scheduling.TimeOption] = []
+            for a in absences where a.personKey == key {
+                let clashes = (kept[key] ?? []).filter { a.overlaps(start: $0.option.start, end: $0.option.end) }
+                for clash in clashes {
+                    let unit = unitNames[clash.request] ?? clash.request
+                    let advice =
+                        repair == nil
+                        ? "Đề xuất sửa lịch: reviewcal schedule repair --week \(week.iso)."
+                        : "Buổi đã ghim hoặc sắp diễn ra nên giữ nguyên; nếu cần, bỏ ghim (reviewcal schedule unpin \(clash.request)) hoặc đổi lịch riêng buổi này (reviewcal schedule reschedule)."
+                    warnings.append(
+                        "\(name.capitalizedFirst) vắng \(Self.span(a)) (\(a.reason)), trùng buổi kiểm điểm \(unit) (\(clash.request), \(clash.option)): buổi vẫn giữ nguyên. \(advice)")
+                }
+                away += Self.subtract(clashes.map { ($0.option.start, $0.option.end) }, from: (a.start, a.end))
+                    .map { Scheduling.TimeOption(start: $0.0, end: $0.1) }
             }
-            return own.map { Scheduling.TimeOption(start: $0.start, end: $0.end) } + away.map { Scheduling.TimeOption(start: $0.start, end: $0.end) }
-                + (held[key] ?? [])
+            return own.map { Scheduling.TimeOption(start: $0.start, end: $0.end) } + away + (held[key] ?? [])
         }
         let problem = Problem(
             timezone: district.zone.identifier, week: week,
@@ -347,5 +351,19 @@ extension ReviewService {
                 defaultMinutes: district.travel.defaultMinutes, pairs: district.travel.pairs.map { Scheduling.TravelPair(a: $0.a, b: $0.b, minutes: $0.minutes) }),
             requests: problemRequests, pinned: pins, published: baseline)
         return Built(problem: problem, heldOut: heldOut, requests: includedById, warnings: warnings)
+    }
+
+    /// `span` less every interval of `holes`: the pieces left, in order.
+    static func subtract(
+        _ holes: [(ReviewCore.LocalDateTime, ReviewCore.LocalDateTime)], from span: (ReviewCore.LocalDateTime, ReviewCore.LocalDateTime)
+    ) -> [(ReviewCore.LocalDateTime, ReviewCore.LocalDateTime)] {
+        var pieces = [span]
+        for hole in holes {
+            pieces = pieces.flatMap { piece -> [(ReviewCore.LocalDateTime, ReviewCore.LocalDateTime)] in
+                guard hole.0 < piece.1 && piece.0 < hole.1 else { return [piece] }
+                return [(piece.0, hole.0), (hole.1, piece.1)].filter { $0.0 < $0.1 }
+            }
+        }
+        return pieces
     }
 }

@@ -220,8 +220,13 @@ import Testing
         var problem = try ProblemReader.read(try await s.exportRepairProblem(week: w50))
         #expect(problem.pinned.map(\.request) == [a])
         #expect(problem.published.map(\.request) == [b])
-        // The absence then is not busy time against the pinned session (which stays), and the office is told.
-        #expect(problem.members.first { $0.id == "m04" }?.busy.isEmpty == true)
+        // The absence then is busy time around the pinned session (which stays), not during it, and the office is told.
+        #expect(
+            problem.members.first { $0.id == "m04" }?.busy
+                == [
+                    Scheduling.TimeOption(start: at("2023-12-12T00:00"), end: at("2023-12-12T07:30")),
+                    Scheduling.TimeOption(start: at("2023-12-12T11:30"), end: at("2023-12-13T00:00")),
+                ])
         let plan = try await s.repair(week: w50, by: "office:vp")
         #expect(plan.alternatives.first?.changedSessions == 0)
         #expect(plan.warnings.contains { $0.contains("giữ nguyên") && $0.contains("Họp Tỉnh ủy") })
@@ -278,6 +283,26 @@ import Testing
         #expect(first.lines.count == 1)
         #expect(first.lines.first?.contains("Chi bộ Ban Tuyên giáo Huyện ủy (mới) xếp vào chiều thứ Ba 12/12 (13:30)") == true)
         #expect(Set(first.assignments.map(\.request)) == [a, b, c])
+    }
+
+    @Test func anAbsenceStillMovesTheOtherSessionsAroundAPinnedOne() async throws {
+        let world = try await TestWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await world.close() } }
+        let s = world.service
+        let a = try await register(world, "cb-ban-to-chuc", [("2023-12-12T07:30", "2023-12-12T11:30")])
+        let c = try await register(world, "cb-ubkt", [("2023-12-12T13:30", "2023-12-12T17:00"), ("2023-12-14T13:30", "2023-12-14T17:00")])
+        try await s.pin(request: c, option: 0, member: .some("m04"), team: "to-01", by: "office:vp")
+        _ = try await s.runSchedule(week: w50, by: "office:vp")
+        #expect(try await s.publish(week: w50, by: "office:vp") == 2)
+        try await s.unpin(request: c, by: "office:vp")
+        try await s.pin(request: a, option: nil, member: nil, team: nil, by: "office:vp")
+        // m04 attends both on Tuesday; away all day. The pinned morning session stays; the afternoon one must change.
+        _ = try await s.addAbsence(subject: .member, id: "m04", start: at("2023-12-12T00:00"), end: at("2023-12-13T00:00"), reason: "Họp Tỉnh ủy", by: "office:vp")
+        let plan = try await s.repair(week: w50, by: "office:vp")
+        let first = try #require(plan.alternatives.first)
+        #expect(first.changes.map(\.request) == [c])
+        #expect(first.changes.first?.kind == .member)
+        #expect(plan.warnings.contains { $0.contains(a) && $0.contains("giữ nguyên") })
     }
 
     @Test func aWithdrawalCarriesItsReason() async throws {
