@@ -56,6 +56,7 @@ struct RepairPageController {
         var stale: Bool
         var createdText: String
         var frozenText: String
+        var frozenHours: String
         var broken: [BrokenRow]
         var brokenCount: Int
         var alternatives: [AlternativeBox]
@@ -223,7 +224,7 @@ struct RepairPageController {
             stale: plan.map { $0.version != board.version || $0.absences != absences.map(\.id).sorted() } ?? false,
             createdText: plan.map { "Đề xuất lúc \(zone.local($0.createdAt).dateTime.vietnamese), \($0.createdBy.replacingOccurrences(of: "office:", with: ""))." } ?? "",
             frozenText: plan.map { "Giữ nguyên các buổi đã ghim, đã diễn ra và bắt đầu trong \(Int($0.frozenHours)) giờ tính từ lúc đề xuất." } ?? "",
-            broken: brokenRows(broken), brokenCount: broken.count,
+            frozenHours: plan.map { String(Int($0.frozenHours)) } ?? "24", broken: brokenRows(broken), brokenCount: broken.count,
             alternatives: (plan?.alternatives ?? []).map { a in
                 AlternativeBox(
                     number: a.number, title: "Phương án \(a.number)" + (a.number == 1 ? ": ít thay đổi nhất" : ""),
