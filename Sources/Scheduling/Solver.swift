@@ -7,6 +7,8 @@ import Dispatch
 /// optimum by CBC when it is small enough (district and province-500 weeks), while on the second core a large
 /// neighbourhood search improves the greedy schedule in case the proof does not finish in time; weeks too large
 /// for the whole model get the neighbourhood search alone, two neighbourhoods at a time, until the time is up.
+/// A repair (a problem with a ``Problem/published`` week) is the same search with the baseline's terms in the score,
+/// starting from the published week as far as it still fits.
 public enum Solver {
     /// The best solution found within `options.timeLimit`.
     ///
