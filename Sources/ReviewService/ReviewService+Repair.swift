@@ -6,17 +6,8 @@ import Scheduling
 extension ReviewService {
     /// One change a repair makes to a published session (the scheduling contract's kinds).
     public struct RepairChange: Sendable, Hashable, Codable {
-        /// What changes.
-        public enum Kind: String, Sendable, Hashable, Codable {
-            /// Another time option.
-            case time
-            /// Another attending member (or none).
-            case member
-            /// Another work team.
-            case team
-            /// The published session is cancelled: no valid placement is left for it.
-            case dropped
-        }
+        /// What changes: a new time, member or team, or dropped (the scheduling contract's kinds).
+        public typealias Kind = BaselineChange.Kind
         /// The request.
         public var request: String
         /// What changes.
