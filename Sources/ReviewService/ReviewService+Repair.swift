@@ -216,6 +216,12 @@ extension ReviewService {
         var told: [String: [String]] = [:]
         var changedSessions = 0
         func tell(_ key: String, _ line: String) { told[key, default: []].append(line) }
+        /// The unit, the member and the team of one placement all hear the same sentence.
+        func tellAll(_ line: String, unit: String, member: String?, team: String) {
+            tell(unit, line)
+            if let member { tell("member:\(member)", line) }
+            tell("team:\(team)", line)
+        }
         for request in problem.requests where !pinned.contains(request.id) {
             guard let r = built.requests[request.id] else { continue }
             let unit = district.unit(r.unitId)?.name ?? r.unitId
@@ -227,9 +233,7 @@ extension ReviewService {
                     let at = describeTime(r.options[new.option].start)
                     let line = "Buổi kiểm điểm \(unit) (mới) xếp vào \(at), UVBTV dự: \(memberName(new.member)), \(teamName(new.team))."
                     lines.append(line)
-                    tell(unitKey, line)
-                    if let m = new.member { tell("member:\(m)", line) }
-                    tell("team:\(new.team)", line)
+                    tellAll(line, unit: unitKey, member: new.member, team: new.team)
                 }
                 continue
             }
@@ -240,9 +244,7 @@ extension ReviewService {
                 let why = (reasons[r.id] ?? "không còn phương án hợp lệ").trimmingCharacters(in: CharacterSet(charactersIn: ". "))
                 let line = "Buổi kiểm điểm \(unit), \(describeTime(oldStart)) bị hủy: \(why)."
                 lines.append(line)
-                tell(unitKey, line)
-                if let m = old.member { tell("member:\(m)", line) }
-                tell("team:\(old.team)", line)
+                tellAll(line, unit: unitKey, member: old.member, team: old.team)
                 continue
             }
             let moved = new.option != old.option, memberChanged = new.member != old.member, teamChanged = new.team != old.team
