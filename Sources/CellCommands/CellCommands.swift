@@ -123,6 +123,7 @@ public struct Register: AsyncParsableCommand {
     @Option(help: "Ngày đã gửi dự thảo báo cáo (YYYY-MM-DD), hoặc \"chua\" nếu chưa gửi.") var draftSent: String = "chua"
     @Option(help: "Người liên hệ.") var contact: String?
     @Option(help: "Số điện thoại liên hệ.") var phone: String?
+    @Option(help: "Địa chỉ thư của người liên hệ: Văn phòng gửi thư mời và thư báo đổi lịch đến đây.") var email: String?
     @Option(help: "Ghi chú cho Văn phòng.") var note: String?
     @Option(help: "Mã đăng ký phải diễn ra trước buổi này (có thể lặp lại).") var after: [String] = []
     @Option(help: "Đơn vị (chỉ Văn phòng đăng ký thay).") var unit: String?
@@ -149,7 +150,7 @@ public struct Register: AsyncParsableCommand {
         }
         let input = RegistrationInput(
             unit: unit, kind: kind, options: parsed, location: location, draftSent: OptionText.draft(draftSent), contactName: contact,
-            contactPhone: phone, note: note, after: after.isEmpty ? nil : after)
+            contactPhone: phone, note: note, after: after.isEmpty ? nil : after, contactEmail: email)
         let key = UUID().uuidString
         let view = try await remote { () async throws(ClientError) in try await client.register(input, idempotencyKey: key, admitLate: admitLate) }
         if remoteOptions.json { try printJSON(view) } else { print("Đã đăng ký.\n" + describe(view)) }
@@ -232,6 +233,7 @@ public struct Change: AsyncParsableCommand {
     @Option(help: "Ngày đã gửi dự thảo (YYYY-MM-DD) hoặc \"chua\".") var draftSent: String?
     @Option(help: "Người liên hệ.") var contact: String?
     @Option(help: "Số điện thoại.") var phone: String?
+    @Option(help: "Địa chỉ thư của người liên hệ: Văn phòng gửi thư mời và thư báo đổi lịch đến đây.") var email: String?
     @Option(help: "Ghi chú.") var note: String?
 
     public func run() async throws {
@@ -249,7 +251,8 @@ public struct Change: AsyncParsableCommand {
         let input = RegistrationInput(
             kind: current.kind.rawValue, options: parsed, location: location ?? current.location,
             draftSent: draftSent.map(OptionText.draft) ?? current.draftSent?.iso, contactName: contact ?? current.contactName,
-            contactPhone: phone ?? current.contactPhone, note: note ?? current.note, after: current.after)
+            contactPhone: phone ?? current.contactPhone, note: note ?? current.note, after: current.after,
+            contactEmail: email ?? current.contactEmail)
         let key = UUID().uuidString
         let v = try await remote { () async throws(ClientError) in try await client.change(id: id, input, idempotencyKey: key) }
         if remoteOptions.json { try printJSON(v) } else { print("Đã sửa.\n" + describe(v)) }

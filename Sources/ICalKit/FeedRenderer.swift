@@ -48,7 +48,7 @@ public enum FeedRenderer {
     }
 
     /// libical's serialisation of a component (`free` its `text`). Call with the lock held.
-    private static func serialized(_ component: OpaquePointer) throws -> (text: UnsafeMutablePointer<CChar>, bytes: UnsafeBufferPointer<UInt8>, count: Int) {
+    static func serialized(_ component: OpaquePointer) throws -> (text: UnsafeMutablePointer<CChar>, bytes: UnsafeBufferPointer<UInt8>, count: Int) {
         guard let text = icalcomponent_as_ical_string_r(component) else { throw ICalError.serializationFailed("libical returned no text") }
         let count = strlen(text)
         let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
@@ -108,7 +108,7 @@ public enum FeedRenderer {
     }
 
     /// Adds the properties (and alarm) of `event` to a VEVENT. Call with the lock held.
-    private static func fill(_ component: OpaquePointer, with event: FeedEvent) throws {
+    static func fill(_ component: OpaquePointer, with event: FeedEvent) throws {
         try checkUID(event.uid)
         guard event.sequence >= 0 else { throw ICalError.invalidValue("negative SEQUENCE for \(event.uid)") }
         let stamp = utcStamp(event.lastModified)
@@ -153,12 +153,12 @@ public enum FeedRenderer {
     }
 
     /// Adds a property to a libical component. Call with the lock held.
-    private static func add(_ name: ICalPropertyName, _ value: ICalValue, to component: OpaquePointer) throws {
+    static func add(_ name: ICalPropertyName, _ value: ICalValue, to component: OpaquePointer) throws {
         icalcomponent_add_property(component, try ICalProperty.makeHandle(name, value))
     }
 
     /// Adds a TEXT (or X-) property from cleaned UTF-8 bytes, without a detour through `String`. Call with the lock held.
-    private static func addText(_ name: ICalPropertyName, _ bytes: [UInt8], to component: OpaquePointer) throws {
+    static func addText(_ name: ICalPropertyName, _ bytes: [UInt8], to component: OpaquePointer) throws {
         guard let property = icalproperty_new(name.kind) else { throw ICalError.creationFailed("property \(name)") }
         if name.isExtension {
             icalproperty_set_x_name(property, name.rawValue)

@@ -4,7 +4,7 @@ import Foundation
 /// every malformed field gets its own message instead of a decoding failure.
 public struct RegistrationInput: Sendable, Hashable, Codable, StrictJSONBody {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case unit, kind, options, location, draftSent, contactName, contactPhone, note, after
+        case unit, kind, options, location, draftSent, contactName, contactPhone, contactEmail, note, after
     }
 
     /// The keys of the body and of each option.
@@ -26,6 +26,8 @@ public struct RegistrationInput: Sendable, Hashable, Codable, StrictJSONBody {
     public var contactName: String?
     /// Contact phone.
     public var contactPhone: String?
+    /// Contact e-mail address: changes to the unit's sessions are sent there.
+    public var contactEmail: String?
     /// Note to the office.
     public var note: String?
     /// Ids of the unit's own requests that must take place before this one.
@@ -34,8 +36,9 @@ public struct RegistrationInput: Sendable, Hashable, Codable, StrictJSONBody {
     /// Creates an input.
     public init(
         unit: String? = nil, kind: String, options: [OptionInput], location: String? = nil, draftSent: String? = nil,
-        contactName: String? = nil, contactPhone: String? = nil, note: String? = nil, after: [String]? = nil
+        contactName: String? = nil, contactPhone: String? = nil, note: String? = nil, after: [String]? = nil, contactEmail: String? = nil
     ) {
+        self.contactEmail = contactEmail
         self.unit = unit
         self.kind = kind
         self.options = options

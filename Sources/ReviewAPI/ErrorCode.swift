@@ -80,6 +80,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let noCampaign = ErrorCode("no-campaign", status: 422)
     public static let noFeedKey = ErrorCode("no-feed-key", status: 503)
     public static let notFound = ErrorCode("not-found", status: 404)
+    /// A message of the outbox is being handed to the mail system this moment.
+    public static let mailSending = ErrorCode("mail-sending", status: 409)
     public static let notHeld = ErrorCode("not-held", status: 409)
     public static let notPinned = ErrorCode("not-pinned", status: 404)
     public static let notPublished = ErrorCode("not-published", status: 409)

@@ -24,6 +24,8 @@ public struct ReviewRequest: Sendable, Hashable, Codable {
     public var contactName: String?
     /// Contact phone.
     public var contactPhone: String?
+    /// Contact e-mail address, if given: changes to the session are sent there.
+    public var contactEmail: String?
     /// Free note to the office.
     public var note: String?
     /// Requests that must take place before this one.

@@ -66,6 +66,28 @@ public enum Text {
         return cleaned.count > n ? String(cleaned.prefix(n)) + "…" : cleaned
     }
 
+    /// Longest e-mail address accepted (RFC 5321's limit on a path).
+    public static let maxEmailLength = 254
+
+    /// Why `s` is not an e-mail address this software sends to, or nil when it is one: `local@domain`, the local part of
+    /// ASCII letters, digits and `.!#$%&'*+/=?^_`{|}~-` (no quoting, no dot at either end or twice in a row), the domain
+    /// of at least two dot-separated labels of letters, digits and hyphens. Nothing that could end a mail header.
+    public static func emailProblem(_ s: String) -> String? {
+        if s.count > maxEmailLength { return "dài \(s.count) ký tự, tối đa \(maxEmailLength)" }
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return "cần đúng một dấu @ giữa tên và tên miền, ví dụ vanphong@example.vn" }
+        let local = parts[0], domain = parts[1]
+        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard local.count <= 64, local.allSatisfy({ localAllowed.contains($0) }), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+            return "phần trước dấu @ chỉ gồm chữ không dấu, chữ số và . _ + -"
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let labelAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.allSatisfy { labelAllowed.contains($0) } && !$0.hasPrefix("-") && !$0.hasSuffix("-") })
+        else { return "tên miền sau dấu @ không hợp lệ (ví dụ example.vn)" }
+        return nil
+    }
+
     /// Whether an identifier is lowercase ASCII letters, digits and hyphens.
     public static func isIdentifier(_ s: String) -> Bool {
         !s.isEmpty && s.count <= 64 && s.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }

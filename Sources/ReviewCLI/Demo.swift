@@ -30,7 +30,7 @@ enum Demo {
                 guard let kind = district.kinds(registrableBy: unit.kind).first else { continue }
                 let input = RegistrationInput(
                     unit: unit.id, kind: kind.rawValue, options: options, draftSent: draft.iso, contactName: "Văn phòng \(unit.name)",
-                    contactPhone: "0290 3800 \(100 + i)")
+                    contactPhone: "0290 3800 \(100 + i)", contactEmail: "\(unit.id)@donvi-senhong.example.vn")
                 do {
                     _ = try await service.register(input, by: office, idempotencyKey: "demo-\(unit.id)", admitLate: true)
                     registered += 1

@@ -205,6 +205,56 @@ public struct CutoffJobService: Service {
     }
 }
 
+/// Delivers the outbox of every district: at once when this server queued messages, else every `interval`; each
+/// message once whatever the number of servers (``ReviewService/deliverOutbox(transport:instance:retryAfter:lease:concurrency:maxRounds:)``).
+public struct OutboxService: Service {
+    let services: [ReviewService]
+    let transport: any MailTransport
+    let instance: String
+    let interval: Duration
+    let retryAfter: Double
+    let concurrency: Int
+    let logger: Logger
+
+    public init(
+        services: [ReviewService], transport: any MailTransport, instance: String, interval: Duration = .seconds(10), retryAfter: Double = 30,
+        concurrency: Int = 4, logger: Logger
+    ) {
+        self.services = services
+        self.transport = transport
+        self.instance = instance
+        self.interval = interval
+        self.retryAfter = retryAfter
+        self.concurrency = concurrency
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            for service in services where !Task.isShuttingDownGracefully {
+                _ = service.outboxBell.take()
+                do {
+                    let round = try await service.deliverOutbox(
+                        transport: transport, instance: instance, retryAfter: retryAfter, concurrency: concurrency, maxRounds: 50)
+                    if round != .init() {
+                        logger.info(
+                            "mail: \(round.sent) sent, \(round.retrying) to retry, \(round.failed) failed", metadata: ["district": .string(service.district.id)])
+                    }
+                } catch {
+                    // The database is away: the messages wait in it, and the next round tries again.
+                    logger.warning("mail: delivery round failed: \(error)", metadata: ["district": .string(service.district.id)])
+                }
+            }
+            // Wakes each quarter second to notice a shutdown or messages this server just queued.
+            let until = ContinuousClock.now + interval
+            while ContinuousClock.now < until && !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if services.contains(where: { $0.outboxBell.peek() }) { break }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+}
+
 /// How a server stopped.
 public enum StopOutcome: Sendable, Equatable {
     /// Everything in flight finished within the grace period.

@@ -256,22 +256,8 @@ extension ReviewService {
         events.reserveCapacity(drafts.count)
         for draft in drafts {
             let item = "event:" + draft.uid
-            let hash = draft.contentHash
-            var event = draft
-            if let known = states[item] ?? changes[item] {
-                if known.hash == hash {
-                    event.sequence = known.sequence
-                    event.lastModified = known.modifiedAt
-                } else {
-                    event.sequence = max(known.sequence + 1, draft.sequence)
-                    event.lastModified = later(known.modifiedAt)
-                    changes[item] = FeedItemState(hash: hash, sequence: event.sequence, modifiedAt: event.lastModified)
-                }
-            } else {
-                // First seen: the published session's own sequence and time, as feeds showed before states were kept.
-                event.lastModified = min(Date(timeIntervalSince1970: floor(draft.lastModified.timeIntervalSince1970)), second)
-                changes[item] = FeedItemState(hash: hash, sequence: event.sequence, modifiedAt: event.lastModified)
-            }
+            let (event, change) = Self.tracked(draft, known: states[item] ?? changes[item], now: now)
+            if let change { changes[item] = change }
             events.append(event)
         }
         let name = "Lịch kiểm điểm – " + ownerName(kind: kind, subject: subject)
@@ -294,6 +280,28 @@ extension ReviewService {
         return Tracked(
             feed: RenderedFeed(body: body, etag: etag, lastModified: lastModified, fileName: Slug.make(ownerName(kind: kind, subject: subject)) + ".ics"),
             changes: changes)
+    }
+
+    /// One drafted event with the SEQUENCE and LAST-MODIFIED it gets against its last recorded state, and the state
+    /// to record when it changed (or was never seen). The feeds and the e-mailed invitations both go through here, so
+    /// that an invitation carries exactly the SEQUENCE the feeds show.
+    static func tracked(_ draft: FeedEvent, known: FeedItemState?, now: Date) -> (FeedEvent, FeedItemState?) {
+        let second = Date(timeIntervalSince1970: floor(now.timeIntervalSince1970))
+        let hash = draft.contentHash
+        var event = draft
+        if let known {
+            if known.hash == hash {
+                event.sequence = known.sequence
+                event.lastModified = known.modifiedAt
+                return (event, nil)
+            }
+            event.sequence = max(known.sequence + 1, draft.sequence)
+            event.lastModified = max(second, Date(timeIntervalSince1970: floor(known.modifiedAt.timeIntervalSince1970) + 1))
+        } else {
+            // First seen: the published session's own sequence and time, as feeds showed before states were kept.
+            event.lastModified = min(Date(timeIntervalSince1970: floor(draft.lastModified.timeIntervalSince1970)), second)
+        }
+        return (event, FeedItemState(hash: hash, sequence: event.sequence, modifiedAt: event.lastModified))
     }
 
     /// The events of one feed — the published sessions of its owner inside the rolling window, and the campaign's

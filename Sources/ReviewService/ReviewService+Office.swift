@@ -53,7 +53,7 @@ extension ReviewService {
         let placement = try await checkedPlacement(r, choice)
         let now = clock.now()
         defer { feedCache.invalidate() }
-        try await store.write(serializedOn: district.id) { tx in
+        let mailed = try await store.write(serializedOn: district.id) { tx in
             try await self.checkVersion(expectedVersion, week: r.week, tx: tx)
             guard var s = try await tx.session(request: id, district: self.district.id), let old = s.published else {
                 throw ReviewError(.notPublished, "Buổi \(id) chưa công bố: đổi phương án bằng \"Chuyển\" (reviewcal schedule move) rồi công bố tuần.")
@@ -70,7 +70,10 @@ extension ReviewService {
             try await tx.saveSession(s)
             try await tx.audit(self.auditEntry(actor: actor, action: "session.reschedule", entity: "session", id: id, before: before, after: StoreTransaction.json(s)))
             try await tx.bumpRevision(district: self.district.id)
+            return try await self.queueMail(
+                [PublishedChange(request: r, before: old, after: s.published!)], cause: "Văn phòng đổi lịch một buổi kiểm điểm", week: r.week, now: now, tx: tx)
         }
+        if mailed > 0 { outboxBell.ring() }
     }
 
     /// Cancels a published session at once, with a reason the unit and the calendars show; runs leave the request
@@ -79,7 +82,7 @@ extension ReviewService {
         let why = try Self.checkedReason(reason)
         let now = clock.now()
         defer { feedCache.invalidate() }
-        try await store.write(serializedOn: district.id) { tx in
+        let mailed = try await store.write(serializedOn: district.id) { tx in
             guard let r = try await tx.request(id: id, district: self.district.id) else { throw ReviewError.requestNotFound(id) }
             try await self.checkVersion(expectedVersion, week: r.week, tx: tx)
             guard var s = try await tx.session(request: id, district: self.district.id), let old = s.published, !old.cancelled else {
@@ -94,7 +97,10 @@ extension ReviewService {
             try await tx.saveSession(s)
             try await tx.audit(self.auditEntry(actor: actor, action: "session.cancel", entity: "session", id: id, before: before, after: StoreTransaction.json(s)))
             try await tx.bumpRevision(district: self.district.id)
+            return try await self.queueMail(
+                [PublishedChange(request: r, before: old, after: s.published!)], cause: "Văn phòng hủy một buổi kiểm điểm", week: r.week, now: now, tx: tx)
         }
+        if mailed > 0 { outboxBell.ring() }
     }
 
     /// What stops a request from being placed at `choice` now; empty when nothing does.

@@ -42,11 +42,12 @@ extension ReviewService {
         // another): the rules' verdict, the request, its stored text, its audit entry and the answer. A refusal is
         // given only after the idempotency check, so that a registration sent again is answered as the first time.
         let prepared = rules.check(input, unitId: unitId, now: now, admitLate: admitLate).map { checked in
-            let request = ReviewRequest(
+            var request = ReviewRequest(
                 id: Secrets.identifier(prefix: "r-", length: 8), districtId: district.id, campaignId: checked.campaign.id, unitId: unitId,
                 kind: checked.kind, week: checked.week, options: checked.options, location: checked.location, draftSent: checked.draftSent,
                 contactName: checked.contactName, contactPhone: checked.contactPhone, note: checked.note, after: checked.after, status: .open,
                 admittedLate: admitLate && !checked.campaign.cutoff.isOpen(checked.week, at: now), createdAt: now, updatedAt: now, version: 1)
+            request.contactEmail = checked.contactEmail
             let text = StoreTransaction.json(request)
             let audit = auditEntry(
                 actor: principal.actor, action: request.admittedLate ? "request.create-late" : "request.create", entity: "request", id: request.id,
@@ -118,6 +119,7 @@ extension ReviewService {
             new.draftSent = checked.draftSent
             new.contactName = checked.contactName
             new.contactPhone = checked.contactPhone
+            new.contactEmail = checked.contactEmail
             new.note = checked.note
             new.after = checked.after
             new.updatedAt = now
@@ -136,7 +138,7 @@ extension ReviewService {
     public func withdraw(id: String, by principal: Principal) async throws -> RequestView {
         let now = clock.now()
         defer { feedCache.invalidate() }
-        return try await store.write(serializedOn: district.id) { tx in
+        let (view, mailed) = try await store.write(serializedOn: district.id) { tx in
             let old = try await self.visibleRequest(id, principal: principal, tx: tx)
             guard old.status == .open else { throw ReviewError(.withdrawn, "Đăng ký \(id) đã rút từ trước.") }
             var new = old
@@ -147,6 +149,7 @@ extension ReviewService {
             try await tx.audit(self.auditEntry(
                 actor: principal.actor, action: "request.withdraw", entity: "request", id: id, before: StoreTransaction.json(old), after: StoreTransaction.json(new)))
             var session = try await tx.session(request: id, district: self.district.id)
+            var mailed = 0
             if var s = session, let published = s.published, !published.cancelled {
                 s.published = PublishedSession(
                     placement: published.placement, cancelled: true, sequence: published.sequence + 1, lastModified: now, reason: Self.withdrawalReason)
@@ -155,9 +158,14 @@ extension ReviewService {
                 try await tx.saveSession(s)
                 try await tx.bumpRevision(district: self.district.id)
                 session = s
+                mailed = try await self.queueMail(
+                    [PublishedChange(request: new, before: published, after: s.published!)], cause: "Đơn vị đã rút đăng ký một buổi kiểm điểm", week: new.week,
+                    now: now, tx: tx)
             }
-            return self.view(new, session: session, for: principal, warnings: [])
+            return (self.view(new, session: session, for: principal, warnings: []), mailed)
         }
+        if mailed > 0 { outboxBell.ring() }
+        return view
     }
 
     /// The caller's requests (every unit's for the office), optionally of one week.

@@ -106,9 +106,11 @@ extension ReviewService {
     public func publish(week: ISOWeek, by actor: String, expectedVersion: String? = nil) async throws -> Int {
         let now = clock.now()
         defer { feedCache.invalidate() }
-        return try await store.write(serializedOn: district.id) { tx in
+        let (changed, mailed) = try await store.write(serializedOn: district.id) { tx in
             try await self.checkVersion(expectedVersion, week: week, tx: tx)
             var changed = 0
+            var changes: [PublishedChange] = []
+            let requests = Dictionary(uniqueKeysWithValues: try await tx.requests(district: self.district.id, week: week).map { ($0.id, $0) })
             for var s in try await tx.sessions(district: self.district.id, week: week) {
                 let before = s.published
                 // A chosen repair gives the reason of each change (the absence), shown in the feeds.
@@ -124,16 +126,21 @@ extension ReviewService {
                 if s.pendingReason != nil && s.published != before { s.pendingReason = nil }
                 if s.published != before {
                     changed += 1
+                    if let r = requests[s.requestId], let after = s.published { changes.append(PublishedChange(request: r, before: before, after: after)) }
                     try await tx.saveSession(s)
                     try await tx.audit(self.auditEntry(
                         actor: actor, action: "session.publish", entity: "session", id: s.requestId, before: before.map(StoreTransaction.json),
                         after: s.published.map(StoreTransaction.json)))
                 }
             }
-            try await tx.audit(self.auditEntry(actor: actor, action: "schedule.publish", entity: "week", id: week.iso, before: nil, after: "{\"changed\":\(changed)}"))
+            let mailed = try await self.queueMail(changes, cause: "Công bố lịch \(week.vietnamese)", week: week, now: now, tx: tx)
+            try await tx.audit(self.auditEntry(
+                actor: actor, action: "schedule.publish", entity: "week", id: week.iso, before: nil, after: "{\"changed\":\(changed),\"mail\":\(mailed)}"))
             try await tx.bumpRevision(district: self.district.id)
-            return changed
+            return (changed, mailed)
         }
+        if mailed > 0 { outboxBell.ring() }
+        return changed
     }
 
     /// Pins a session: the next runs keep it exactly as proposed now, or at the given option, member and team.

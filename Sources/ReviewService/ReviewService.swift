@@ -20,14 +20,19 @@ public final class ReviewService: Sendable {
     public let passwordCost: UInt8
     /// The secret every feed URL token is derived from; nil when the server's key file is not at hand.
     public let feedKey: FeedKey?
+    /// The address people reach the server at (`--public-url`), for the feed links in e-mailed notices.
+    public let publicURL: String?
     let feedCache = FeedCache()
+    /// Rung when messages are queued, so that this process's delivery worker starts at once.
+    public let outboxBell = OutboxBell()
 
     /// Creates the service and records the district in the store.
     public init(
         district: District, store: ReviewStore, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "reviewcal"),
-        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher(), passwordCost: UInt8 = 12, feedKey: FeedKey?
+        calendarFetcher: any CalendarFetcher = StandardCalendarFetcher(), passwordCost: UInt8 = 12, feedKey: FeedKey?, publicURL: String? = nil
     ) async throws {
         self.feedKey = feedKey
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.passwordCost = min(31, max(4, passwordCost))
         self.district = district
         self.store = store

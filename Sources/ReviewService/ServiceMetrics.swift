@@ -9,6 +9,19 @@ enum ServiceMetrics {
         for outcome in ["succeeded", "skipped", "failed"] {
             Counter(label: "reviewcal_cutoff_job_runs_total", dimensions: [("district", district), ("outcome", outcome)]).increment(by: 0)
         }
+        for outcome in ["sent", "retry", "failed"] {
+            Counter(label: "reviewcal_mail_messages_total", dimensions: [("district", district), ("outcome", outcome)]).increment(by: 0)
+        }
+    }
+
+    /// Messages queued by a publish.
+    static func mailQueued(district: String, count: Int) {
+        Counter(label: "reviewcal_mail_queued_total", dimensions: [("district", district)]).increment(by: count)
+    }
+
+    /// An attempt to deliver a message: `sent`, `retry` (it waits for the next attempt) or `failed` (given up).
+    static func mailAttempt(district: String, outcome: String) {
+        Counter(label: "reviewcal_mail_messages_total", dimensions: [("district", district), ("outcome", outcome)]).increment()
     }
 
     /// A registration accepted (`refusal` nil) or refused, by the refusal's code.

@@ -235,5 +235,37 @@ enum Migrations {
             )
             """,
         ],
+        [
+            // The outbox: every e-mail a publish causes, written in the publish's own transaction, then delivered by
+            // whichever server claims it (status 'sending' with a lease), retried with backoff, marked sent or failed.
+            """
+            CREATE TABLE outbox (
+                id TEXT PRIMARY KEY,
+                district_id TEXT NOT NULL,
+                batch TEXT NOT NULL,
+                week TEXT,
+                created_at TEXT NOT NULL,
+                person TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                recipient_name TEXT NOT NULL,
+                delivery TEXT NOT NULL,
+                cause TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                message TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts BIGINT NOT NULL,
+                next_attempt_at TEXT NOT NULL,
+                claimed_by TEXT,
+                claimed_until TEXT,
+                last_error TEXT,
+                sent_at TEXT
+            )
+            """,
+            "CREATE INDEX outbox_due ON outbox(district_id, status, next_attempt_at)",
+            "CREATE INDEX outbox_by_batch ON outbox(district_id, batch)",
+            "CREATE INDEX outbox_by_week ON outbox(district_id, week, created_at)",
+        ],
     ]
 }

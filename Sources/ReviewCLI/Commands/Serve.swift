@@ -79,7 +79,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Giây giữa hai lần kiểm tra công việc sau giờ chốt (xếp lịch tuần vừa chốt, mỗi huyện một lần dù chạy bao nhiêu máy chủ).")
     var jobInterval: Int = 30
 
+    @Option(help: ArgumentHelp("Lệnh gửi thư kiểu sendmail: nhận cả bức thư ở đầu vào, đọc người nhận từ thư (-t). Debian: gói msmtp-mta (chuyển tiếp qua máy chủ thư của tỉnh, có TLS và mật khẩu) hoặc postfix. Xem docs/deploy.md.", valueName: "lệnh"))
+    var sendmail: String = SendmailTransport.defaultCommand
+
+    @Option(help: "Giây giữa hai lần xem hộp thư đi khi máy chủ này không vừa xếp thư (thư do máy chủ này xếp được gửi ngay).")
+    var mailInterval: Int = 10
+
+    @Option(help: "Giây chờ trước lần gửi lại đầu tiên khi gửi thư không được; mỗi lần sau chờ gấp đôi, tối đa 30 phút, đến hết mail.giveUpHours của huyện.")
+    var mailRetrySeconds: Int = 30
+
+    @Option(help: "Số thư gửi cùng lúc (mỗi thư một lần chạy lệnh --sendmail).")
+    var mailConcurrency: Int = 4
+
     func validate() throws {
+        if mailInterval < 1 || mailInterval > 3600 { throw ValidationError("--mail-interval từ 1 đến 3600 giây.") }
+        if mailRetrySeconds < 1 || mailRetrySeconds > 3600 { throw ValidationError("--mail-retry-seconds từ 1 đến 3600 giây.") }
+        if mailConcurrency < 1 || mailConcurrency > 64 { throw ValidationError("--mail-concurrency từ 1 đến 64.") }
+        do {
+            _ = try SendmailTransport(command: sendmail)
+        } catch {
+            throw ValidationError("--sendmail: \(error)")
+        }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) || URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url '\(publicURL)' không hợp lệ: cần dạng https://tên-máy hoặc http://tên-máy:cổng.")
         }
@@ -159,7 +179,8 @@ struct Serve: AsyncParsableCommand {
         do {
             let key = try local.feedKey(create: true)
             for site in sites {
-                let service = try await ReviewService(district: site.district, store: store, clock: rehearsal ?? SystemClock(), logger: logger, feedKey: key)
+                let service = try await ReviewService(
+                    district: site.district, store: store, clock: rehearsal ?? SystemClock(), logger: logger, feedKey: key, publicURL: site.publicURL)
                 if demo { try await Demo.seed(service, actor: local.officeActor, baseURL: site.publicURL) }
                 services.append(service)
                 let office = OfficeConfiguration(publicURL: site.publicURL, idleTimeout: TimeInterval(idleMinutes * 60), configDirectory: site.config)
@@ -179,10 +200,13 @@ struct Serve: AsyncParsableCommand {
         }
         let instance = "\(ProcessInfo.processInfo.hostName):\(port):\(ProcessInfo.processInfo.processIdentifier)"
         let jobs = CutoffJobService(services: services, instance: instance, interval: .seconds(jobInterval), logger: logger)
+        let mail = OutboxService(
+            services: services, transport: try SendmailTransport(command: sendmail), instance: instance, interval: .seconds(mailInterval),
+            retryAfter: Double(mailRetrySeconds), concurrency: mailConcurrency, logger: logger)
         // The store is closed however the server stops: a signal, or a port it could not open.
         let grace = gracePeriod
         do {
-            let outcome = try await runUntilStopped(app, jobs: [jobs], readiness: readiness, gracePeriod: .seconds(grace), logger: logger) {
+            let outcome = try await runUntilStopped(app, jobs: [jobs, mail], readiness: readiness, gracePeriod: .seconds(grace), logger: logger) {
                 // The last resort: whatever still waits (a database that does not answer even to a close) does not keep
                 // the process past its grace period.
                 LastResort.arm(after: .seconds(grace), logger: logger)

@@ -12,6 +12,8 @@ struct ConfigDraft {
     var travelDefault = 30
     /// The review kinds each unit kind may register, for the unit kinds `registrableKinds` lists.
     var registrableKinds: [UnitKind: [ReviewKind]] = [:]
+    /// The office's mail settings, when given.
+    var mail: MailSettings?
     /// The blocs read whole.
     var blocs: [Bloc] = []
     /// The locations read whole.
@@ -57,7 +59,7 @@ struct ConfigDraft {
     /// The district, when its id and name were read.
     var district: District? {
         guard let districtID, let districtName else { return nil }
-        return District(
+        var district = District(
             id: districtID,
             name: districtName,
             zone: zone,
@@ -70,5 +72,7 @@ struct ConfigDraft {
             campaigns: campaigns,
             registrableKinds: registrableKinds
         )
+        district.mail = mail
+        return district
     }
 }

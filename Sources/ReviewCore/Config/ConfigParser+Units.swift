@@ -3,7 +3,7 @@ internal import Yams
 extension ConfigParser {
     /// Reads `units.yaml`: a list of `{id, name, bloc, kind, location, inCharge, reviewSuggestion?, after?, contact?}`.
     mutating func readUnits(_ root: Node?, file: String) {
-        let fields = ["id", "name", "bloc", "kind", "location", "inCharge", "reviewSuggestion", "after", "contact"]
+        let fields = ["id", "name", "bloc", "kind", "location", "inCharge", "reviewSuggestion", "after", "contact", "delivery"]
         readList(root, file: file, collection: .unit, fields: fields) { parser, r in
             let id = parser.declare(r, in: .unit)
             let name = r.text("name")
@@ -14,6 +14,7 @@ extension ConfigParser {
             let suggestion = r.boolean("reviewSuggestion", default: false)
             let after = parser.references(r, "after", to: .unit, from: .unit, owner: id, required: false)
             let contact = r.text("contact", required: false)
+            let delivery = parser.delivery(r)
             if suggestion == true, inCharge?.isEmpty == true {
                 r.report(
                     r.position(of: "reviewSuggestion"),
@@ -22,9 +23,9 @@ extension ConfigParser {
                 return
             }
             guard let id, let name, let bloc, let kind, let location, let inCharge, let suggestion, let after,
-                r.has("contact") == (contact != nil)
+                r.has("contact") == (contact != nil), let delivery
             else { return }
-            parser.draft.units.append(
+            var unit =
                 ReviewUnit(
                     id: id,
                     name: name,
@@ -36,7 +37,8 @@ extension ConfigParser {
                     after: after,
                     contact: contact
                 )
-            )
+            unit.delivery = delivery
+            parser.draft.units.append(unit)
         }
     }
 

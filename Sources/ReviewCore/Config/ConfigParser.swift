@@ -18,7 +18,7 @@ struct ConfigParser {
 
     /// Reads `district.yaml`: `id`, `name`, `timezone`, `travel: {default}`, `registrableKinds?`.
     mutating func readDistrict(_ root: Node?, file: String) {
-        let fields = ["id", "name", "timezone", "travel", "registrableKinds"]
+        let fields = ["id", "name", "timezone", "travel", "registrableKinds", "mail"]
         guard let root, let r = FieldReader(root, file: file, noun: "huyện", fields: fields, log: log) else {
             return
         }
@@ -40,6 +40,35 @@ struct ConfigParser {
             draft.travelDefault = minutes
         }
         readRegistrableKinds(r)
+        if let mail = r.nested("mail", noun: "thư điện tử", fields: ["from", "name", "giveUpHours"], required: false) {
+            let from = email(mail, "from", required: true)
+            let name = mail.text("name")
+            let hours = mail.integer("giveUpHours", default: 24, minimum: 1)
+            if let from, let name, let hours { draft.mail = MailSettings(from: from, name: name, giveUpHours: hours) }
+        }
+    }
+
+    /// An e-mail address field; nil (after reporting) when malformed, nil when absent and not required.
+    func email(_ r: FieldReader, _ key: String, required: Bool = false) -> String? {
+        guard required || r.has(key), let text = r.text(key) else { return nil }
+        if let problem = Text.emailProblem(text) {
+            r.report(r.position(of: key), "trường '\(key)': địa chỉ thư '\(Text.clip(text))' không hợp lệ: \(problem)")
+            return nil
+        }
+        return text
+    }
+
+    /// The `delivery` field: `invitation` (default), `notice` or `none`.
+    func delivery(_ r: FieldReader) -> Delivery? {
+        guard r.has("delivery") else { return .invitation }
+        guard let text = r.text("delivery") else { return nil }
+        guard let value = Delivery(rawValue: text) else {
+            r.report(
+                r.position(of: "delivery"),
+                "trường 'delivery': '\(Text.clip(text))' không hợp lệ; dùng invitation (thư mời kèm lịch), notice (thư báo thay đổi) hoặc none (không gửi)")
+            return nil
+        }
+        return value
     }
 
     /// `registrableKinds`: a table from unit kind to the review kinds units of that kind may register, e.g.
@@ -154,7 +183,7 @@ struct ConfigParser {
 
     /// Reads `members.yaml`: a list of `{id, name, title, homeUnit?, maxPerDay?, calendar?}`.
     mutating func readMembers(_ root: Node?, file: String) {
-        let fields = ["id", "name", "title", "homeUnit", "maxPerDay", "calendar"]
+        let fields = ["id", "name", "title", "homeUnit", "maxPerDay", "calendar", "email", "delivery"]
         readList(root, file: file, collection: .member, fields: fields) { parser, r in
             let id = parser.declare(r, in: .member)
             let name = r.text("name")
@@ -162,15 +191,19 @@ struct ConfigParser {
             let homeUnit = r.has("homeUnit") ? parser.reference(r, "homeUnit", to: .unit, from: .member, owner: id) : nil
             let maxPerDay = r.integer("maxPerDay", default: 2)
             let calendar = parser.calendar(r)
-            guard let id, let name, let title, let maxPerDay, r.has("homeUnit") == (homeUnit != nil), r.has("calendar") == (calendar != nil)
+            let email = parser.email(r, "email")
+            let delivery = parser.delivery(r)
+            guard let id, let name, let title, let maxPerDay, r.has("homeUnit") == (homeUnit != nil), r.has("calendar") == (calendar != nil),
+                r.has("email") == (email != nil), let delivery
             else { return }
-            parser.draft.members.append(Member(id: id, name: name, title: title, homeUnit: homeUnit, maxPerDay: maxPerDay, calendar: calendar))
+            parser.draft.members.append(
+                Member(id: id, name: name, title: title, homeUnit: homeUnit, maxPerDay: maxPerDay, calendar: calendar, email: email, delivery: delivery))
         }
     }
 
     /// Reads `teams.yaml`: a list of `{id, name, blocs, leader, leaderPhone?, maxPerDay?, calendar?}`.
     mutating func readTeams(_ root: Node?, file: String) {
-        let fields = ["id", "name", "blocs", "leader", "leaderPhone", "maxPerDay", "calendar"]
+        let fields = ["id", "name", "blocs", "leader", "leaderPhone", "maxPerDay", "calendar", "email", "delivery"]
         readList(root, file: file, collection: .team, fields: fields) { parser, r in
             let id = parser.declare(r, in: .team)
             let name = r.text("name")
@@ -182,11 +215,15 @@ struct ConfigParser {
             let phone = parser.phone(r, "leaderPhone")
             let maxPerDay = r.integer("maxPerDay", default: 2)
             let calendar = parser.calendar(r)
+            let email = parser.email(r, "email")
+            let delivery = parser.delivery(r)
             guard let id, let name, let blocs, !blocs.isEmpty, let leader, r.has("leaderPhone") == (phone != nil), let maxPerDay,
-                r.has("calendar") == (calendar != nil)
+                r.has("calendar") == (calendar != nil), r.has("email") == (email != nil), let delivery
             else { return }
             parser.draft.teams.append(
-                WorkTeam(id: id, name: name, blocs: blocs, leader: leader, leaderPhone: phone, maxPerDay: maxPerDay, calendar: calendar)
+                WorkTeam(
+                    id: id, name: name, blocs: blocs, leader: leader, leaderPhone: phone, maxPerDay: maxPerDay, calendar: calendar, email: email,
+                    delivery: delivery)
             )
         }
     }

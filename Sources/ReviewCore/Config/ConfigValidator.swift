@@ -12,6 +12,19 @@ struct ConfigValidator {
         checkBlocTeams()
         checkAfterCycles()
         checkCampaignPeriods()
+        checkMail()
+    }
+
+    /// Addresses need the office's own (`mail.from`): it is the sender of every message and the organizer of every invitation.
+    private func checkMail() {
+        guard draft.mail == nil else { return }
+        let first: (String, ConfigPosition?)? =
+            draft.members.first(where: { $0.email != nil }).map { ("Ủy viên '\($0.id)'", draft.position(of: $0.id, in: .member)) }
+            ?? draft.teams.first(where: { $0.email != nil }).map { ("tổ công tác '\($0.id)'", draft.position(of: $0.id, in: .team)) }
+        guard let (who, position) = first, let position else { return }
+        log.add(
+            position,
+            "\(who) có địa chỉ thư (email) nhưng district.yaml chưa có mục 'mail' (from: địa chỉ thư của Văn phòng, name: tên hiển thị): thư gửi đi cần địa chỉ người gửi")
     }
 
     /// Every id mentioned is declared in its list (unless that list's file could not be read at all).

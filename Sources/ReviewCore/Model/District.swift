@@ -27,6 +27,8 @@ public struct District: Sendable, Hashable {
     /// The review kinds each kind of unit may register (`registrableKinds` in `district.yaml`); a unit kind not listed
     /// registers its ``UnitKind/defaultRegistrableKinds``.
     public var registrableKinds: [UnitKind: [ReviewKind]]
+    /// The District Office's mail settings (`mail` in `district.yaml`), if it sends e-mail.
+    public var mail: MailSettings?
 
     /// Creates a district.
     public init(
@@ -154,5 +156,21 @@ public struct TravelPair: Sendable, Hashable {
         self.a = a
         self.b = b
         self.minutes = minutes
+    }
+}
+
+/// How the District Office sends e-mail (`mail` in `district.yaml`).
+public struct MailSettings: Sendable, Hashable {
+    /// The office's address: the From of every message and the ORGANIZER of every invitation.
+    public var from: String
+    /// The name shown beside it.
+    public var name: String
+    /// A message not delivered after this many hours of retries is marked failed.
+    public var giveUpHours: Int
+    /// Creates settings.
+    public init(from: String, name: String, giveUpHours: Int = 24) {
+        self.from = from
+        self.name = name
+        self.giveUpHours = giveUpHours
     }
 }

@@ -18,6 +18,8 @@ public struct ReviewUnit: Sendable, Hashable {
     public var after: [String]
     /// Contact person and phone, if given.
     public var contact: String?
+    /// What the unit's contact receives at the e-mail address given at registration.
+    public var delivery: Delivery = .invitation
 
     /// Creates a unit.
     public init(

@@ -38,6 +38,8 @@ public struct RegistrationRules: Sendable {
         public var contactName: String?
         /// Cleaned phone.
         public var contactPhone: String?
+        /// Checked contact e-mail address.
+        public var contactEmail: String?
         /// Cleaned note.
         public var note: String?
         /// Predecessor ids as given.
@@ -67,6 +69,7 @@ public struct RegistrationRules: Sendable {
         }
         let contactName = checkText(input.contactName, field: "contactName", label: "Người liên hệ", max: Self.maxNameLength, multiline: false, &problems)
         let contactPhone = checkPhone(input.contactPhone, &problems)
+        let contactEmail = checkEmail(input.contactEmail, &problems)
         let note = checkText(input.note, field: "note", label: "Ghi chú", max: Self.maxNoteLength, multiline: true, &problems)
 
         var location = unit.location
@@ -142,7 +145,7 @@ public struct RegistrationRules: Sendable {
         }
         return .success(Checked(
             campaign: campaign, unit: unit, kind: kind, week: week, options: options, location: location, draftSent: draftSent,
-            contactName: contactName, contactPhone: contactPhone, note: note, after: input.after ?? [], warnings: warnings))
+            contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail, note: note, after: input.after ?? [], warnings: warnings))
     }
 
     /// Working day, holiday, working hours, campaign period and the kind's deadline, for one option.
@@ -220,6 +223,14 @@ public struct RegistrationRules: Sendable {
             problems.append(.init(code: "invalid-phone", field: "contactPhone", message: "Số điện thoại '\(Text.clip(phone))' chỉ được gồm chữ số, dấu cách và + . - ( )."))
         }
         return phone
+    }
+
+    private func checkEmail(_ value: String?, _ problems: inout [ProblemDetail]) -> String? {
+        guard let email = checkText(value, field: "contactEmail", label: "Địa chỉ thư", max: Text.maxEmailLength + 1, multiline: false, &problems) else { return nil }
+        if let problem = Text.emailProblem(email) {
+            problems.append(.init(code: "invalid-email", field: "contactEmail", message: "Địa chỉ thư '\(Text.clip(email))' không hợp lệ: \(problem)."))
+        }
+        return email
     }
 
     private func summary(_ problems: [ProblemDetail]) -> ReviewError {

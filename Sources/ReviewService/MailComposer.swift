@@ -1,0 +1,155 @@
+import Foundation
+
+/// Builds an Internet message (RFC 5322 with MIME, RFC 2045–2049) in 7-bit ASCII with CRLF line ends: headers with
+/// non-ASCII text as RFC 2047 encoded words, bodies in base64. What a sendmail-compatible command accepts on its input.
+public enum MailComposer {
+    /// A mailbox: a display name and an address.
+    public struct Mailbox: Sendable, Hashable {
+        /// The name shown.
+        public var name: String
+        /// The address (checked by ``Text/emailProblem(_:)`` before it gets here).
+        public var address: String
+        /// Creates a mailbox.
+        public init(name: String, address: String) {
+            self.name = name
+            self.address = address
+        }
+    }
+
+    /// One body part.
+    public struct Part: Sendable, Hashable {
+        /// The Content-Type, with its parameters.
+        public var contentType: String
+        /// The Content-Disposition, if any.
+        public var disposition: String?
+        /// The bytes.
+        public var body: [UInt8]
+        /// Creates a part.
+        public init(contentType: String, disposition: String? = nil, body: [UInt8]) {
+            self.contentType = contentType
+            self.disposition = disposition
+            self.body = body
+        }
+    }
+
+    /// A message with a text and, for invitations, one iCalendar object per event.
+    ///
+    /// Without calendars it is a single `text/plain` part. With them, `multipart/mixed` holding a
+    /// `multipart/alternative` of the text and the first calendar (the form mail clients recognise as an invitation),
+    /// the other calendars inline, then each calendar again as an attachment `invite.ics` (`invite-2.ics`, …).
+    public static func compose(
+        from: Mailbox, to: Mailbox, subject: String, date: Date, messageID: String, text: String,
+        calendars: [(method: String, bytes: [UInt8])] = []
+    ) -> String {
+        var headers = [
+            "From: " + mailbox(from),
+            "To: " + mailbox(to),
+            "Subject: " + encodedWords(subject, firstLineUsed: 9),
+            "Date: " + rfc5322Date(date),
+            "Message-ID: <\(messageID)>",
+            "MIME-Version: 1.0",
+            "Auto-Submitted: auto-generated",
+            "X-Auto-Response-Suppress: All",
+        ]
+        let textPart = Part(contentType: "text/plain; charset=UTF-8", body: Array(crlf(text).utf8))
+        guard !calendars.isEmpty else {
+            headers += entityHeaders(textPart)
+            return headers.joined(separator: "\r\n") + "\r\n\r\n" + base64Lines(textPart.body)
+        }
+        let token = messageID.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }.map(String.init).joined()
+        let outer = "=_reviewcal_\(token)_m", inner = "=_reviewcal_\(token)_a"
+        func calendarPart(_ c: (method: String, bytes: [UInt8]), attachment: String?) -> Part {
+            if let attachment {
+                return Part(
+                    contentType: "application/ics; name=\"\(attachment)\"", disposition: "attachment; filename=\"\(attachment)\"", body: c.bytes)
+            }
+            return Part(contentType: "text/calendar; method=\(c.method); charset=UTF-8", body: c.bytes)
+        }
+        let alternative = [textPart, calendarPart(calendars[0], attachment: nil)]
+        var mixed: [String] = [multipart("alternative", boundary: inner, parts: alternative)]
+        for c in calendars.dropFirst() {
+            mixed.append(entity(calendarPart(c, attachment: nil)))
+        }
+        for (i, c) in calendars.enumerated() {
+            mixed.append(entity(calendarPart(c, attachment: i == 0 ? "invite.ics" : "invite-\(i + 1).ics")))
+        }
+        headers.append("Content-Type: multipart/mixed; boundary=\"\(outer)\"")
+        var body = "This is a multi-part message in MIME format.\r\n"
+        for piece in mixed { body += "\r\n--\(outer)\r\n" + piece }
+        body += "\r\n--\(outer)--\r\n"
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body
+    }
+
+    /// A part's own headers.
+    private static func entityHeaders(_ part: Part) -> [String] {
+        ["Content-Type: " + part.contentType, "Content-Transfer-Encoding: base64"] + (part.disposition.map { ["Content-Disposition: " + $0] } ?? [])
+    }
+
+    /// A part with its headers and its body in base64.
+    private static func entity(_ part: Part) -> String {
+        entityHeaders(part).joined(separator: "\r\n") + "\r\n\r\n" + base64Lines(part.body)
+    }
+
+    /// A nested multipart entity.
+    private static func multipart(_ subtype: String, boundary: String, parts: [Part]) -> String {
+        var text = "Content-Type: multipart/\(subtype); boundary=\"\(boundary)\"\r\n\r\n"
+        for part in parts { text += "--\(boundary)\r\n" + entity(part) + "\r\n" }
+        return text + "--\(boundary)--"
+    }
+
+    /// Base64 in lines of 76 characters, each ended by CRLF.
+    static func base64Lines(_ bytes: [UInt8]) -> String {
+        let encoded = Data(bytes).base64EncodedString()
+        var lines: [Substring] = []
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(encoded[index..<end])
+            index = end
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// `"Name" <address>`, the name as encoded words when it is not plain ASCII.
+    static func mailbox(_ m: Mailbox) -> String {
+        let name = m.name.filter { !$0.isNewline }
+        if name.isEmpty { return "<\(m.address)>" }
+        let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
+        return (plain ? "\"\(name)\"" : encodedWords(name, firstLineUsed: 6)) + " <\(m.address)>"
+    }
+
+    /// Text as RFC 2047 `B` encoded words of at most 75 characters, one per folded line; plain ASCII as it is.
+    static func encodedWords(_ text: String, firstLineUsed: Int) -> String {
+        let clean = text.filter { !$0.isNewline }
+        if clean.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) && clean.utf8.count + firstLineUsed <= 78 {
+            return clean
+        }
+        // 45 bytes of UTF-8 give 60 base64 characters: "=?UTF-8?B?" + 60 + "?=" is 72, under the 75 allowed.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in clean {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// `Sun, 06 Dec 2026 17:09:15 +0700` in the campaign's zone.
+    static func rfc5322Date(_ date: Date, zone: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+
+    /// Line ends as CRLF.
+    static func crlf(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+    }
+}
