@@ -40,8 +40,10 @@ extension ReviewService {
     public struct MailRecipient: Sendable, Hashable {
         /// `member:m01`, `team:to-01`, `unit:cb-van-phong/ten@example.vn`.
         public var key: String
-        /// The name to write to.
+        /// The name in the address and the invitation's CN: "Phạm Minh Đức".
         public var name: String
+        /// How the message greets them: "đồng chí Phạm Minh Đức".
+        public var salutation: String
         /// The address.
         public var email: String
         /// What they receive.
@@ -103,18 +105,20 @@ extension ReviewService {
 
     func memberRecipient(_ id: String) -> MailRecipient? {
         guard let m = district.member(id), let email = m.email else { return nil }
-        return MailRecipient(key: "member:\(id)", name: "đồng chí \(m.name)", email: email, delivery: m.delivery, feedKind: .member, feedSubject: id)
+        return MailRecipient(key: "member:\(id)", name: m.name, salutation: "đồng chí \(m.name)", email: email, delivery: m.delivery, feedKind: .member, feedSubject: id)
     }
 
     func teamRecipient(_ id: String) -> MailRecipient? {
         guard let t = district.team(id), let email = t.email else { return nil }
-        return MailRecipient(key: "team:\(id)", name: "đồng chí \(t.leader), tổ trưởng \(t.name)", email: email, delivery: t.delivery, feedKind: .team, feedSubject: id)
+        return MailRecipient(
+            key: "team:\(id)", name: "\(t.leader) – \(t.name)", salutation: "đồng chí \(t.leader), tổ trưởng \(t.name)", email: email, delivery: t.delivery, feedKind: .team, feedSubject: id)
     }
 
     func unitRecipient(_ r: ReviewRequest) -> MailRecipient? {
         guard let email = r.contactEmail, let unit = district.unit(r.unitId) else { return nil }
-        let name = r.contactName.map { "\($0) (\(unit.name))" } ?? unit.name
-        return MailRecipient(key: "unit:\(unit.id)/\(email.lowercased())", name: name, email: email, delivery: unit.delivery, feedKind: .unit, feedSubject: unit.id)
+        let name = r.contactName.map { $0 == unit.name || $0.hasSuffix(unit.name) ? $0 : "\($0) – \(unit.name)" } ?? unit.name
+        return MailRecipient(
+            key: "unit:\(unit.id)/\(email.lowercased())", name: name, salutation: r.contactName.map { "\($0), \(unit.name)" } ?? unit.name, email: email, delivery: unit.delivery, feedKind: .unit, feedSubject: unit.id)
     }
 
     /// The people a publish of the week's proposal would write to now: "N người sẽ được báo".
@@ -300,7 +304,7 @@ extension ReviewService {
 
     /// The text part: greeting, every change, what to do, and who sent it.
     func mailText(_ recipient: MailRecipient, lines: [[String]], cause: String, link: String?, settings: MailSettings) -> String {
-        var text = "Kính gửi \(recipient.name),\n\n"
+        var text = "Kính gửi \(recipient.salutation),\n\n"
         text += "\(settings.name) báo: \(cause.lowercasedFirst). Lịch kiểm điểm \(lines.count == 1 ? "có một thay đổi" : "có \(lines.count) thay đổi") liên quan đến \(recipient.key.hasPrefix("unit:") ? "đơn vị" : recipient.key.hasPrefix("team:") ? "tổ" : "đồng chí"):\n"
         for (i, item) in lines.enumerated() {
             text += "\n\(i + 1). \(item[0])\n"
