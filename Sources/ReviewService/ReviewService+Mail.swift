@@ -118,7 +118,7 @@ extension ReviewService {
         guard let email = r.contactEmail, let unit = district.unit(r.unitId) else { return nil }
         let name = r.contactName.map { $0 == unit.name || $0.hasSuffix(unit.name) ? $0 : "\($0) – \(unit.name)" } ?? unit.name
         return MailRecipient(
-            key: "unit:\(unit.id)/\(email.lowercased())", name: name, salutation: r.contactName.map { "\($0), \(unit.name)" } ?? unit.name, email: email, delivery: unit.delivery, feedKind: .unit, feedSubject: unit.id)
+            key: "unit:\(unit.id)/\(email.lowercased())", name: name, salutation: r.contactName.map { $0.hasSuffix(unit.name) ? $0 : "\($0), \(unit.name)" } ?? unit.name, email: email, delivery: unit.delivery, feedKind: .unit, feedSubject: unit.id)
     }
 
     /// The people a publish of the week's proposal would write to now: "N người sẽ được báo".
