@@ -76,7 +76,9 @@ struct LocalOptions: ParsableArguments {
             try? await store.close()
             throw error
         }
-        return try await ReviewService(district: district, store: store, clock: clock, logger: logger, feedKey: key)
+        // The feed links of e-mailed notices need the server's public address; the server passes its --public-url.
+        let publicURL = ProcessInfo.processInfo.environment["REVIEWCAL_PUBLIC_URL"].flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? $0 : nil }
+        return try await ReviewService(district: district, store: store, clock: clock, logger: logger, feedKey: key, publicURL: publicURL)
     }
 }
 
