@@ -235,7 +235,8 @@ public struct OutboxService: Service {
                 _ = service.outboxBell.take()
                 do {
                     let round = try await service.deliverOutbox(
-                        transport: transport, instance: instance, retryAfter: retryAfter, concurrency: concurrency, maxRounds: 50)
+                        transport: transport, instance: instance, retryAfter: retryAfter, concurrency: concurrency, maxRounds: 50,
+                        keepGoing: { !Task.isShuttingDownGracefully })
                     if round != .init() {
                         logger.info(
                             "mail: \(round.sent) sent, \(round.retrying) to retry, \(round.failed) failed", metadata: ["district": .string(service.district.id)])

@@ -346,12 +346,13 @@ extension ReviewService {
     /// `giveUpHours` since it was queued, then it is marked failed. A message sent but not marked (the server stopped
     /// in between) is sent again after its lease, with the same Message-ID.
     public func deliverOutbox(
-        transport: any MailTransport, instance: String, retryAfter: Double = 30, lease: Double = 300, concurrency: Int = 4, maxRounds: Int = 1000
+        transport: any MailTransport, instance: String, retryAfter: Double = 30, lease: Double = 300, concurrency: Int = 4, maxRounds: Int = 1000,
+        keepGoing: @Sendable () -> Bool = { true }
     ) async throws -> DeliveryRound {
         let giveUp = Double(district.mail?.giveUpHours ?? 24) * 3600
         var total = DeliveryRound()
         for _ in 0..<maxRounds {
-            if Task.isCancelled { break }
+            if Task.isCancelled || !keepGoing() { break }
             let now = clock.now()
             let claimed = try await store.write(serializedOn: district.id) { tx in
                 try await tx.claimOutbox(
