@@ -6,8 +6,9 @@ Starts a real `reviewcal serve` on the sample district (config/) with a fresh da
 
   sign in with the keyboard alone, run the scheduler, move one session to another member (a refusal is checked
   too when the rules refuse the first choice), publish, check that the member's iCalendar feed changed, open the
-  print view, the campaign, the feeds (and one feed's QR page), the audit log and the district configuration,
-  then sign out.
+  print view, the campaign, the feeds (and one feed's QR page), the outbox of e-mailed changes (the server delivers
+  through a sendmail script that keeps each message and refuses one address; that message is sent again from the
+  page), the audit log and the district configuration, then sign out.
 
 On every page: a full-height screenshot, axe-core (serious/critical violations fail, the others are warnings),
 a keyboard walk (Tab reaches every visible control in order, no trap, a visible focus indicator, a skip link
@@ -106,6 +107,7 @@ def http_get(url, timeout=WAIT):
 class Server:
     def __init__(self, binary, config, data, logfile):
         self.binary, self.config, self.data, self.logfile = binary, config, data, logfile
+        self.extra = []  # more options of `reviewcal serve`
         self.process = None
         self.base = None
 
@@ -116,7 +118,7 @@ class Server:
             with open(self.logfile, "ab") as out:
                 self.process = subprocess.Popen(
                     [self.binary, "serve", "--config", self.config, "--data", self.data,
-                     "--host", "127.0.0.1", "--port", str(port)],
+                     "--host", "127.0.0.1", "--port", str(port)] + self.extra,
                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + WAIT
             while time.monotonic() < deadline:
@@ -619,6 +621,25 @@ class OfficeBrowserTest:
         if not self.member_feeds:
             raise SetupError("`reviewcal feeds list --json` lists no member feed")
         log(f"sample week {self.week}; {len(self.member_feeds)} member feeds")
+        # E-mail: the demo's publish queued a message per person; the server hands each to a sendmail script that
+        # keeps it in a folder, except those to one address, refused as a relay refuses an unknown mailbox.
+        queued = json.loads(run_cli(self.binary, ["outbox", "list", "--json"] + common))
+        if not queued:
+            raise SetupError("the demo's publish queued no e-mail (config/ has addresses): `reviewcal outbox list --json` is empty")
+        self.refused_address = queued[-1]["recipient"]
+        self.mail_dir = os.path.join(self.tmp, "mail")
+        os.makedirs(self.mail_dir)
+        sendmail = os.path.join(self.tmp, "sendmail.sh")
+        with open(sendmail, "w", encoding="utf-8") as f:
+            f.write("#!/bin/sh\n"
+                    f"m=$(mktemp '{self.mail_dir}/msg-XXXXXX')\n"
+                    "cat > \"$m\"\n"
+                    f"if grep -q -F '<{self.refused_address}>' \"$m\"; then\n"
+                    f"  rm -f \"$m\"; echo '550 5.1.1 <{self.refused_address}>: Recipient address rejected: User unknown' >&2; exit 1\n"
+                    "fi\n")
+        os.chmod(sendmail, 0o755)
+        self.server.extra = ["--sendmail", sendmail, "--mail-interval", "1"]
+        log(f"{len(queued)} messages queued; the relay refuses {self.refused_address}")
         self.server.start()
         log(f"server at {self.server.base}")
 
@@ -847,6 +868,60 @@ class OfficeBrowserTest:
         check(reasons, f"no member feed gives the absence as the reason of session {session_id}")
         log(f"  published; the feed of the session's member gives the reason")
 
+    def outbox(self):
+        """The e-mail of the published changes: each message with its state; the refused one with the relay's words,
+        sent again with "Gửi lại"; the week board says how the last publish's messages went."""
+        week = f"/office/weeks/{self.week}"
+        self.open(week)
+        nav = self.link("Thư đã gửi", scope="header nav")
+        check(nav is not None, "the header menu has no 'Thư đã gửi' link")
+        self.click_and_wait(nav, "the menu link 'Thư đã gửi'")
+        check(self.path() == "/office/outbox", f"'Thư đã gửi' opened {self.path()}")
+        # The server delivers within seconds; wait for the refused message's error and for the others to be sent.
+        deadline = time.monotonic() + WAIT
+        while True:
+            refused = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.has-error")
+            waiting = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.state-queued:not(.has-error), main table.outbox tr.state-sending")
+            if (refused and not waiting) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+            self.open("/office/outbox")
+        check(refused, f"no message shows the relay's refusal of {self.refused_address} within {WAIT}s")
+        check(not waiting, f"{len(waiting)} messages are still waiting after {WAIT}s")
+        sent = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.state-sent")
+        check(sent, "the outbox page shows no sent message")
+        kept = os.listdir(self.mail_dir)
+        check(len(kept) == len(sent), f"the page shows {len(sent)} sent messages, the relay kept {len(kept)}")
+        row = refused[0]
+        check(self.refused_address in row.text, f"the refused row does not name {self.refused_address}: {row.text[:200]}")
+        check("550 5.1.1" in row.text and "Đang chờ gửi lại" in row.text, f"the refused row does not give the relay's error: {row.text[:300]}")
+        log(f"  outbox: {len(sent)} sent; refused: {row.text.splitlines()[-1][:120]}")
+        self.check_page("outbox")
+
+        attempts = int(row.find_elements(By.TAG_NAME, "td")[-2].text)
+        resend = [b for b in row.find_elements(By.TAG_NAME, "button") if b.text.strip().startswith("Gửi lại")]
+        check(resend, "the refused message's row has no 'Gửi lại' button")
+        self.click_and_wait(resend[0], "'Gửi lại'")
+        status = self.messages("status")
+        check(status and "Đã xếp lại thư gửi" in status[0] and self.refused_address in status[0],
+              f"no confirmation of the resend: {status} {self.messages('alert')}")
+        log(f"  resend: {status[0][:140]}")
+        # Sent again at once by the server (and refused again by this relay): one attempt more.
+        deadline = time.monotonic() + WAIT
+        while True:
+            self.open("/office/outbox")
+            rows = [r for r in self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.has-error") if self.refused_address in r.text]
+            now = int(rows[0].find_elements(By.TAG_NAME, "td")[-2].text) if rows else attempts
+            if now > attempts or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        check(now > attempts, f"the message to {self.refused_address} was not tried again after 'Gửi lại' ({attempts} attempts)")
+
+        self.open(week)
+        note = self.driver.find_elements(By.CSS_SELECTOR, "main .mail-note")
+        check(note and "đã gửi" in note[0].text, f"the week board says nothing of the last publish's e-mail: {note[0].text if note else 'no .mail-note'}")
+        log(f"  week board: {note[0].text.strip().splitlines()[0][:140]}")
+
     def other_pages(self):
         week = f"/office/weeks/{self.week}"
         print_link = self.link("In lịch tuần")
@@ -923,7 +998,8 @@ class OfficeBrowserTest:
     def run(self):
         started = time.monotonic()
         self.setup()
-        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.repair, self.other_pages, self.sign_out):
+        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.repair, self.outbox, self.other_pages,
+                     self.sign_out):
             log(f"== {step.__name__.replace('_', ' ')}")
             step()
         with open(os.path.join(self.out, "axe-summary.json"), "w", encoding="utf-8") as f:
