@@ -38,10 +38,11 @@ struct OutboxPageController {
         var scope: String
     }
     struct CountItem {
-        var code: String
         var label: String
         var count: Int
         var href: String
+        /// Shown in red: messages given up.
+        var attention: Bool
     }
     struct MessageRow {
         var id: String
@@ -163,7 +164,9 @@ struct OutboxPageController {
             week: week?.iso ?? "", status: status?.rawValue ?? "",
             statuses: OutboxMessage.Status.allCases.map { .init(value: $0.rawValue, label: $0.vietnamese, selected: $0 == status) },
             counts: OutboxMessage.Status.allCases.map { s in
-                CountItem(code: s.rawValue, label: s.vietnamese, count: counts[s] ?? 0, href: Self.link(week: week, status: s))
+                CountItem(
+                    label: s.vietnamese, count: counts[s] ?? 0, href: Self.link(week: week, status: s),
+                    attention: s == .failed && (counts[s] ?? 0) > 0)
             },
             total: total, shown: shown.count, more: messages.count > Self.pageSize, failedCount: (counts[.failed] ?? 0) > 0 ? counts[.failed] : nil,
             messages: shown.map { m in
