@@ -81,6 +81,12 @@ import Testing
         let refusedAt = Date()
         #expect(refused.status == 0, "\(refused.stderr)")
         #expect(refused.stdout.contains("Đã gửi 0, chờ gửi lại \(queued.count), gửi không được 0."), "\(refused.stdout)")
+        // Each failure said once, in Vietnamese, with whom it was for (not again in English in the service's log).
+        let reason = "lệnh gửi thư thoát với mã 1: 451 4.3.0 mail.example.vn: tạm thời không nhận thư"
+        #expect(refused.stdout.contains("Không gửi được:\n"))
+        #expect(queued.contains { refused.stdout.contains("  \($0.id)  \($0.recipientName) <\($0.recipient)>: \(reason)\n") }, "\(refused.stdout)")
+        #expect(refused.stdout.components(separatedBy: reason).count - 1 == min(queued.count, 20))
+        #expect(!refused.stderr.contains("not delivered"), "\(refused.stderr)")
         // Within the retry delay nothing is due.
         let early = try run.office("outbox", "deliver", "--sendmail", keep.path)
         #expect(early.stdout.contains("Đã gửi 0, chờ gửi lại 0, gửi không được 0."), "\(early.stdout)")

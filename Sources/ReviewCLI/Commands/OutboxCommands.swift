@@ -1,6 +1,7 @@
 import ArgumentParser
 import CellCommands
 import Foundation
+import Logging
 import ReviewCore
 import ReviewService
 import ReviewStore
@@ -41,7 +42,9 @@ struct OutboxCommand: AsyncParsableCommand {
             let w = try week.map(parseWeek)
             let s = try status.map(OutboxCommand.parseStatus)
             try await local.withService { service in
-                let list = try await runOffice { try await service.outbox(week: w, status: s, limit: limit) }
+                // One more than asked, to say whether older messages are left out.
+                let found = try await runOffice { try await service.outbox(week: w, status: s, limit: limit + 1) }
+                let list = Array(found.prefix(limit))
                 if json { return try printJSON(list.map { OutboxMessageJSON($0, raw: raw) }) }
                 let zone = service.district.zone
                 if service.district.mail == nil { print(OutboxCommand.notConfigured) }
@@ -63,7 +66,7 @@ struct OutboxCommand: AsyncParsableCommand {
                 }
                 let counts = Dictionary(grouping: list, by: \.status).mapValues(\.count)
                 let parts = OutboxMessage.Status.allCases.compactMap { s in counts[s].map { "\(s.vietnamese.lowercased()) \($0)" } }
-                print("\(list.count) thư: \(parts.joined(separator: ", "))." + (list.count == limit ? " Còn thư cũ hơn: tăng --limit hoặc lọc theo --week, --status." : ""))
+                print("\(list.count) thư: \(parts.joined(separator: ", "))." + (found.count > limit ? " Còn thư cũ hơn: tăng --limit hoặc lọc theo --week, --status." : ""))
             }
         }
     }
@@ -92,7 +95,7 @@ struct OutboxCommand: AsyncParsableCommand {
                     "Lý do: \(m.cause)",
                     "Tiêu đề: \(m.subject)",
                 ]
-                if let week = m.week { lines.append("Tuần: \(week.iso) (\(week.vietnamese))") }
+                if let week = m.week { lines.append("Tuần: \(week.iso), \(week.vietnamese)") }
                 lines.append("Xếp lúc: \(OutboxMessage.timeText(m.createdAt, zone: zone))")
                 lines.append("Trạng thái: \(m.stateText(zone: zone))")
                 lines.append("Số lần thử: \(m.attempts)")
@@ -175,9 +178,10 @@ struct OutboxCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let transport = try SendmailTransport(command: sendmail)
+            let transport = RecordingTransport(try SendmailTransport(command: sendmail))
             let instance = "cli:\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-            try await local.withService { service in
+            // Each failure is said below in Vietnamese, not again in the service's log.
+            try await local.withService(logLevel: .error) { service in
                 if service.district.mail == nil { printError(OutboxCommand.notConfigured) }
                 let round = try await runOffice {
                     try await service.deliverDueOutbox(
@@ -185,7 +189,21 @@ struct OutboxCommand: AsyncParsableCommand {
                 }
                 print("Đã gửi \(round.sent), chờ gửi lại \(round.retrying), gửi không được \(round.failed).")
                 if round == .init() { print("Không có thư nào đến hạn gửi.") }
-                if round.retrying > 0 { print("Xem lỗi: reviewcal outbox list --status queued") }
+                let failures = transport.failures
+                if !failures.isEmpty {
+                    let messages = try await runOffice {
+                        try await service.outbox(status: .queued, limit: 100_000) + (try await service.outbox(status: .failed, limit: 100_000))
+                    }
+                    let byMessageID = Dictionary(messages.map { ($0.messageId, $0) }, uniquingKeysWith: { a, _ in a })
+                    print("Không gửi được:")
+                    for (messageID, error) in failures.prefix(20) {
+                        let m = byMessageID[messageID]
+                        let who = m.map { "\($0.id)  \($0.recipientName) <\($0.recipient)>" } ?? "<\(messageID)>"
+                        print("  \(who): \(OutboxCommand.oneLine(error, max: 300))")
+                    }
+                    if failures.count > 20 { print("  … và \(failures.count - 20) thư khác.") }
+                }
+                if round.retrying > 0 { print("Thư chờ gửi lại được thử tiếp ở lần chạy sau (hoặc máy chủ đang chạy); xem: reviewcal outbox list --status queued") }
                 if round.failed > 0 { print("Thư gửi không được: reviewcal outbox list --status failed; sửa nguyên nhân rồi reviewcal outbox resend --failed") }
             }
         }
@@ -209,6 +227,39 @@ struct OutboxCommand: AsyncParsableCommand {
         Huyện chưa cấu hình gửi thư: thêm mục mail (from, name) vào config/district.yaml và cài lệnh gửi thư \
         (msmtp-mta hoặc postfix), xem docs/deploy.md; chưa có thì công bố, đổi lịch, hủy buổi không xếp thư nào.
         """
+}
+
+/// A transport that remembers why each message it could not hand over failed, by Message-ID, in the order they failed.
+final class RecordingTransport: MailTransport, @unchecked Sendable {
+    // @unchecked: the list is only touched under the lock.
+    private let inner: any MailTransport
+    private let lock = NSLock()
+    private var recorded: [(String, String)] = []
+
+    init(_ inner: any MailTransport) { self.inner = inner }
+
+    /// (Message-ID without brackets, the error) of every failed attempt.
+    var failures: [(String, String)] { lock.withLock { recorded } }
+
+    func send(_ message: [UInt8]) async throws {
+        do {
+            try await inner.send(message)
+        } catch {
+            let failure = (Self.messageID(message) ?? "?", "\(error)")
+            lock.withLock { recorded.append(failure) }
+            throw error
+        }
+    }
+
+    /// The Message-ID header's value, from the message's header block.
+    static func messageID(_ message: [UInt8]) -> String? {
+        let text = String(decoding: message.prefix(8192), as: UTF8.self)
+        let head = text.components(separatedBy: "\r\n\r\n").first ?? text
+        for line in head.components(separatedBy: "\r\n") where line.lowercased().hasPrefix("message-id:") {
+            return line.dropFirst("message-id:".count).trimmingCharacters(in: CharacterSet(charactersIn: " <>"))
+        }
+        return nil
+    }
 }
 
 /// One message as `outbox list --json` and `outbox show --json` print it.
