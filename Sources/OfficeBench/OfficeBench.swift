@@ -99,6 +99,16 @@ struct OfficeBench {
                 _ = try await service.weekBoard(week: week)
                 reads.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             }
+            // The board's e-mail line: who a publish would write to, how the last publish's messages went (one read).
+            let board = try await service.weekBoard(week: week)
+            var mail: [Double] = []
+            var mailLine = ""
+            for _ in 0..<(rounds * 5) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let m = try await service.weekMail(board: board)
+                mail.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                mailLine = "\(m.pending.count) to e-mail on publish, last batch \(m.last.map { "\($0.sent)/\($0.total) sent" } ?? "none")"
+            }
             var progress: [Double] = []
             for _ in 0..<(rounds * 5) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -106,6 +116,7 @@ struct OfficeBench {
                 progress.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             }
             print(String(format: "\nReading alone: week board p50 %.1f ms, campaign progress p50 %.1f ms.", median(reads.sorted()), median(progress.sorted())))
+            print(String(format: "The week board's e-mail line (%@): p50 %.2f ms, p99 %.2f ms.", mailLine, median(mail.sorted()), percentile(mail.sorted(), 0.99)))
         }
     }
 

@@ -63,11 +63,14 @@ struct LocalOptions: ParsableArguments {
     }
 
     /// Opens the service over the store.
-    /// `createFeedKey`: a server creates its feed key on first start wherever its store is.
-    func openService(clock: any WallClock = SystemClock(), createFeedKey: Bool = false, poolSize: Int = ReviewStore.defaultPoolSize) async throws -> ReviewService {
+    /// `createFeedKey`: a server creates its feed key on first start wherever its store is. `logLevel`: the service's
+    /// own log lines on standard error (a command that says the same in Vietnamese raises it).
+    func openService(
+        clock: any WallClock = SystemClock(), createFeedKey: Bool = false, poolSize: Int = ReviewStore.defaultPoolSize, logLevel: Logger.Level = .warning
+    ) async throws -> ReviewService {
         let district = try district()
         var logger = Logger(label: "reviewcal")
-        logger.logLevel = .warning
+        logger.logLevel = logLevel
         let store = try await openStore(poolSize: poolSize, logger: logger)
         let key: FeedKey?
         do {
@@ -96,8 +99,8 @@ extension LocalOptions {
     }
 
     /// Opens the service, runs `body`, and closes the database whatever happens.
-    func withService<T>(clock: any WallClock = SystemClock(), _ body: (ReviewService) async throws -> T) async throws -> T {
-        let service = try await openService(clock: clock)
+    func withService<T>(clock: any WallClock = SystemClock(), logLevel: Logger.Level = .warning, _ body: (ReviewService) async throws -> T) async throws -> T {
+        let service = try await openService(clock: clock, logLevel: logLevel)
         do {
             let result = try await body(service)
             try await service.store.close()

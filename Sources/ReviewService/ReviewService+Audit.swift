@@ -78,6 +78,7 @@ extension ReviewService {
         case "user.sign-in-failed": "Đăng nhập sai"
         case "user.locked": "Tạm khóa đăng nhập"
         case "clock.set": "Đặt đồng hồ diễn tập"
+        case "mail.resend": "Gửi lại thư báo"
         default: action
         }
     }

@@ -127,6 +127,12 @@ extension ReviewService {
         let (sessions, requests) = try await store.read { tx in
             (try await tx.sessions(district: self.district.id, week: week), try await tx.requests(district: self.district.id, week: week))
         }
+        return pendingRecipients(sessions: sessions, requests: requests)
+    }
+
+    /// The people a publish of these sessions' proposals would write to now (no reading: the week board has them).
+    func pendingRecipients(sessions: [Session], requests: [ReviewRequest]) -> [MailRecipient] {
+        guard district.mail != nil else { return [] }
         let byId = Dictionary(uniqueKeysWithValues: requests.map { ($0.id, $0) })
         var changes: [PublishedChange] = []
         for s in sessions {
@@ -444,9 +450,7 @@ extension ReviewService {
 
     /// How the messages of the week's last publish stand: sent of all, failed, waiting.
     public func lastPublishDelivery(week: ISOWeek) async throws -> (sent: Int, total: Int, failed: Int)? {
-        let messages = try await store.read { tx in try await tx.outbox(district: self.district.id, week: week, limit: 5000) }
-        guard let last = messages.first?.batch else { return nil }
-        let batch = messages.filter { $0.batch == last }
-        return (batch.filter { $0.status == .sent }.count, batch.count, batch.filter { $0.status == .failed }.count)
+        guard let last = try await lastOutboxBatch(week: week) else { return nil }
+        return (last.sent, last.total, last.failed)
     }
 }

@@ -98,5 +98,9 @@ import Testing
             CampaignPageController.SessionCell(
                 id: "r", kind: "k", when: "w", href: "/", published: true, held: nil, dossier: "d", heldDefault: "h", today: "t", canMarkHeld: true))
         check(CampaignPageController.UnitLink(id: "u", name: "n", stage: "s", href: "/"))
+        check(
+            OutboxPageController.MessageRow(
+                id: "ob-1", created: "07/12/2026 10:20", name: "n", address: "a@b.vn", delivery: "d", cause: "c", subject: "s", summary: ["l"],
+                statusCode: "failed", state: "Gửi không được", attempts: 2, error: "550", sent: nil, canResend: true))
     }
 }

@@ -6,8 +6,9 @@ Starts a real `reviewcal serve` on the sample district (config/) with a fresh da
 
   sign in with the keyboard alone, run the scheduler, move one session to another member (a refusal is checked
   too when the rules refuse the first choice), publish, check that the member's iCalendar feed changed, open the
-  print view, the campaign, the feeds (and one feed's QR page), the audit log and the district configuration,
-  then sign out.
+  print view, the campaign, the feeds (and one feed's QR page), the outbox of e-mailed changes (the server delivers
+  through a sendmail script that keeps each message and refuses some addresses; a refused message is sent again
+  from the page), the audit log and the district configuration, then sign out.
 
 On every page: a full-height screenshot, axe-core (serious/critical violations fail, the others are warnings),
 a keyboard walk (Tab reaches every visible control in order, no trap, a visible focus indicator, a skip link
@@ -106,6 +107,7 @@ def http_get(url, timeout=WAIT):
 class Server:
     def __init__(self, binary, config, data, logfile):
         self.binary, self.config, self.data, self.logfile = binary, config, data, logfile
+        self.extra = []  # more options of `reviewcal serve`
         self.process = None
         self.base = None
 
@@ -116,7 +118,7 @@ class Server:
             with open(self.logfile, "ab") as out:
                 self.process = subprocess.Popen(
                     [self.binary, "serve", "--config", self.config, "--data", self.data,
-                     "--host", "127.0.0.1", "--port", str(port)],
+                     "--host", "127.0.0.1", "--port", str(port)] + self.extra,
                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + WAIT
             while time.monotonic() < deadline:
@@ -619,6 +621,31 @@ class OfficeBrowserTest:
         if not self.member_feeds:
             raise SetupError("`reviewcal feeds list --json` lists no member feed")
         log(f"sample week {self.week}; {len(self.member_feeds)} member feeds")
+        # E-mail: the demo's publish queued a message per person; the server hands each to a sendmail script that
+        # keeps it in a folder, except those to the addresses listed in a file, refused as a relay refuses an unknown
+        # mailbox: first one of the demo's recipients, later (the repair step) the contact of the repaired unit.
+        queued = json.loads(run_cli(self.binary, ["outbox", "list", "--json"] + common))
+        if not queued:
+            raise SetupError("the demo's publish queued no e-mail (config/ has addresses): `reviewcal outbox list --json` is empty")
+        self.refused = [queued[-1]["recipient"]]
+        self.refuse_file = os.path.join(self.tmp, "refuse")
+        with open(self.refuse_file, "w", encoding="utf-8") as f:
+            f.write(self.refused[0] + "\n")
+        self.mail_dir = os.path.join(self.tmp, "mail")
+        os.makedirs(self.mail_dir)
+        sendmail = os.path.join(self.tmp, "sendmail.sh")
+        with open(sendmail, "w", encoding="utf-8") as f:
+            f.write("#!/bin/sh\n"
+                    f"m=$(mktemp '{self.mail_dir}/msg-XXXXXX')\n"
+                    "cat > \"$m\"\n"
+                    f"for a in $(cat '{self.refuse_file}'); do\n"
+                    "  if grep -q -F \"<$a>\" \"$m\"; then\n"
+                    "    rm -f \"$m\"; echo \"550 5.1.1 <$a>: Recipient address rejected: User unknown\" >&2; exit 1\n"
+                    "  fi\n"
+                    "done\n")
+        os.chmod(sendmail, 0o755)
+        self.server.extra = ["--sendmail", sendmail, "--mail-interval", "1"]
+        log(f"{len(queued)} messages queued; the relay refuses {self.refused[0]}")
         self.server.start()
         log(f"server at {self.server.base}")
 
@@ -840,12 +867,88 @@ class OfficeBrowserTest:
         check(status and "Đã chọn phương án 1" in status[0], f"no confirmation of the choice: {status} {self.messages('alert')}")
         publish = self.button("Công bố")
         check(publish is not None, "the board offers no publish button after choosing a repair")
+        pending = self.driver.find_elements(By.CSS_SELECTOR, "main details.mail-pending summary")
+        check(pending and re.match(r"\d+ người sẽ được báo qua thư", pending[0].text.strip()),
+              f"the board does not say who the repair's publish will e-mail: {[p.text for p in pending]}")
+        log(f"  before publishing: {pending[0].text.strip()}")
+        # The relay refuses the repaired unit's contact from now on (the demo gave each unit an address).
+        messages = json.loads(run_cli(self.binary, ["outbox", "list", "--json", "--config", self.config, "--data", self.data]))
+        contact = next((m["recipient"] for m in messages
+                        if m["recipient"].endswith("@donvi-senhong.example.vn") and m["recipientName"].endswith(chosen["unit"])), None)
+        check(contact, f"no message of the demo went to the contact of '{chosen['unit']}'")
+        self.refused.append(contact)
+        with open(self.refuse_file, "a", encoding="utf-8") as f:
+            f.write(contact + "\n")
         self.click_and_wait(publish, f"'{publish.text}'")
         check(not self.messages("alert"), f"publishing the repair showed an error: {self.messages('alert')}")
         reasons = [e for f in self.member_feeds for uid, e in feed_events(self.feed(f)).items()
                    if uid.startswith(session_id + "@") and "Họp Tỉnh ủy đột xuất" in e.get("DESCRIPTION", "")]
         check(reasons, f"no member feed gives the absence as the reason of session {session_id}")
         log(f"  published; the feed of the session's member gives the reason")
+
+    def outbox(self):
+        """The e-mail of the published changes: each message with its state, newest first; the refused ones with the
+        relay's words; one sent again with "Gửi lại"; the week board says how the last publish's messages went."""
+        week = f"/office/weeks/{self.week}"
+        self.open(week)
+        nav = self.link("Thư đã gửi", scope="header nav")
+        check(nav is not None, "the header menu has no 'Thư đã gửi' link")
+        self.click_and_wait(nav, "the menu link 'Thư đã gửi'")
+        check(self.path() == "/office/outbox", f"'Thư đã gửi' opened {self.path()}")
+        # The server delivers within seconds; wait until every message was tried.
+        deadline = time.monotonic() + WAIT
+        while True:
+            refused = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.has-error")
+            waiting = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.state-queued:not(.has-error), main table.outbox tr.state-sending")
+            if (len(refused) >= len(self.refused) and not waiting) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+            self.open("/office/outbox")
+        check(not waiting, f"{len(waiting)} messages are still waiting after {WAIT}s")
+        for address in self.refused:
+            check(any(address in r.text for r in refused), f"no message shows the relay's refusal of {address} within {WAIT}s")
+        for r in refused:
+            check("550 5.1.1" in r.text and "Đang chờ gửi lại" in r.text, f"a refused row does not give the relay's error: {r.text[:300]}")
+        sent = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.state-sent")
+        check(sent, "the outbox page shows no sent message")
+        kept = os.listdir(self.mail_dir)
+        check(len(kept) == len(sent), f"the page shows {len(sent)} sent messages, the relay kept {len(kept)}")
+        # Newest first: the repair's messages (among them the refused one to the unit's contact) open the list.
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tbody tr")
+        newest = rows[0].find_elements(By.TAG_NAME, "td")[0].text
+        mine = [r for r in refused if self.refused[-1] in r.text]
+        check(mine and mine[0].find_elements(By.TAG_NAME, "td")[0].text == newest,
+              f"the repair's refused message to {self.refused[-1]} is not among the newest (queued {newest})")
+        log(f"  outbox: {len(sent)} sent, {len(refused)} refused; e.g. {refused[0].text.splitlines()[-1][:120]}")
+        self.check_page("outbox")
+
+        row = refused[0]
+        address = next(a for a in self.refused if a in row.text)
+        attempts = int(row.find_elements(By.TAG_NAME, "td")[-2].text)
+        resend = [b for b in row.find_elements(By.TAG_NAME, "button") if b.text.strip().startswith("Gửi lại")]
+        check(resend, "the refused message's row has no 'Gửi lại' button")
+        self.click_and_wait(resend[0], "'Gửi lại'")
+        status = self.messages("status")
+        check(status and "Đã xếp lại thư gửi" in status[0] and address in status[0],
+              f"no confirmation of the resend: {status} {self.messages('alert')}")
+        log(f"  resend: {status[0][:140]}")
+        # Sent again at once by the server (and refused again by this relay): one attempt more.
+        deadline = time.monotonic() + WAIT
+        while True:
+            self.open("/office/outbox")
+            rows = [r for r in self.driver.find_elements(By.CSS_SELECTOR, "main table.outbox tr.has-error") if address in r.text]
+            now = int(rows[0].find_elements(By.TAG_NAME, "td")[-2].text) if rows else attempts
+            if now > attempts or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        check(now > attempts, f"the message to {address} was not tried again after 'Gửi lại' ({attempts} attempts)")
+
+        self.open(week)
+        note = self.driver.find_elements(By.CSS_SELECTOR, "main .mail-note")
+        text = note[0].text if note else "no .mail-note"
+        check(re.search(r"Thư báo lần công bố gần nhất: đã gửi (\d+)/(\d+), (\d+) đang chờ gửi", text),
+              f"the week board does not say that one message of the last publish waits: {text}")
+        log(f"  week board: {text.strip().splitlines()[0][:140]}")
 
     def other_pages(self):
         week = f"/office/weeks/{self.week}"
@@ -923,7 +1026,8 @@ class OfficeBrowserTest:
     def run(self):
         started = time.monotonic()
         self.setup()
-        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.repair, self.other_pages, self.sign_out):
+        for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.repair, self.outbox, self.other_pages,
+                     self.sign_out):
             log(f"== {step.__name__.replace('_', ' ')}")
             step()
         with open(os.path.join(self.out, "axe-summary.json"), "w", encoding="utf-8") as f:

@@ -56,6 +56,7 @@ struct AuditPageController {
         case "unit": "Đơn vị"
         case "clock": "Đồng hồ diễn tập"
         case "absence": "Lịch vắng"
+        case "mail": "Thư"
         default: entity
         }
     }
@@ -86,7 +87,7 @@ struct AuditPageController {
         let knownActions = [
             "request", "schedule", "session", "unit", "token", "feed", "user", "request.create", "request.change", "request.withdraw", "schedule.run",
             "schedule.publish", "schedule.repair", "schedule.repair-choose", "absence", "session.move", "session.reschedule", "session.cancel", "session.pin", "session.unpin", "session.held", "session.dossier",
-            "unit.note", "user.sign-in",
+            "unit.note", "mail.resend", "user.sign-in",
         ]
         let users = Dictionary(try await service.users().map { ("office:\($0.login)", $0.name) }, uniquingKeysWith: { a, _ in a })
         func who(_ actor: String) -> String {

@@ -15,7 +15,7 @@ struct OfficeKit: Sendable {
 
     /// The navigation's entries.
     enum Section {
-        case week, absences, campaign, feeds, audit, district, none
+        case week, absences, campaign, feeds, outbox, audit, district, none
     }
 
     /// The chrome of a page for the request's user, taking the one-time message out of the session.
@@ -33,6 +33,7 @@ struct OfficeKit: Sendable {
             .init(label: "Lịch vắng", href: "/office/absences", current: section == .absences),
             .init(label: "Tiến độ chiến dịch", href: "/office/campaign", current: section == .campaign),
             .init(label: "Đường dẫn lịch", href: "/office/feeds", current: section == .feeds),
+            .init(label: "Thư đã gửi", href: "/office/outbox", current: section == .outbox),
             .init(label: "Nhật ký thao tác", href: "/office/audit", current: section == .audit),
             .init(label: "Cấu hình huyện", href: "/office/district", current: section == .district),
         ]

@@ -24,6 +24,7 @@ func addOfficeWorkspace(to router: Router<BasicRequestContext>, service: ReviewS
     OutputsController(kit: kit).register(on: group)
     CampaignPageController(kit: kit).register(on: group)
     FeedsPageController(kit: kit).register(on: group)
+    OutboxPageController(kit: kit).register(on: group)
     AuditPageController(kit: kit).register(on: group)
     DistrictPageController(kit: kit).register(on: group)
 }

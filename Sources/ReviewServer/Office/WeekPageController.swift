@@ -37,6 +37,23 @@ struct WeekPageController {
         var broken: [RepairPageController.BrokenRow] = []
         var brokenCount = 0
         var brokenPublished = 0
+        /// E-mail beside the publish button (nil when the district sends none).
+        var mail: MailNote? = nil
+    }
+    /// Who a publish would write to, and how the week's last messages stand.
+    struct MailNote {
+        /// "3 người sẽ được báo qua thư" when the proposal differs from what is published.
+        var pendingText: String?
+        /// "Phạm Minh Đức <pmduc@…> – thư mời kèm lịch (iCalendar)", one per person.
+        var pending: [String]
+        /// "Thư báo lần công bố gần nhất: đã gửi 12/15".
+        var lastText: String?
+        /// "2 đang chờ gửi".
+        var waitingText: String?
+        /// "1 gửi không được", linking to the outbox filtered on the week's failed messages.
+        var failedText: String?
+        var failedHref: String
+        var outboxHref: String
     }
     struct RequestTable {
         var requests: [RequestRow]
@@ -324,7 +341,9 @@ struct WeekPageController {
     // MARK: Building pages
 
     func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil) async throws -> WeekPage {
-        var page = build(try await service.weekBoard(week: week), context: context, error: error)
+        let board = try await service.weekBoard(week: week)
+        var page = build(board, context: context, error: error)
+        page.mail = mailNote(try await service.weekMail(board: board), board: board)
         let broken = try await service.brokenSessions(week: week)
         guard !broken.isEmpty else { return page }
         page.broken = broken.map { b in
@@ -341,6 +360,30 @@ struct WeekPageController {
             }
         }
         return page
+    }
+
+    /// The board's e-mail line: before a publish, who it would write to; after, how its messages stand.
+    func mailNote(_ mail: ReviewService.WeekMail, board: WeekBoard) -> MailNote? {
+        guard mail.configured else { return nil }
+        let week = board.week.iso
+        var note = MailNote(
+            pendingText: nil, pending: [], lastText: nil, waitingText: nil, failedText: nil,
+            failedHref: "/office/outbox?tuan=\(week)&trang-thai=failed", outboxHref: "/office/outbox?tuan=\(week)")
+        if !board.changes.isEmpty {
+            note.pendingText =
+                mail.pending.isEmpty
+                ? "Không ai được báo qua thư khi công bố (người liên quan chưa có địa chỉ thư hoặc chọn không nhận thư)"
+                : "\(mail.pending.count) người sẽ được báo qua thư"
+            note.pending = mail.pending.map { "\($0.name) <\($0.email)> – \($0.delivery.vietnamese)" }
+        }
+        if let last = mail.last {
+            let cause = last.cause.prefix(1).lowercased() + last.cause.dropFirst()
+            let head = last.cause.hasPrefix("Công bố") ? "Thư báo lần công bố gần nhất" : "Thư báo lần thay đổi gần nhất (\(cause))"
+            note.lastText = "\(head): đã gửi \(last.sent)/\(last.total)"
+            if last.waiting > 0 { note.waitingText = "\(last.waiting) đang chờ gửi" }
+            if last.failed > 0 { note.failedText = "\(last.failed) gửi không được" }
+        }
+        return note
     }
 
     /// Weeks with at most this many requests list them on the board too.
