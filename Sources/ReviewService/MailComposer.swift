@@ -43,7 +43,7 @@ public enum MailComposer {
     ) -> String {
         var headers = [
             "From: " + mailbox(from),
-            "To: " + mailbox(to),
+            "To: " + mailbox(to, firstLineUsed: 4),
             "Subject: " + encodedWords(subject, firstLineUsed: 9),
             "Date: " + rfc5322Date(date),
             "Message-ID: <\(messageID)>",
@@ -56,8 +56,7 @@ public enum MailComposer {
             headers += entityHeaders(textPart)
             return headers.joined(separator: "\r\n") + "\r\n\r\n" + base64Lines(textPart.body)
         }
-        let token = messageID.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }.map(String.init).joined()
-        let outer = "=_reviewcal_\(token)_m", inner = "=_reviewcal_\(token)_a"
+        let (outer, inner) = boundaries(messageID)
         func calendarPart(_ c: (method: String, bytes: [UInt8]), attachment: String?) -> Part {
             if let attachment {
                 return Part(
@@ -78,6 +77,16 @@ public enum MailComposer {
         for piece in mixed { body += "\r\n--\(outer)\r\n" + piece }
         body += "\r\n--\(outer)--\r\n"
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body
+    }
+
+    /// The outer and inner boundaries of a message: from the Message-ID's local part, so that they differ from
+    /// message to message, and at most 70 characters whatever the district's id and domain (RFC 2046, §5.1.1).
+    static func boundaries(_ messageID: String) -> (outer: String, inner: String) {
+        let local = messageID.split(separator: "@").first.map(String.init) ?? messageID
+        let token = String(
+            local.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == ".") }.map(Character.init)
+                .prefix(50))
+        return ("=_reviewcal_\(token)_m", "=_reviewcal_\(token)_a")
     }
 
     /// A part's own headers.
@@ -110,32 +119,57 @@ public enum MailComposer {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// `"Name" <address>`, the name as encoded words when it is not plain ASCII.
-    static func mailbox(_ m: Mailbox) -> String {
+    /// `"Name" <address>`, the name as encoded words when it is not plain ASCII; the address on a line of its own
+    /// when the last encoded word's line would grow past 76 characters with it. `firstLineUsed`: the characters of
+    /// the header's first line before the mailbox (`From: ` is 6).
+    static func mailbox(_ m: Mailbox, firstLineUsed: Int = 6) -> String {
         let name = m.name.filter { !$0.isNewline }
         if name.isEmpty { return "<\(m.address)>" }
         let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
-        return (plain ? "\"\(name)\"" : encodedWords(name, firstLineUsed: 6)) + " <\(m.address)>"
+        if plain { return "\"\(name)\" <\(m.address)>" }
+        let words = encodedWords(name, firstLineUsed: firstLineUsed)
+        let lines = words.components(separatedBy: "\r\n")
+        let last = (lines.count == 1 ? firstLineUsed : 0) + (lines.last?.utf8.count ?? 0)
+        return words + (last + 2 + m.address.utf8.count + 1 > maxEncodedLine ? "\r\n <" : " <") + m.address + ">"
     }
 
-    /// Text as RFC 2047 `B` encoded words of at most 75 characters, one per folded line; plain ASCII as it is.
+    /// The longest line that may hold an encoded word (RFC 2047, §2).
+    static let maxEncodedLine = 76
+
+    /// Text as RFC 2047 `B` encoded words, one per folded line, each line at most 76 characters: the first counting
+    /// the `firstLineUsed` characters of the header before it (`Subject: ` is 9), the others their leading space.
+    /// Plain ASCII that fits is left as it is. A character's bytes are never split between two words.
     static func encodedWords(_ text: String, firstLineUsed: Int) -> String {
         let clean = text.filter { !$0.isNewline }
         if clean.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) && clean.utf8.count + firstLineUsed <= 78 {
             return clean
         }
-        // 45 bytes of UTF-8 give 60 base64 characters: "=?UTF-8?B?" + 60 + "?=" is 72, under the 75 allowed.
+        // "=?UTF-8?B?" and "?=" take 12 characters; base64 turns each 3 bytes into 4 characters. A continuation line
+        // (a space, then the word) holds 45 bytes; the first, after "Subject: ", 39.
+        func capacity(_ used: Int) -> Int { max(4, (maxEncodedLine - used - 12) / 4 * 3) }
+        func word(_ characters: ArraySlice<[UInt8]>) -> String { "=?UTF-8?B?" + Data(characters.joined()).base64EncodedString() + "?=" }
         var words: [String] = []
-        var chunk: [UInt8] = []
+        var chunk: [[UInt8]] = []
+        var size = 0
+        var limit = capacity(firstLineUsed)
         for character in clean {
             let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45 {
-                words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
-                chunk = []
+            if !chunk.isEmpty && size + bytes.count > limit {
+                // A word ends after a space where one is near: a reader that wrongly keeps the folding white space
+                // between encoded words then shows "Huyện  ủy", not "Huy ện ủy".
+                var cut = chunk.count
+                if let space = chunk.lastIndex(of: [0x20]), space > 0, size - chunk[...space].reduce(0, { $0 + $1.count }) + bytes.count <= capacity(1) {
+                    cut = space + 1
+                }
+                words.append(word(chunk[..<cut]))
+                chunk = Array(chunk[cut...])
+                size = chunk.reduce(0) { $0 + $1.count }
+                limit = capacity(1)
             }
-            chunk += bytes
+            chunk.append(bytes)
+            size += bytes.count
         }
-        if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        if !chunk.isEmpty { words.append(word(chunk[...])) }
         return words.joined(separator: "\r\n ")
     }
 
