@@ -117,7 +117,9 @@ public struct SendmailTransport: MailTransport {
         _ = writer.wait(timeout: .now() + 5)
         let writeError = writing.error
         _ = readers.wait(timeout: .now() + 5)
-        let said = String(decoding: output.get(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // One line, so that the log keeps one line per failed attempt (msmtp says why in two or three).
+        let said = String(decoding: output.get(), as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ")
         let status = process.terminationStatus
         if process.terminationReason == .uncaughtSignal {
             throw MailTransportError("lệnh gửi thư bị dừng bởi tín hiệu \(status)" + (said.isEmpty ? "" : ": \(said)"))

@@ -23,13 +23,15 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 15)
     }
 
-    /// A command that fails says so in its own words, and a working one takes the whole message.
+    /// A command that fails says so in its own words, on one line; a working one takes the whole message.
     @Test func theCommandsOutcomeAndWords() async throws {
-        let failing = try SendmailTransport(command: "/bin/sh -c 'cat >/dev/null; echo \"554 relay refused\" >&2; exit 1'", timeout: 10)
+        let failing = try SendmailTransport(
+            command: "/bin/sh -c 'cat >/dev/null; echo \"sendmail: 554 relay refused\" >&2; echo \"sendmail: could not send mail\" >&2; exit 1'",
+            timeout: 10)
         await #expect {
             try await failing.send(Array("Subject: x\r\n\r\nx\r\n".utf8))
         } throws: { error in
-            "\(error)".contains("mã 1") && "\(error)".contains("554 relay refused")
+            "\(error)" == "lệnh gửi thư thoát với mã 1: sendmail: 554 relay refused / sendmail: could not send mail"
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reviewcal-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -96,6 +98,20 @@ import Testing
         #expect(toField.hasSuffix("<\(to.address)>"))
         #expect(Self.decoded(try #require(fields["From"])) == from.name)
         #expect(message.utf8.allSatisfy { $0 < 0x80 })
+    }
+
+    /// Bodies in base64 lines of 76 characters ended by CRLF; every line end of the text becomes CRLF, once.
+    @Test func base64LinesAndLineEnds() throws {
+        for count in [0, 1, 56, 57, 58, 114, 1000] {
+            let bytes = [UInt8]((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            let text = MailComposer.base64Lines(bytes)
+            let lines = text.components(separatedBy: "\r\n")
+            #expect(text.hasSuffix("\r\n") && lines.dropLast().allSatisfy { $0.utf8.count <= 76 } && lines.last == "")
+            #expect(lines.dropLast(2).allSatisfy { $0.utf8.count == 76 })
+            #expect(Data(base64Encoded: lines.joined()).map([UInt8].init) == bytes)
+        }
+        #expect(MailComposer.crlf("a\r\nb\rc\nd\n\re\r\r\nf") == "a\r\nb\r\nc\r\nd\r\n\r\ne\r\n\r\nf")
+        #expect(MailComposer.crlf("Kính gửi\nđồng chí\n") == "Kính gửi\r\nđồng chí\r\n")
     }
 
     /// Boundaries are at most 70 characters (RFC 2046) whatever the length of the district's id and domain.
