@@ -114,6 +114,24 @@ import Testing
         #expect(MailComposer.crlf("Kính gửi\nđồng chí\n") == "Kính gửi\r\nđồng chí\r\n")
     }
 
+    /// The Date header is what a POSIX DateFormatter writes, in Vietnam's zone and in others, across leap days,
+    /// years and the epoch.
+    @Test func dateHeaderMatchesTheFormatter() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        for zoneName in ["Asia/Ho_Chi_Minh", "UTC", "America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati"] {
+            let zone = TimeZone(identifier: zoneName)!
+            formatter.timeZone = zone
+            var instant = -86_400.0 * 400 + 0.75
+            while instant < 86_400.0 * 365 * 90 {
+                let date = Date(timeIntervalSince1970: instant)
+                #expect(MailComposer.rfc5322Date(date, zone: zone) == formatter.string(from: date), "\(zoneName) \(instant)")
+                instant += 86_400.0 * 13 + 3_659.0
+            }
+        }
+    }
+
     /// Boundaries are at most 70 characters (RFC 2046) whatever the length of the district's id and domain.
     @Test func boundariesAreShortWhateverTheDistrict() throws {
         let id = "ob-0123456789ab.huyen-uy-thanh-pho-thu-duc-thanh-pho-ho-chi-minh@vanphong-thanhuy-thuduc.dangcongsan-hochiminh.example.vn"
