@@ -84,8 +84,9 @@ public enum MailComposer {
     static func boundaries(_ messageID: String) -> (outer: String, inner: String) {
         let local = messageID.split(separator: "@").first.map(String.init) ?? messageID
         let token = String(
-            decoding: local.utf8.filter { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x2E }
-                .prefix(50), as: UTF8.self)
+            decoding: local.utf8.filter { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x2E
+            }.prefix(50), as: UTF8.self)
         return ("=_reviewcal_\(token)_m", "=_reviewcal_\(token)_a")
     }
 
@@ -152,7 +153,9 @@ public enum MailComposer {
                 // A word ends after a space where one is near: a reader that wrongly keeps the folding white space
                 // between encoded words then shows "Huyện  ủy", not "Huy ện ủy".
                 var cut = chunk.count
-                if let space = chunk.lastIndex(of: [0x20]), space > 0, size - chunk[...space].reduce(0, { $0 + $1.count }) + bytes.count <= capacity(1) {
+                if let space = chunk.lastIndex(of: [0x20]), space > 0,
+                    size - chunk[...space].reduce(0, { $0 + $1.count }) + bytes.count <= capacity(1)
+                {
                     cut = space + 1
                 }
                 words.append(word(chunk[..<cut]))
