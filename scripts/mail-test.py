@@ -174,6 +174,22 @@ class Clock:
         return self.now().strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def session_members(sid):
+    """The live processes of session `sid` other than its leader (from /proc; zombies left out)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == sid:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":  # after the command: state, ppid, pgrp, session
+            found.append(int(entry))
+    return found
+
+
 class Server:
     def __init__(self, name, work, data, port, clock, database=None):
         self.name, self.work, self.data, self.port, self.clock, self.database = name, work, data, port, clock, database
@@ -195,7 +211,8 @@ class Server:
         log = open(self.log_path, "ab")
         log.write(f"\n=== {' '.join(args)}\n".encode())
         log.flush()
-        # A process group of its own: kill -9 takes the sendmail commands it runs with it, as systemd's would.
+        # A session of its own, so that kill -9 can take the sendmail commands it runs with it (Foundation starts each
+        # in a process group of its own, but within the session).
         self.proc = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
         if not wait_for(f"server {self.name} ready", self.ready, timeout=300, every=0.2):
             self.kill9()
@@ -219,9 +236,16 @@ class Server:
         self.proc = None
 
     def kill9(self):
+        """SIGKILL to the server and to every command it runs (its session's processes), as systemd's stop would."""
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            leader = self.proc.pid
+            for pid in [leader] + session_members(leader):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             self.proc.wait()
+            wait_for(f"server {self.name}'s commands gone after kill -9", lambda: not session_members(leader), timeout=10)
         self.proc = None
 
     def demo_password(self):
