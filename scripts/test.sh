@@ -5,8 +5,11 @@
 # a SIGTERM in the middle of a registration rush, and backup and restore with the command line; the deployment files
 # (nginx, systemd, Prometheus rules) and the server's /metrics through promtool;
 # the office workspace's browser test (Chromium, Selenium, axe) runs against a real server when Chromium and the
-# Python modules are installed; the storage and server tests run again on PostgreSQL when its server programs are
-# installed (.ci/run installs both); and the database's faults (scripts/fault-test.sh: PostgreSQL restarted, stopped,
+# Python modules are installed; the e-mail of published changes (scripts/mail-test.sh: msmtp to a local aiosmtpd, every
+# message parsed and compared with the feeds, then the SMTP server down, a failing sendmail command, kill -9 and two
+# servers on one PostgreSQL database) when msmtp-mta, python3-aiosmtpd and python3-icalendar are installed; the
+# storage and server tests run again on PostgreSQL when its server programs are installed (.ci/run installs all of
+# them); and the database's faults (scripts/fault-test.sh: PostgreSQL restarted, stopped,
 # frozen and read-only under a rush of two servers, SQLite on a full disk) run last, the PostgreSQL part where it is
 # installed.
 set -euo pipefail
@@ -25,6 +28,8 @@ echo "== the deployment files: promtool, systemd-analyze, nginx -t, a feed throu
 REVIEWCAL_BIN=.build/debug/reviewcal scripts/deploy-check.sh
 echo "== the office workspace in Chromium (screenshots and axe results in .build/browser-test)"
 REVIEWCAL_BIN=.build/debug/reviewcal BROWSER_TEST_OUT=.build/browser-test scripts/browser-test.sh
+echo "== e-mail of published changes: msmtp to a local aiosmtpd; SMTP down, sendmail failing, kill -9, two servers"
+REVIEWCAL_BIN=.build/debug/reviewcal scripts/mail-test.sh
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$PGBIN" ]; then

@@ -214,11 +214,14 @@ public struct OutboxService: Service {
     let interval: Duration
     let retryAfter: Double
     let concurrency: Int
+    let maxRounds: Int
     let logger: Logger
 
+    /// `maxRounds`: the rounds of one district's delivery before the next district's turn (each round claims
+    /// `concurrency` × 4 messages); a district with more due is served again at once, not after `interval`.
     public init(
         services: [ReviewService], transport: any MailTransport, instance: String, interval: Duration = .seconds(10), retryAfter: Double = 30,
-        concurrency: Int = 4, logger: Logger
+        concurrency: Int = 4, maxRounds: Int = 50, logger: Logger
     ) {
         self.services = services
         self.transport = transport
@@ -226,6 +229,7 @@ public struct OutboxService: Service {
         self.interval = interval
         self.retryAfter = retryAfter
         self.concurrency = concurrency
+        self.maxRounds = maxRounds
         self.logger = logger
     }
 
@@ -235,12 +239,14 @@ public struct OutboxService: Service {
                 _ = service.outboxBell.take()
                 do {
                     let round = try await service.deliverOutbox(
-                        transport: transport, instance: instance, retryAfter: retryAfter, concurrency: concurrency, maxRounds: 50,
+                        transport: transport, instance: instance, retryAfter: retryAfter, concurrency: concurrency, maxRounds: maxRounds,
                         keepGoing: { !Task.isShuttingDownGracefully })
-                    if round != .init() {
+                    if round.sent + round.retrying + round.failed > 0 {
                         logger.info(
                             "mail: \(round.sent) sent, \(round.retrying) to retry, \(round.failed) failed", metadata: ["district": .string(service.district.id)])
                     }
+                    // Messages still due: their turn comes again right after the other districts', not after `interval`.
+                    if round.more { service.outboxBell.ring() }
                 } catch {
                     // The database is away: the messages wait in it, and the next round tries again.
                     logger.warning("mail: delivery round failed: \(error)", metadata: ["district": .string(service.district.id)])

@@ -75,6 +75,8 @@ public enum Observability {
         "reviewcal_db_errors_total": "Database calls that failed because of the database, by kind: connection (lost or refused), timeout (no answer within the store's deadline), busy (concurrent writes after the retries), disk_full, read_only, io.",
         "reviewcal_db_write_transactions_total": "Write transactions committed, and failed because of the database.",
         "reviewcal_db_write_queue_oldest_seconds": "How long the oldest write waiting for its transaction has waited, at the time of the scrape (0: none waits).",
+        "reviewcal_mail_queued_total": "E-mail messages queued in the outbox by published changes, by district.",
+        "reviewcal_mail_messages_total": "Attempts to hand a message to the sendmail command, by district and outcome: sent, retry (it waits for another attempt) or failed (given up).",
     ]
 
     /// `text` in the exposition format, with a `# HELP` line before each `# TYPE` line whose metric has help.

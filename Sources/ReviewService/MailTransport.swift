@@ -92,21 +92,34 @@ public struct SendmailTransport: MailTransport {
                 readers.leave()
             }
         }
-        var writeError: (any Error)?
-        do {
-            try stdin.fileHandleForWriting.write(contentsOf: Data(input))
-        } catch {
-            writeError = error
+        // The input is written by a thread of its own, so that the timeout counts from the start: a command that never
+        // reads its input (hung on a dead network) would otherwise hold the write, and this thread, once the message
+        // is larger than the pipe's buffer. Stopping the command ends that write (EPIPE).
+        let writing = OutputCollector()
+        let writer = DispatchGroup()
+        writer.enter()
+        Thread.detachNewThread {
+            do {
+                try stdin.fileHandleForWriting.write(contentsOf: Data(input))
+            } catch {
+                writing.fail(error)
+            }
+            try? stdin.fileHandleForWriting.close()
+            writer.leave()
         }
-        try? stdin.fileHandleForWriting.close()
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             if finished.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL); finished.wait() }
+            _ = writer.wait(timeout: .now() + 5)
             _ = readers.wait(timeout: .now() + 5)
             throw MailTransportError("lệnh gửi thư không xong sau \(Int(timeout)) giây nên đã bị dừng")
         }
+        _ = writer.wait(timeout: .now() + 5)
+        let writeError = writing.error
         _ = readers.wait(timeout: .now() + 5)
-        let said = String(decoding: output.get(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // One line, so that the log keeps one line per failed attempt (msmtp says why in two or three).
+        let said = String(decoding: output.get(), as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ")
         let status = process.terminationStatus
         if process.terminationReason == .uncaughtSignal {
             throw MailTransportError("lệnh gửi thư bị dừng bởi tín hiệu \(status)" + (said.isEmpty ? "" : ": \(said)"))
@@ -164,10 +177,14 @@ public struct SendmailTransport: MailTransport {
     }
 }
 
-/// Bytes one thread reads and another takes.
+/// Bytes (or an error) one thread leaves and another takes.
 private final class OutputCollector: @unchecked Sendable {
+    // @unchecked: `data` and `failure` are read and written under `lock` only.
     private let lock = NSLock()
     private var data = Data()
+    private var failure: (any Error)?
     func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
     func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+    func fail(_ e: any Error) { lock.lock(); failure = e; lock.unlock() }
+    var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return failure }
 }

@@ -311,7 +311,8 @@ extension ReviewService {
     /// The text part: greeting, every change, what to do, and who sent it.
     func mailText(_ recipient: MailRecipient, lines: [[String]], cause: String, link: String?, settings: MailSettings) -> String {
         var text = "Kính gửi \(recipient.salutation),\n\n"
-        text += "\(settings.name) báo: \(cause.lowercasedFirst). Lịch kiểm điểm \(lines.count == 1 ? "có một thay đổi" : "có \(lines.count) thay đổi") liên quan đến \(recipient.key.hasPrefix("unit:") ? "đơn vị" : recipient.key.hasPrefix("team:") ? "tổ" : "đồng chí"):\n"
+        let whose = recipient.key.hasPrefix("unit:") ? "đơn vị" : recipient.key.hasPrefix("team:") ? "tổ" : "đồng chí"
+        text += "\(settings.name) báo lịch kiểm điểm \(lines.count == 1 ? "có một thay đổi" : "có \(lines.count) thay đổi") liên quan đến \(whose) (\(cause)):\n"
         for (i, item) in lines.enumerated() {
             text += "\n\(i + 1). \(item[0])\n"
             for line in item.dropFirst() { text += "   \(line)\n" }
@@ -338,11 +339,15 @@ extension ReviewService {
         public var retrying = 0
         /// Messages given up (marked failed).
         public var failed = 0
+        /// It stopped after its last round with messages still due: the caller should deliver again at once rather
+        /// than wait for its next poll.
+        public var more = false
         /// Creates a count.
-        public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0) {
+        public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, more: Bool = false) {
             self.sent = sent
             self.retrying = retrying
             self.failed = failed
+            self.more = more
         }
     }
 
@@ -350,21 +355,28 @@ extension ReviewService {
     /// first (under the district's write lock, so that another server never takes it too) for `lease` seconds; a
     /// failure waits `retryAfter` seconds, doubled with each attempt up to 30 minutes, until the district's
     /// `giveUpHours` since it was queued, then it is marked failed. A message sent but not marked (the server stopped
-    /// in between) is sent again after its lease, with the same Message-ID.
+    /// in between) is sent again after its lease, with the same Message-ID. After `maxRounds` rounds it returns with
+    /// ``DeliveryRound/more`` set if the last round still found messages.
     public func deliverOutbox(
         transport: any MailTransport, instance: String, retryAfter: Double = 30, lease: Double = 300, concurrency: Int = 4, maxRounds: Int = 1000,
         keepGoing: @Sendable () -> Bool = { true }
     ) async throws -> DeliveryRound {
         let giveUp = Double(district.mail?.giveUpHours ?? 24) * 3600
-        var total = DeliveryRound()
+        var total = DeliveryRound(more: maxRounds > 0)
         for _ in 0..<maxRounds {
-            if Task.isCancelled || !keepGoing() { break }
+            if Task.isCancelled || !keepGoing() {
+                total.more = false
+                break
+            }
             let now = clock.now()
             let claimed = try await store.write(serializedOn: district.id) { tx in
                 try await tx.claimOutbox(
                     district: self.district.id, instance: instance, now: now, leaseUntil: now.addingTimeInterval(lease), limit: max(1, concurrency) * 4)
             }
-            if claimed.isEmpty { break }
+            if claimed.isEmpty {
+                total.more = false
+                break
+            }
             var outcomes: [(OutboxMessage, String?)] = []
             await withTaskGroup(of: (OutboxMessage, String?).self) { group in
                 var next = 0

@@ -245,6 +245,13 @@ import Testing
             #expect(text.contains("reviewcal_http_requests_total{district=\"huyen-sen-hong\",route=\"/v1/requests\",method=\"POST\",status=\"422\"}"))
             #expect(text.contains("# TYPE reviewcal_http_request_duration_seconds histogram"))
             #expect(text.contains("# HELP reviewcal_db_pool_connections_in_use "))
+            // Every metric says what it measures (promtool check metrics refuses one without help).
+            let lines = text.split(separator: "\n").map(String.init)
+            for (i, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+                let name = line.dropFirst(7).split(separator: " ").first.map(String.init) ?? ""
+                #expect(i > 0 && lines[i - 1].hasPrefix("# HELP \(name) "), "\(name) has no help text")
+            }
+            #expect(text.contains("# TYPE reviewcal_mail_messages_total counter"))
             #expect(text.contains("reviewcal_db_pool_connections_max \(Double(p.a.store.poolSize))"))
             // Shutting down: not ready any more, still alive.
             readiness.stop()

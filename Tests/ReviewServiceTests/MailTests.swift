@@ -27,7 +27,7 @@ struct ParsedMail {
         var headers: [(String, String)] = []
         for line in entity[..<end.lowerBound].components(separatedBy: "\r\n") {
             if line.hasPrefix(" ") || line.hasPrefix("\t"), !headers.isEmpty {
-                headers[headers.count - 1].1 += line.trimmingCharacters(in: .whitespaces)
+                headers[headers.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
             } else if let colon = line.firstIndex(of: ":") {
                 headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
