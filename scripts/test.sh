@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds once (sources and tests), then runs the whole suite (each layer's tests, and the CLI's tests that run the built
-# executables), the slow-client tests alone (they time the server's own timeouts); the time rules run again in a
+# executables), the slow-client and database-deadline tests alone (they time deadlines of a second or two); the time rules run again in a
 # process started in another time zone;
 # a SIGTERM in the middle of a registration rush, and backup and restore with the command line; the deployment files
 # (nginx, systemd, Prometheus rules) and the server's /metrics through promtool;
@@ -16,10 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
 swift build --build-tests
-# The slow-client tests time the server's own timeouts: they run alone, not beside suites that load both cores.
-TZ=UTC swift test --skip-build --skip SlowClientTests
-echo "== the slow-client tests alone"
-TZ=UTC swift test --skip-build --filter SlowClientTests
+# The slow-client tests and the database-fault tests time deadlines of a second or two (the server's own timeouts, a
+# lock held elsewhere, a statement not answered): they run alone, not beside suites that load both cores.
+TIMED='SlowClientTests|StoreFaultTests|DatabaseFaultTests'
+TZ=UTC swift test --skip-build --skip "$TIMED"
+echo "== the timed tests alone: slow clients, the database's deadlines"
+TZ=UTC swift test --skip-build --filter "$TIMED"
 # The same time rules in a process started in another zone: no test changes the zone while others run.
 TZ=America/New_York swift test --skip-build --filter 'CutoffTests|RegistrationTests|CommandFlowTests'
 echo "== SIGTERM in the middle of a registration rush; backup and restore with the command line"
@@ -47,7 +49,9 @@ trap stop_postgres EXIT
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
   -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
 echo "== the storage and server tests on PostgreSQL ($("$PGBIN/postgres" --version), port $PGPORT)"
-REVIEWCAL_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PGPORT/postgres" TZ=UTC swift test --skip-build --filter 'ReviewStoreTests|ReviewServiceTests|ReviewServerTests' --skip SlowClientTests
+REVIEWCAL_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PGPORT/postgres" TZ=UTC swift test --skip-build --filter 'ReviewStoreTests|ReviewServiceTests|ReviewServerTests' --skip "$TIMED"
+echo "== the database's deadlines on PostgreSQL, alone"
+REVIEWCAL_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PGPORT/postgres" TZ=UTC swift test --skip-build --filter 'StoreFaultTests|DatabaseFaultTests'
 stop_postgres
 trap - EXIT
 echo "== the database's faults: PostgreSQL restarted, stopped, frozen and read-only during rushes; SQLite on a full disk"

@@ -16,7 +16,7 @@ import Testing
 /// deadline): a 503 with `Retry-After` and the Vietnamese refusal within seconds, nothing stored, `/readyz` 503 until
 /// writes go through again, the failure counted in `/metrics`; then the same request, sent again with its key, is
 /// stored once. The office's pages answer the same way. On SQLite, and on PostgreSQL when a server is given.
-@Suite struct DatabaseFaultTests {
+@Suite(.serialized) struct DatabaseFaultTests {
     static let registration = RegistrationInput(
         kind: "cap-uy", options: [.init(start: "2023-12-12T07:30", end: "2023-12-12T11:30")], draftSent: "2023-12-07", contactName: "Nguyễn Văn Tâm")
 

@@ -10,7 +10,7 @@ import Testing
 /// why (``StoreError/unavailable(_:detail:)`` or ``StoreError/busy``), nothing of a failed write is stored, the write
 /// queue goes on after a failed batch, a connection lost before the commit is replaced and the write run again, and a
 /// statement on a closed connection fails at once. On SQLite always, on PostgreSQL when a server is given.
-@Suite struct StoreFaultTests {
+@Suite(.serialized) struct StoreFaultTests {
     let district = "huyen-thu"
 
     func withStore(_ backend: String, timeout: Duration = .seconds(1), _ body: (ReviewStore, String) async throws -> Void) async throws {
