@@ -437,17 +437,7 @@ public final class ReviewStore: Sendable {
     public func read<T: Sendable>(_ body: (StoreTransaction) async throws -> T) async throws -> T {
         let rows = rows
         do {
-            let value: T
-            let started = ContinuousClock.now
-            do {
-                value = try await withReader(timeout: callTimeout) { db in try await body(StoreTransaction(db: db, rows: rows)) }
-            } catch where StoreFault.of(Self.answer(for: error)) == .connection && ContinuousClock.now - started < .milliseconds(200) {
-                // The connection the pool lent was found lost at once (closed after an earlier call's deadline, or by a
-                // restart of the server): a read changes nothing, so it runs once more on another connection. A server
-                // out of reach fails slowly, and is not asked twice.
-                Counter(label: "reviewcal_db_errors_total", dimensions: [("kind", StoreFault.connection.rawValue)]).increment()
-                value = try await withReader(timeout: callTimeout) { db in try await body(StoreTransaction(db: db, rows: rows)) }
-            }
+            let value = try await withReader(timeout: callTimeout) { db in try await body(StoreTransaction(db: db, rows: rows)) }
             health.reached()
             return value
         } catch {
