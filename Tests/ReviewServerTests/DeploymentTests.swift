@@ -157,7 +157,7 @@ import Testing
             _ = try await p.a.register(input, by: .office("vp"), idempotencyKey: nil)
         }
         // A second instance: its own store (connections) on the same database, the same district.
-        let store2 = try await ReviewStore.open(p.world.storeURL)
+        let store2 = try await ReviewStore.open(p.world.storeURL, timeout: TestDatabase.timeout)
         defer { Task { try? await store2.close() } }
         let a2 = try await ReviewService(district: p.a.district, store: store2, clock: p.world.clock, logger: p.a.logger, passwordCost: 4, feedKey: p.a.feedKey)
         // One second before the cutoff (Thursday 2023-12-07 15:00 for week 50): only the week before is due (nothing in it).

@@ -7,6 +7,7 @@ import ReviewCore
 import ReviewServer
 import ReviewService
 import ReviewStore
+import ReviewTestSupport
 import Testing
 
 /// Accounts, sign-in, sessions and who may do what in the office's pages.
@@ -135,7 +136,7 @@ import Testing
         let cookie = try await o.browse { b in b.cookies["rc_office"] ?? "" }
         #expect(!cookie.isEmpty)
         // A second instance: its own store connection and service over the same database, a new router.
-        let store = try await ReviewStore.open(o.world.storeURL)
+        let store = try await ReviewStore.open(o.world.storeURL, timeout: TestDatabase.timeout)
         let other = try await ReviewService(district: o.service.district, store: store, clock: o.world.clock, passwordCost: 4, feedKey: o.service.feedKey)
         try await Application(router: buildRouter(service: other, rehearsalClock: nil)).test(.router) { client in
             let b = OfficeBrowser(client)

@@ -340,7 +340,7 @@ struct ScriptMailer {
         #expect(total > 20)
         // A second server: its own service and store over the same database.
         let other = try await ReviewService(
-            district: s.district, store: try await ReviewStore.open(world.storeURL), clock: world.clock, feedKey: s.feedKey)
+            district: s.district, store: try await ReviewStore.open(world.storeURL, timeout: TestDatabase.timeout), clock: world.clock, feedKey: s.feedKey)
         let mailer = try ScriptMailer.make(in: world.directory)
         async let one = s.deliverOutbox(transport: mailer.transport, instance: "one", concurrency: 2)
         async let two = other.deliverOutbox(transport: mailer.transport, instance: "two", concurrency: 2)

@@ -29,7 +29,7 @@ import Testing
     func withFreshStore(_ backend: String, _ body: (ReviewStore) async throws -> Void) async throws {
         let (url, folder) = try await fresh(backend)
         defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url)
+        let store = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
         do {
             try await body(store)
         } catch {
@@ -58,7 +58,7 @@ import Testing
     func migrationsRunOnceAndDataSurvivesReopening(_ backend: String) async throws {
         let (url, folder) = try await fresh(backend)
         defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url)
+        let store = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
         #expect(store.dialect.rawValue == backend)
         try await store.write { tx in
             try await tx.ensureDistrict(id: district, name: "Huyện Thử")
@@ -66,7 +66,7 @@ import Testing
             try await tx.bumpRevision(district: district)
         }
         try await store.close()
-        let again = try await ReviewStore.open(url)
+        let again = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
         let (stored, revision) = try await again.read { tx in
             (try await tx.request(id: "r-1", district: district), try await tx.revision(district: district))
         }
@@ -79,14 +79,14 @@ import Testing
     func aSchemaFromANewerProgramIsRefused(_ backend: String) async throws {
         let (url, folder) = try await fresh(backend)
         defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url)
+        let store = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
         let newer = ReviewStore.schemaVersion + 5
         try await store.write { tx in
             try await tx.db.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: newer), 'later')").run()
         }
         try await store.close()
         await #expect {
-            _ = try await ReviewStore.open(url)
+            _ = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
         } throws: { error in
             guard case .newerSchema(let found, let known) = error as? StoreError else { return false }
             return found == ReviewStore.schemaVersion + 5 && known == ReviewStore.schemaVersion
@@ -248,8 +248,11 @@ import Testing
                                 if i % 10 == 3 { throw Refused() }
                             }
                             return (i, true)
+                        } catch is Refused {
+                            return (i, false)
                         } catch {
-                            return (i, error is Refused ? false : true)
+                            Issue.record("write \(i) failed: \(error)")
+                            return (i, false)
                         }
                     }
                 }
@@ -340,7 +343,7 @@ import Testing
     func readsNeverUseMoreConnectionsThanThePool(_ backend: String) async throws {
         let (url, folder) = try await fresh(backend)
         defer { Task { await cleanUp(url, folder) } }
-        let store = try await ReviewStore.open(url, poolSize: 3)
+        let store = try await ReviewStore.open(url, poolSize: 3, timeout: TestDatabase.timeout)
         let peak = Peak()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
@@ -370,8 +373,8 @@ import Testing
     func twoInstancesWriteToOneDatabaseAtOnce(_ backend: String) async throws {
         let (url, folder) = try await fresh(backend)
         defer { Task { await cleanUp(url, folder) } }
-        let first = try await ReviewStore.open(url)
-        let second = try await ReviewStore.open(url)
+        let first = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
+        let second = try await ReviewStore.open(url, timeout: TestDatabase.timeout)
         try await first.write { tx in try await tx.ensureDistrict(id: district, name: "Huyện Thử") }
         let perInstance = 40
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -6,6 +6,11 @@ import PostgresKit
 /// variable `REVIEWCAL_TEST_POSTGRES` (`postgres://user@host:port/db`), so that the same tests run on both stores
 /// (`scripts/test.sh` starts a throwaway server and runs them on PostgreSQL too when it is installed).
 public enum TestDatabase {
+    /// The store's deadline in tests that are not about deadlines: the suites run side by side on two cores, and a
+    /// batch of two hundred writes behind a busy PostgreSQL can take longer than the servers' five seconds. The
+    /// tests of the deadlines themselves (StoreFaultTests, DatabaseFaultTests) give their own, short ones.
+    public static let timeout: Duration = .seconds(60)
+
     /// The PostgreSQL server to use, if any.
     public static var postgresServer: String? {
         ProcessInfo.processInfo.environment["REVIEWCAL_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }

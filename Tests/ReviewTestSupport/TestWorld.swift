@@ -23,7 +23,7 @@ public struct TestWorld: Sendable {
     /// `backend` picks the store (``TestDatabase/backends``); by default PostgreSQL when a server is given, else SQLite.
     /// `storeTimeout` is the store's deadline for each call (``ReviewStore/timeout``).
     public static func make(
-        at local: String, second: Int = 0, backend: String? = nil, storeTimeout: Duration = ReviewStore.defaultTimeout,
+        at local: String, second: Int = 0, backend: String? = nil, storeTimeout: Duration = TestDatabase.timeout,
         adjust: (inout District) -> Void = { _ in }
     ) async throws -> TestWorld {
         var district = try sampleDistrict()
