@@ -62,7 +62,7 @@ struct LocalOptions: ParsableArguments {
         }
     }
 
-    /// Opens the service over the store.
+    /// Opens the service over the store, on the rehearsal clock kept with the data when there is one (else `clock`).
     /// `createFeedKey`: a server creates its feed key on first start wherever its store is. `logLevel`: the service's
     /// own log lines on standard error (a command that says the same in Vietnamese raises it).
     func openService(
@@ -73,15 +73,17 @@ struct LocalOptions: ParsableArguments {
         logger.logLevel = logLevel
         let store = try await openStore(poolSize: poolSize, logger: logger)
         let key: FeedKey?
+        let rehearsal: AdjustableClock?
         do {
             key = try feedKey(create: createFeedKey)
+            rehearsal = try await RehearsalClock.load(from: store)
         } catch {
             try? await store.close()
             throw error
         }
         // The feed links of e-mailed notices need the server's public address; the server passes its --public-url.
         let publicURL = ProcessInfo.processInfo.environment["REVIEWCAL_PUBLIC_URL"].flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? $0 : nil }
-        return try await ReviewService(district: district, store: store, clock: clock, logger: logger, feedKey: key, publicURL: publicURL)
+        return try await ReviewService(district: district, store: store, clock: rehearsal ?? clock, logger: logger, feedKey: key, publicURL: publicURL)
     }
 }
 

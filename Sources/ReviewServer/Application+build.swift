@@ -18,11 +18,15 @@ public struct ServerConfiguration: Sendable {
     public var office: OfficeConfiguration
     /// Timeouts for slow and idle clients, and the cap on open connections.
     public var limits: ServerLimits
+    /// Addresses of the proxies in front of the server (e.g. `127.0.0.1` for the local nginx): for a request from one
+    /// of them the client's address is the last one of `X-Forwarded-For`; otherwise it is the connection's peer.
+    public var trustedProxies: Set<String>
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rehearsalClock: AdjustableClock? = nil, office: OfficeConfiguration? = nil,
-        limits: ServerLimits = .standard
+        limits: ServerLimits = .standard, trustedProxies: Set<String> = []
     ) {
+        self.trustedProxies = trustedProxies
         self.host = host
         self.port = port
         self.rehearsalClock = rehearsalClock
@@ -61,6 +65,7 @@ func buildRoutes(service: ReviewService, rehearsalClock: AdjustableClock?) -> Ro
     Observability.bootstrapMetrics()
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ObservationMiddleware(district: service.district.id))
+    router.add(middleware: SecurityHeadersMiddleware())
     let routes = Routes(router: router)
     FeedController(service: service).register(on: routes)
     routes.on(.get, "/health") { _, _ in FeedController.plain(.ok, "ok\n") }

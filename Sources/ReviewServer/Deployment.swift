@@ -101,6 +101,7 @@ struct DeploymentResponder: HTTPResponder {
             status: .misdirectedRequest, headers: [.contentType: "text/plain; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: "Máy chủ này không phục vụ huyện nào ở địa chỉ này. Kiểm tra lại địa chỉ do Văn phòng Huyện ủy gửi.\n")))
         response.headers[.requestID] = RequestID.accepted(request.headers[.requestID]) ?? RequestID.next()
+        SecurityHeadersMiddleware<Context>.add(to: &response.headers, path: request.uri.path)
         Counter(label: "reviewcal_http_requests_total", dimensions: [("district", "none"), ("route", "unmatched"), ("method", request.method.rawValue), ("status", "421")]).increment()
         return response
     }
@@ -121,6 +122,7 @@ struct DeploymentResponder: HTTPResponder {
 func operationsRouter(readiness: Readiness) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ObservationMiddleware(district: "none"))
+    router.add(middleware: SecurityHeadersMiddleware())
     router.get("/healthz") { _, _ in FeedController.plain(.ok, "ok\n") }
     router.get("/readyz") { _, _ in
         if let problem = await readiness.problem() { return FeedController.plain(.serviceUnavailable, "chưa sẵn sàng: \(problem)\n") }
@@ -164,7 +166,7 @@ public func buildDeployment(
     // Hummingbird closes kept-alive connections left idle and holds back connections over the cap (they wait in the
     // system's queue until one closes); SlowRequestGuard closes those whose client sends a request's head or body too slowly.
     let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [SlowRequestGuard(limits: limits, logger: logger)],
+        additionalChannelHandlers: [SlowRequestGuard(limits: limits, logger: logger), ClientAddressHandler(trustedProxies: configuration.trustedProxies)],
         idleTimeout: TimeAmount(limits.keepAliveTimeout))
     return Application(
         responder: responder,

@@ -65,8 +65,13 @@ struct FeedController {
     func respond(_ feed: RenderedFeed, request: Request, head: Bool) -> Response {
         let prepared = gzipCache.prepared(feed)
         var headers = prepared.headers
+        // The gzip body is another representation: it has its own strong ETag, and a 304 answers only for the one
+        // that would be served.
+        let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
+        let etag = gzip ? Self.gzipETag(feed.etag) : feed.etag
+        headers[.eTag] = etag
         if let inm = request.headers[.ifNoneMatch] {
-            if Self.matches(inm, etag: feed.etag) {
+            if Self.matches(inm, etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }
         } else if let ims = request.headers[.ifModifiedSince], let since = HTTPDate.parse(ims),
@@ -75,12 +80,17 @@ struct FeedController {
             return Response(status: .notModified, headers: headers)
         }
         var body = prepared.body
-        if Self.acceptsGzip(request.headers[.acceptEncoding]) {
+        if gzip {
             body = gzipCache.gzipped(feed, prepared.body)
             headers[.contentEncoding] = "gzip"
         }
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: head ? .init() : .init(byteBuffer: body))
+    }
+
+    /// The ETag of a feed's gzip body: the plain one's with `-gz` inside the quotes.
+    static func gzipETag(_ etag: String) -> String {
+        etag.hasSuffix("\"") ? String(etag.dropLast()) + "-gz\"" : etag + "-gz"
     }
 
     /// Whether an `If-None-Match` value matches the feed's ETag by weak comparison (RFC 9110 §8.8.3.2): `W/"x"`

@@ -221,6 +221,7 @@ struct IdentifiedError: HTTPResponseError {
             response = try base.response(from: request, context: context)
         } else {
             response = Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: "Lỗi máy chủ.\n")))
+            SecurityHeadersMiddleware<BasicRequestContext>.add(to: &response.headers, path: request.uri.path)
         }
         response.headers[.requestID] = id
         return response

@@ -1,14 +1,27 @@
 import Foundation
+import Synchronization
 import HummingbirdBcrypt
 import NIOPosix
 import ReviewCore
 import ReviewStore
 
+/// A sign-in refused before its password is checked, or after a failure that starts a wait: the refusal says in words
+/// how long to wait, and `seconds` is the same wait for `Retry-After`.
+public struct SignInDelayed: Error, Sendable {
+    /// Seconds to wait before the next try.
+    public var seconds: Int
+    /// The refusal, in Vietnamese.
+    public var refusal: ReviewError
+}
+
 extension ReviewService {
-    /// How many wrong passwords in a row lock a login name.
-    public static let signInAttempts = 5
-    /// How long a locked login name waits, and how long failures are counted.
-    public static let signInLock: TimeInterval = 15 * 60
+    /// Failures in a row, per login name and per client address, before each further try must wait.
+    public static let signInFreeFailures = 3
+    /// The longest wait between two tries.
+    public static let signInMaxDelay: TimeInterval = 5 * 60
+    /// How long failures are remembered: a name or address with no failure for this long starts afresh, and older
+    /// failure rows (of any name, known or not) are deleted.
+    public static let signInWindow: TimeInterval = 15 * 60
     /// Shortest password.
     public static let minimumPasswordLength = 8
 
@@ -61,61 +74,103 @@ extension ReviewService {
         try await store.write(serializedOn: district.id) { tx in
             guard try await tx.officeUser(login: login, district: self.district.id) != nil else { throw Self.unknownUser(login) }
             try await tx.setOfficePassword(login: login, district: self.district.id, hash: hash, at: now)
-            try await tx.clearSignInFailures(login: login, district: self.district.id)
+            try await tx.clearSignInFailures(subject: "name:\(login)", district: self.district.id)
             try await tx.audit(self.auditEntry(actor: actor, action: "user.password", entity: "user", id: login, before: nil, after: nil))
         }
     }
 
-    /// Checks a sign-in. Wrong names and wrong passwords get the same answer; after ``signInAttempts`` failures in
-    /// ``signInLock`` the name is locked for ``signInLock``, whatever password is given.
-    public func signIn(login rawLogin: String, password: String) async throws -> OfficeUser {
+    /// The wait before the next try after `failures` failures in a row: none for the first ``signInFreeFailures``,
+    /// then 1, 2, 4 … seconds, at most ``signInMaxDelay``.
+    public static func signInDelay(after failures: Int) -> TimeInterval {
+        guard failures >= signInFreeFailures else { return 0 }
+        let exponent = failures - signInFreeFailures
+        return exponent >= 9 ? signInMaxDelay : min(signInMaxDelay, Double(1 << exponent))
+    }
+
+    /// Checks a sign-in from the client at `address`. Wrong names and wrong passwords get the same answer and cost the
+    /// same time. Failures are counted per login name and per address: after ``signInFreeFailures`` of either in a row,
+    /// each further try waits longer (``signInDelay(after:)``), so that nobody can guess many passwords, and an
+    /// outsider cannot keep a name from its user for longer than ``signInMaxDelay`` at a time.
+    public func signIn(login rawLogin: String, password: String, from address: String = "") async throws -> OfficeUser {
         let login = rawLogin.trimmingCharacters(in: .whitespaces).lowercased()
         guard !login.isEmpty, login.count <= 64, !password.isEmpty, password.utf8.count <= 200 else { throw Self.wrongSignIn }
         let now = clock.now()
-        let (found, failures) = try await store.read { tx in
-            (try await tx.officeUserWithHash(login: login, district: self.district.id), try await tx.signInFailures(login: login, district: self.district.id))
+        let nameKey = "name:\(login)", addressKey = "addr:\(address.prefix(64))"
+        let (found, counted) = try await store.read { tx in
+            (try await tx.officeUserWithHash(login: login, district: self.district.id),
+             try await tx.signInFailures(subjects: [nameKey, addressKey], district: self.district.id))
         }
-        if let until = failures?.lockedUntil, until > now {
-            throw Self.locked(until: until, now: now)
-        }
+        let current = counted.filter { now.timeIntervalSince($0.value.lastAt) < Self.signInWindow }
+        if let wait = Self.wait(current, nameKey: nameKey, now: now) { throw wait }
+
         // An unknown name costs the same bcrypt time as a known one, so that timing does not tell which names exist.
-        let ok = try await Self.verify(password, hash: found?.hash ?? Self.placeholderHash)
+        let ok: Bool
+        if let found {
+            ok = try await Self.verify(password, hash: found.hash)
+        } else {
+            _ = try await Self.verify(password, hash: await Self.placeholderHash(cost: passwordCost))
+            ok = false
+        }
+        let window = now.addingTimeInterval(-Self.signInWindow)
         if let found, ok, found.user.disabledAt == nil {
             try await store.write(serializedOn: district.id) { tx in
-                try await tx.clearSignInFailures(login: login, district: self.district.id)
+                try await tx.clearSignInFailures(subject: nameKey, district: self.district.id)
+                try await tx.purgeSignInFailures(before: window)
                 try await tx.audit(self.auditEntry(actor: "office:\(login)", action: "user.sign-in", entity: "user", id: login, before: nil, after: nil))
             }
             return found.user
         }
-        let lockedUntil: Date? = try await store.write(serializedOn: district.id) { tx in
-            var f = try await tx.signInFailures(login: login, district: self.district.id) ?? SignInFailures(failures: 0, firstAt: now, lockedUntil: nil)
-            if now.timeIntervalSince(f.firstAt) > Self.signInLock || f.lockedUntil.map({ $0 <= now }) == true {
-                f = SignInFailures(failures: 0, firstAt: now, lockedUntil: nil)
+        let after: [String: SignInFailures] = try await store.write(serializedOn: district.id) { tx in
+            let stored = try await tx.signInFailures(subjects: [nameKey, addressKey], district: self.district.id)
+            var result: [String: SignInFailures] = [:]
+            for key in [nameKey, addressKey] {
+                var f = stored[key].flatMap { now.timeIntervalSince($0.lastAt) < Self.signInWindow ? $0 : nil } ?? SignInFailures(failures: 0, lastAt: now)
+                f.failures += 1
+                f.lastAt = now
+                try await tx.setSignInFailures(f, subject: key, district: self.district.id)
+                result[key] = f
             }
-            f.failures += 1
-            if f.failures >= Self.signInAttempts { f.lockedUntil = now.addingTimeInterval(Self.signInLock) }
-            try await tx.setSignInFailures(f, login: login, district: self.district.id)
+            try await tx.purgeSignInFailures(before: window)
             if found != nil {
                 try await tx.audit(self.auditEntry(
-                    actor: "office:\(login)", action: f.lockedUntil == nil ? "user.sign-in-failed" : "user.locked", entity: "user", id: login,
-                    before: nil, after: "{\"failures\":\(f.failures)}"))
+                    actor: "office:\(login)", action: "user.sign-in-failed", entity: "user", id: login, before: nil,
+                    after: "{\"failures\":\(result[nameKey]?.failures ?? 1)}"))
             }
-            return f.lockedUntil
+            return result
         }
-        if let lockedUntil { throw Self.locked(until: lockedUntil, now: now) }
         if found?.user.disabledAt != nil && ok {
             throw ReviewError(.userDisabled, "Tài khoản '\(login)' đã bị khóa bởi Văn phòng. Liên hệ người quản trị để mở lại.")
         }
+        if let wait = Self.wait(after, nameKey: nameKey, now: now, prefix: "Sai tên đăng nhập hoặc mật khẩu. ") { throw wait }
         throw Self.wrongSignIn
     }
 
     // MARK: Checks
 
-    static let wrongSignIn = ReviewError(.wrongSignIn, "Sai tên đăng nhập hoặc mật khẩu. Sau \(signInAttempts) lần sai liên tiếp, tài khoản tạm khóa \(Int(signInLock / 60)) phút.")
+    static let wrongSignIn = ReviewError(
+        .wrongSignIn,
+        "Sai tên đăng nhập hoặc mật khẩu. Sau \(signInFreeFailures) lần sai liên tiếp, mỗi lần thử tiếp theo phải chờ lâu hơn (tối đa \(Int(signInMaxDelay / 60)) phút).")
 
-    static func locked(until: Date, now: Date) -> ReviewError {
-        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        return ReviewError(.signInLocked, "Đăng nhập sai quá \(signInAttempts) lần: tài khoản tạm khóa, thử lại sau \(minutes) phút.")
+    /// The longest wait the counted failures still impose at `now`, as a refusal; nil when none.
+    static func wait(_ counted: [String: SignInFailures], nameKey: String, now: Date, prefix: String = "") -> SignInDelayed? {
+        var longest: (seconds: Int, key: String, failures: Int)?
+        for (key, f) in counted {
+            let left = f.lastAt.addingTimeInterval(signInDelay(after: f.failures)).timeIntervalSince(now)
+            guard left > 0 else { continue }
+            let seconds = Int(left.rounded(.up))
+            if seconds > longest?.seconds ?? 0 { longest = (seconds, key, f.failures) }
+        }
+        guard let longest else { return nil }
+        let who = longest.key == nameKey ? "Tên đăng nhập này đã bị nhập sai mật khẩu" : "Máy này đã đăng nhập sai"
+        return SignInDelayed(
+            seconds: longest.seconds,
+            refusal: ReviewError(.signInLocked, "\(prefix)\(who) \(longest.failures) lần liên tiếp: chờ \(waitText(longest.seconds)) rồi thử lại."))
+    }
+
+    /// "45 giây", "2 phút", "4 phút 16 giây".
+    static func waitText(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds) giây" }
+        return seconds % 60 == 0 ? "\(seconds / 60) phút" : "\(seconds / 60) phút \(seconds % 60) giây"
     }
 
     static func unknownUser(_ login: String) -> ReviewError {
@@ -153,8 +208,20 @@ extension ReviewService {
         }
     }
 
-    /// A valid hash of no password anyone knows, verified against when the name is unknown.
-    static let placeholderHash = Bcrypt.hash(Secrets.token(prefix: "", bits: 160), cost: 4)
+    /// A valid hash of no password anyone knows, made at `cost` (the service's password cost, so that checking it takes
+    /// as long as checking a real one), verified against when the name is unknown. Made once per cost, off the
+    /// concurrency pool.
+    public static func placeholderHash(cost: UInt8) async throws -> String {
+        if let hash = placeholders.withLock({ $0[cost] }) { return hash }
+        let hash = try await hash(Secrets.token(prefix: "", bits: 160), cost: cost)
+        return placeholders.withLock { stored in
+            if let earlier = stored[cost] { return earlier }
+            stored[cost] = hash
+            return hash
+        }
+    }
+
+    private static let placeholders = Mutex<[UInt8: String]>([:])
 
     /// bcrypt runs off the concurrency pool: it takes a quarter of a second at cost 12 and would hold a thread that
     /// serves requests.

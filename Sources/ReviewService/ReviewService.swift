@@ -127,12 +127,15 @@ public final class ReviewService: Sendable {
     }
 
     /// Moves a rehearsal server's clock (the server was started with one on purpose), recorded in the audit trail
-    /// with the time before and after.
+    /// with the time before and after, and kept with the data for the office's commands.
     public func setRehearsalClock(_ rehearsal: AdjustableClock, to instant: Date, by actor: String) async throws {
         let before = Timestamp.string(rehearsal.now())
         rehearsal.set(instant)
         feedCache.invalidate()
+        let offset = rehearsal.offset
+        let realNow = rehearsal.now().addingTimeInterval(-offset)
         try await store.write(serializedOn: district.id) { tx in
+            try await tx.setRehearsalOffset(offset, at: realNow)
             try await tx.audit(self.auditEntry(
                 actor: actor, action: "clock.set", entity: "clock", id: "rehearsal", before: "\"\(before)\"", after: "\"\(Timestamp.string(instant))\""))
         }

@@ -267,5 +267,29 @@ enum Migrations {
             "CREATE INDEX outbox_by_batch ON outbox(district_id, batch)",
             "CREATE INDEX outbox_by_week ON outbox(district_id, week, created_at)",
         ],
+        [
+            // Sign-in failures counted per login name and per client address ('name:…', 'addr:…'), for growing
+            // delays instead of a lock; rows older than the counting window are purged.
+            """
+            CREATE TABLE sign_in_throttle (
+                district_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                failures BIGINT NOT NULL,
+                last_at TEXT NOT NULL,
+                PRIMARY KEY (district_id, subject)
+            )
+            """,
+            "CREATE INDEX sign_in_throttle_by_time ON sign_in_throttle(last_at)",
+            "DROP TABLE sign_in_failures",
+            // The rehearsal clock kept with the data: how far it reads from the real clock, so that the server and
+            // every office command on the same data read the same time.
+            """
+            CREATE TABLE rehearsal_clock (
+                id TEXT PRIMARY KEY,
+                offset_ms BIGINT NOT NULL,
+                set_at TEXT NOT NULL
+            )
+            """,
+        ],
     ]
 }

@@ -49,19 +49,16 @@ public struct OfficeUser: Sendable, Hashable, Codable {
     }
 }
 
-/// Failed sign-ins of one login name, for locking it after too many.
+/// Failed sign-ins counted for one subject (a login name or a client address), for delaying the next try.
 public struct SignInFailures: Sendable, Hashable {
-    /// Failures counted since `firstAt`.
+    /// Failures counted in a row, none more than the counting window apart.
     public var failures: Int
-    /// The first failure of the current count.
-    public var firstAt: Date
-    /// Until when sign-in is refused, if locked.
-    public var lockedUntil: Date?
+    /// The last failure.
+    public var lastAt: Date
     /// Creates a record.
-    public init(failures: Int, firstAt: Date, lockedUntil: Date?) {
+    public init(failures: Int, lastAt: Date) {
         self.failures = failures
-        self.firstAt = firstAt
-        self.lockedUntil = lockedUntil
+        self.lastAt = lastAt
     }
 }
 

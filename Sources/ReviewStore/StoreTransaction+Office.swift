@@ -62,31 +62,66 @@ extension StoreTransaction {
 
     // MARK: Sign-in failures
 
-    /// The failures counted for a login name, if any.
-    public func signInFailures(login: String, district: String) async throws -> SignInFailures? {
-        let rows = try await db.raw("SELECT * FROM sign_in_failures WHERE district_id = \(bind: district) AND login = \(bind: login)").all()
-        return try rows.first.flatMap { row in
-            Timestamp.date(try row.decode(column: "first_at", as: String.self)).map { first in
-                SignInFailures(
-                    failures: (try? row.decode(column: "failures", as: Int.self)) ?? 0, firstAt: first,
-                    lockedUntil: (try? row.decode(column: "locked_until", as: String?.self))?.flatMap(Timestamp.date))
+    /// The failures counted for each subject (`name:…` for a login name, `addr:…` for a client address) that has some.
+    public func signInFailures(subjects: [String], district: String) async throws -> [String: SignInFailures] {
+        var result: [String: SignInFailures] = [:]
+        for subject in subjects {
+            let rows = try await db.raw("SELECT * FROM sign_in_throttle WHERE district_id = \(bind: district) AND subject = \(bind: subject)").all()
+            if let row = rows.first, let last = Timestamp.date(try row.decode(column: "last_at", as: String.self)) {
+                result[subject] = SignInFailures(failures: (try? row.decode(column: "failures", as: Int.self)) ?? 0, lastAt: last)
             }
         }
+        return result
     }
 
-    /// Stores the failures counted for a login name.
-    public func setSignInFailures(_ f: SignInFailures, login: String, district: String) async throws {
+    /// Stores the failures counted for a subject.
+    public func setSignInFailures(_ f: SignInFailures, subject: String, district: String) async throws {
         try await db.raw("""
-            INSERT INTO sign_in_failures (district_id, login, failures, first_at, locked_until)
-            VALUES (\(bind: district), \(bind: login), \(bind: f.failures), \(bind: Timestamp.string(f.firstAt)), \(bind: f.lockedUntil.map(Timestamp.string)))
-            ON CONFLICT (district_id, login) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at,
-                   locked_until = excluded.locked_until
+            INSERT INTO sign_in_throttle (district_id, subject, failures, last_at)
+            VALUES (\(bind: district), \(bind: subject), \(bind: f.failures), \(bind: Timestamp.string(f.lastAt)))
+            ON CONFLICT (district_id, subject) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at
             """).run()
     }
 
-    /// Forgets the failures of a login name (after a successful sign-in).
-    public func clearSignInFailures(login: String, district: String) async throws {
-        try await db.raw("DELETE FROM sign_in_failures WHERE district_id = \(bind: district) AND login = \(bind: login)").run()
+    /// Forgets the failures of a subject (a login name after a successful sign-in or a new password).
+    public func clearSignInFailures(subject: String, district: String) async throws {
+        try await db.raw("DELETE FROM sign_in_throttle WHERE district_id = \(bind: district) AND subject = \(bind: subject)").run()
+    }
+
+    /// Removes every district's failure rows whose last failure is before `before`; returns how many.
+    @discardableResult
+    public func purgeSignInFailures(before: Date) async throws -> Int {
+        let stamp = Timestamp.string(before)
+        let rows = try await db.raw("SELECT subject FROM sign_in_throttle WHERE last_at < \(bind: stamp)").all()
+        if !rows.isEmpty {
+            try await db.raw("DELETE FROM sign_in_throttle WHERE last_at < \(bind: stamp)").run()
+        }
+        return rows.count
+    }
+
+    /// How many failure rows the district has.
+    public func signInFailureCount(district: String) async throws -> Int {
+        try await db.raw("SELECT subject FROM sign_in_throttle WHERE district_id = \(bind: district)").all().count
+    }
+
+    // MARK: Rehearsal clock
+
+    /// How far the rehearsal clock kept with the data reads from the real clock, in seconds; nil: the real clock.
+    public func rehearsalOffset() async throws -> TimeInterval? {
+        let rows = try await db.raw("SELECT offset_ms FROM rehearsal_clock WHERE id = 'clock'").all()
+        return try rows.first.map { TimeInterval(try $0.decode(column: "offset_ms", as: Int.self)) / 1000 }
+    }
+
+    /// Keeps a rehearsal clock with the data (`offset` seconds from the real clock), or removes it (nil).
+    public func setRehearsalOffset(_ offset: TimeInterval?, at: Date) async throws {
+        guard let offset else {
+            try await db.raw("DELETE FROM rehearsal_clock WHERE id = 'clock'").run()
+            return
+        }
+        try await db.raw("""
+            INSERT INTO rehearsal_clock (id, offset_ms, set_at) VALUES ('clock', \(bind: Int((offset * 1000).rounded())), \(bind: Timestamp.string(at)))
+            ON CONFLICT (id) DO UPDATE SET offset_ms = excluded.offset_ms, set_at = excluded.set_at
+            """).run()
     }
 
     // MARK: Web sessions

@@ -16,25 +16,39 @@ public struct SystemClock: WallClock {
 
 /// A clock that can be set and moved, for tests and rehearsals.
 public final class AdjustableClock: WallClock, @unchecked Sendable {
-    // @unchecked: the only state is `offset`, read and written under `lock`.
+    // @unchecked: the only state is `storedOffset`, read and written under `lock`.
     private let lock = NSLock()
-    private var offset: TimeInterval
+    private var storedOffset: TimeInterval
     private let base: any WallClock
 
     /// A clock that reads `instant` now and then runs on from it with `base`.
     public init(startingAt instant: Date, base: any WallClock = SystemClock()) {
         self.base = base
-        offset = instant.timeIntervalSince(base.now())
+        storedOffset = instant.timeIntervalSince(base.now())
+    }
+
+    /// A clock that reads `offset` seconds from `base`.
+    public init(offset: TimeInterval, base: any WallClock = SystemClock()) {
+        self.base = base
+        self.storedOffset = offset
+    }
+
+    /// How far this clock reads from its base, in seconds.
+    public var offset: TimeInterval { lock.withLock { storedOffset } }
+
+    /// Sets how far this clock reads from its base.
+    public func set(offset new: TimeInterval) {
+        lock.withLock { storedOffset = new }
     }
 
     /// Sets the current instant; the clock runs on from it.
     public func set(_ instant: Date) {
-        lock.withLock { offset = instant.timeIntervalSince(base.now()) }
+        lock.withLock { storedOffset = instant.timeIntervalSince(base.now()) }
     }
 
     /// The current instant.
     public func now() -> Date {
-        let o = lock.withLock { offset }
+        let o = lock.withLock { storedOffset }
         return base.now().addingTimeInterval(o)
     }
 }

@@ -262,7 +262,7 @@ struct FeedsCommand: AsyncParsableCommand {
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quản trị của Văn phòng: tài khoản, mã truy cập, cho phép thêm đăng ký, nhật ký.",
-        subcommands: [UserCommand.self, Token.self, AllowExtra.self, Audit.self])
+        subcommands: [UserCommand.self, Token.self, AllowExtra.self, Audit.self, ClockCommand.self])
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cấp, liệt kê, thu hồi mã truy cập.", subcommands: [Issue.self, List.self, Revoke.self])

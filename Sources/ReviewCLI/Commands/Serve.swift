@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Địa chỉ mọi người dùng để vào máy chủ, ví dụ https://lich.example.vn (đường dẫn lịch dựng trên địa chỉ này; https thì cookie đăng nhập chỉ gửi qua https). Mặc định http://HOST:PORT.")
     var publicURL: String?
 
+    @Option(help: ArgumentHelp("Địa chỉ IP của proxy đứng trước máy chủ (ví dụ 127.0.0.1 cho nginx trên cùng máy; lặp lại nếu có nhiều): yêu cầu đến từ proxy này thì địa chỉ người dùng lấy từ X-Forwarded-For, dùng để giãn cách đăng nhập sai theo từng địa chỉ.", valueName: "địa-chỉ"))
+    var trustedProxy: [String] = []
+
     @Option(help: "Phút không thao tác trước khi phiên đăng nhập trang Văn phòng hết hạn.")
     var idleMinutes: Int = 30
 
@@ -164,19 +167,27 @@ struct Serve: AsyncParsableCommand {
         Observability.bootstrapMetrics()
         let logger = Logger(label: "reviewcal")
         let sites = try loadDistricts()
-        var rehearsal: AdjustableClock?
+        var rehearsalStart: Date?
         if let text = rehearsalClock {
             guard let start = LocalClockText.parse(text, zone: sites[0].district.zone) else {
                 throw ValidationError("--rehearsal-clock '\(text)' không đúng dạng YYYY-MM-DDTHH:MM:SS.")
             }
-            rehearsal = AdjustableClock(startingAt: start)
+            rehearsalStart = start
         }
         var storeLogger = logger
         storeLogger.logLevel = .warning
         let store = try await local.openStore(poolSize: poolSize, timeout: .seconds(dbTimeout), logger: storeLogger)
         var services: [ReviewService] = []
         var built: [DistrictSite] = []
+        let rehearsal: AdjustableClock?
         do {
+            // The rehearsal clock is kept with the data, so that the office's commands on it read the same time; a
+            // server started again on rehearsal data goes on with its clock until `reviewcal admin clock real`.
+            if let rehearsalStart {
+                rehearsal = try await RehearsalClock.start(at: rehearsalStart, in: store)
+            } else {
+                rehearsal = try await RehearsalClock.load(from: store)
+            }
             let key = try local.feedKey(create: true)
             for site in sites {
                 let service = try await ReviewService(
@@ -192,7 +203,7 @@ struct Serve: AsyncParsableCommand {
         }
         let readiness = Readiness(stores: [store])
         let app = buildDeployment(
-            sites: built, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, limits: limits), readiness: readiness,
+            sites: built, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, limits: limits, trustedProxies: Set(trustedProxy)), readiness: readiness,
             logger: logger)
         for site in sites {
             say("reviewcal: \(site.district.name) — \(site.host.map { "http://\($0):\(port) → " } ?? "")http://\(host):\(port) (dữ liệu: \(store.location))\(rehearsal != nil ? " — ĐỒNG HỒ DIỄN TẬP" : "")")

@@ -25,14 +25,15 @@ struct OfficeAuthMiddleware: RouterMiddleware {
         var context = context
         let path = request.uri.path
         let now = service.clock.now()
+        var ended: SessionEnd?
         if let session = context.sessions.session {
-            if let user = try await service.user(session.login), user.disabledAt == nil, session.district == service.district.id,
-                user.passwordChangedAt <= session.issuedAt, now.timeIntervalSince(session.issuedAt) < office.maxSessionAge
-            {
+            let user = try await service.user(session.login)
+            ended = SessionEnd.of(session, user: user, district: service.district.id, now: now, maxAge: office.maxSessionAge)
+            if let user, ended == nil {
                 context.identity = OfficeIdentity(user: user, csrf: session.csrf)
-                // Sliding expiry, written at most every five minutes of activity.
+                // Sliding expiry, written when a tenth of the idle time (at most five minutes) has passed since the last.
                 context.sessions.withLockedSession { data in
-                    if let left = data?.expiresIn, StorePersistDriver.seconds(left) < office.idleTimeout - 300 {
+                    if let left = data?.expiresIn, StorePersistDriver.seconds(left) < office.idleTimeout - Self.extensionStep(office.idleTimeout) {
                         data?.expiresIn = .seconds(Int64(office.idleTimeout))
                     }
                 }
@@ -42,7 +43,7 @@ struct OfficeAuthMiddleware: RouterMiddleware {
         }
         let changing = request.method != .get && request.method != .head
         if context.identity == nil && !Self.publicPaths.contains(path) {
-            let reason = request.cookies["rc_office"] != nil ? "het-han" : nil
+            let reason = ended?.rawValue ?? (request.cookies["rc_office"] != nil ? "het-han" : nil)
             return OfficeKit.redirect(Self.signInTarget(next: changing ? nil : request.uri.description, reason: reason))
         }
         guard changing else { return try await next(request, context) }
@@ -57,6 +58,13 @@ struct OfficeAuthMiddleware: RouterMiddleware {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             return OfficeKit.plainPage(
                 pages, service, context, status: .badRequest, title: "Dữ liệu không hợp lệ", message: "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ.")
+        }
+        // A field whose percent-encoding is not UTF-8 would be read as U+FFFD and stored so: refused, as the API does.
+        if let field = OfficeKit.fieldNotUTF8(in: text) {
+            return OfficeKit.plainPage(
+                pages, service, context, status: .badRequest, title: "Dữ liệu không hợp lệ",
+                message: "Trường \(OfficeKit.fieldLabel(field)) có ký tự không đọc được (không phải UTF-8). Gõ lại nội dung trường này rồi gửi lại; chưa có gì được lưu.",
+                reload: path == "/office/sign-in" ? "/office/sign-in" : nil)
         }
         context.formText = text
         let sent = (try? URLEncodedFormDecoder().decode(CSRFField.self, from: text))?._csrf ?? ""
@@ -74,6 +82,10 @@ struct OfficeAuthMiddleware: RouterMiddleware {
         }
         return try await next(request, context)
     }
+
+    /// How much of the idle time passes before a request extends the session again: a tenth, at most five minutes, so
+    /// that a short idle time is extended too and a long one is not written on every request.
+    static func extensionStep(_ idle: TimeInterval) -> TimeInterval { min(300, idle / 10) }
 
     struct CSRFField: Decodable {
         var _csrf: String?

@@ -74,6 +74,48 @@ struct OfficeKit: Sendable {
         }
     }
 
+    /// The first field of a form whose name or value, once its percent-encoding is read, is not UTF-8 (it would be
+    /// stored as U+FFFD), or nil when every field reads.
+    static func fieldNotUTF8(in form: String) -> String? {
+        for pair in form.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = percentDecoded(parts[0])
+            let nameText = name.flatMap { String(validating: $0, as: UTF8.self) }
+            if nameText == nil { return String(decoding: name ?? [], as: UTF8.self) }
+            if parts.count == 2, let value = percentDecoded(parts[1]), String(validating: value, as: UTF8.self) == nil {
+                return nameText
+            }
+        }
+        return nil
+    }
+
+    /// The bytes of a form component (`+` is a space), or nil when a `%` is not followed by two hex digits (the form
+    /// decoder refuses those itself).
+    private static func percentDecoded(_ text: Substring) -> [UInt8]? {
+        var out: [UInt8] = []
+        var bytes = Array(text.utf8)[...]
+        while let b = bytes.popFirst() {
+            switch b {
+            case UInt8(ascii: "+"): out.append(0x20)
+            case UInt8(ascii: "%"):
+                guard bytes.count >= 2, let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) else { return nil }
+                out.append(v)
+                bytes = bytes.dropFirst(2)
+            default: out.append(b)
+            }
+        }
+        return out
+    }
+
+    /// How a page names a form's field to the clerk.
+    static func fieldLabel(_ name: String) -> String {
+        let labels = [
+            "login": "Tên đăng nhập", "password": "Mật khẩu", "reason": "Lý do", "text": "Ghi chú", "note": "Ghi chú", "date": "Ngày",
+            "unit": "Đơn vị", "member": "UVBTV", "team": "Tổ công tác", "kind": "Loại kiểm điểm", "number": "Số", "option": "Phương án",
+        ]
+        return labels[name].map { "\($0) (\(name))" } ?? "'\(Text.clip(name))'"
+    }
+
     /// The error box of a refusal.
     static func errorBox(_ f: ReviewError, reload: String? = nil) -> Chrome.ErrorBox {
         let details = f.details.count > 1 || (f.details.first.map { $0.message != f.message } ?? false) ? f.details.map(\.message) : []

@@ -37,8 +37,42 @@ struct OfficeSession: Codable, Sendable {
     var csrf: String
     /// When the user signed in.
     var issuedAt: Date
+    /// The user's password-change time at sign-in (as stored): the session ends when it differs. Compared for equality,
+    /// not order, so that a clock set back or forward (a rehearsal's) never ends a session the password still allows.
+    var passwordStamp: String
     /// A message to show once, on the next page.
     var flash: String?
+}
+
+/// Why a stored session no longer opens the office's pages; the sign-in page says it in words.
+enum SessionEnd: String {
+    /// The account was disabled, or is gone.
+    case disabled = "tai-khoan-khoa"
+    /// The password was changed after the session was opened.
+    case newPassword = "doi-mat-khau"
+    /// The session is older than the longest a session may last.
+    case tooOld = "qua-lau"
+    /// The session belongs to another district.
+    case otherDistrict = "het-han"
+
+    /// Why a session of `user` (nil: no such account) is refused at `now`, or nil when it is accepted.
+    static func of(_ session: OfficeSession, user: OfficeUser?, district: String, now: Date, maxAge: TimeInterval) -> SessionEnd? {
+        guard let user, user.disabledAt == nil else { return .disabled }
+        if session.district != district { return .otherDistrict }
+        if Timestamp.string(user.passwordChangedAt) != session.passwordStamp { return .newPassword }
+        if now.timeIntervalSince(session.issuedAt) >= maxAge { return .tooOld }
+        return nil
+    }
+
+    /// What the sign-in page says.
+    var notice: String {
+        switch self {
+        case .disabled: "Tài khoản đã bị khóa bởi Văn phòng nên phiên làm việc đã kết thúc. Liên hệ người quản trị để mở lại."
+        case .newPassword: "Mật khẩu đã được đổi sau khi đăng nhập nên phiên làm việc đã kết thúc. Xin đăng nhập lại bằng mật khẩu mới."
+        case .tooOld: "Phiên làm việc đã quá thời hạn tối đa. Xin đăng nhập lại."
+        case .otherDistrict: "Phiên làm việc đã hết hạn hoặc không còn hiệu lực. Xin đăng nhập lại."
+        }
+    }
 }
 
 /// The signed-in user of a request.

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdAuth
 import ReviewCore
 import ReviewService
+import ReviewStore
 
 /// `/office/sign-in`, `/office/sign-out`, `/office`: opening and closing a session.
 struct SignInController {
@@ -29,11 +30,12 @@ struct SignInController {
         group.get("sign-in") { request, context in
             let next = Self.safeNext(request.uri.queryParameters.get("next"))
             if context.identity != nil { return OfficeKit.redirect(next ?? "/office") }
+            let reason = request.uri.queryParameters.get("ly-do")
             let notice: String? =
-                switch request.uri.queryParameters.get("ly-do") {
-                case "het-han": "Phiên làm việc đã hết hạn hoặc không còn hiệu lực. Xin đăng nhập lại."
+                switch reason {
+                case "het-han": "Phiên làm việc đã hết hạn do lâu không thao tác hoặc không còn hiệu lực. Xin đăng nhập lại."
                 case "dang-xuat": "Đã đăng xuất."
-                default: nil
+                default: reason.flatMap { SessionEnd(rawValue: $0)?.notice }
                 }
             return signInPage(context, next: next, login: "", notice: notice, error: nil, status: .ok)
         }
@@ -46,13 +48,29 @@ struct SignInController {
             }
             let next = Self.safeNext(form.next)
             do {
-                let user = try await kit.service.signIn(login: form.login, password: form.password)
+                let user = try await kit.service.signIn(login: form.login, password: form.password, from: Self.clientAddress(request))
+                let now = kit.service.clock.now()
                 let session = OfficeSession(
-                    login: user.login, district: kit.service.district.id, csrf: Secrets.token(prefix: "", bits: 160), issuedAt: kit.service.clock.now(),
-                    flash: "Xin chào \(user.name).")
+                    login: user.login, district: kit.service.district.id, csrf: Secrets.token(prefix: "", bits: 160), issuedAt: now,
+                    passwordStamp: Timestamp.string(user.passwordChangedAt), flash: "Xin chào \(user.name).")
+                // The session is checked by the same rule as every page's, so that a sign-in never looks done while the
+                // next page refuses it.
+                if let ended = SessionEnd.of(session, user: user, district: kit.service.district.id, now: now, maxAge: kit.office.maxSessionAge) {
+                    context.logger.warning("office sign-in of \(user.login) accepted but its session is refused: \(ended.rawValue)")
+                    return signInPage(
+                        context, next: next, login: String(form.login.prefix(64)), notice: nil,
+                        error: .init(title: "Chưa đăng nhập được", message: "Mật khẩu đúng nhưng chưa mở được phiên làm việc. \(ended.notice)", details: [], reload: nil),
+                        status: .conflict)
+                }
                 context.sessions.createSession(session, expiresIn: .seconds(Int64(kit.office.idleTimeout)))
                 var response = OfficeKit.redirect(next ?? "/office")
                 response.setCookie(Cookie(name: OfficeAuthMiddleware.signInCookie, value: "", maxAge: 0, path: "/office", secure: kit.office.secure, sameSite: .lax))
+                return response
+            } catch let delayed as SignInDelayed {
+                var response = signInPage(
+                    context, next: next, login: String(form.login.prefix(64)), notice: nil,
+                    error: .init(title: "Chưa đăng nhập được", message: delayed.refusal.message, details: [], reload: nil), status: .tooManyRequests)
+                response.headers[.retryAfter] = String(delayed.seconds)
                 return response
             } catch let f as ReviewError {
                 return signInPage(
@@ -78,6 +96,11 @@ struct SignInController {
         var response = kit.pages.page("sign-in", page, status: status)
         response.setCookie(Cookie(name: OfficeAuthMiddleware.signInCookie, value: token, path: "/office", secure: kit.office.secure, sameSite: .lax))
         return response
+    }
+
+    /// The address the request comes from (see ``ClientAddress``).
+    static func clientAddress(_ request: Request) -> String {
+        ClientAddress.of(request.headers)
     }
 
     /// Where to go after signing in: only an office page of this server.
