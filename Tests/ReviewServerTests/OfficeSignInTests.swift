@@ -85,28 +85,191 @@ import Testing
         }
     }
 
-    @Test func repeatedFailuresLockTheNameForAWhile() async throws {
+    @Test func failuresOfANameDelayItsNextTryMoreAndMoreUpToFiveMinutes() async throws {
         let o = try await OfficeWorld.make(at: "2023-12-07T10:00")
         defer { Task { await o.close() } }
         try await o.browse(as: nil) { b in
-            for attempt in 1...ReviewService.signInAttempts {
-                try await b.signIn("thu-ha", "sai-lan-\(attempt)")
-                #expect(b.last?.status == (attempt < ReviewService.signInAttempts ? .unauthorized : .tooManyRequests))
+            // Each try from another address, so that only the name's count applies.
+            var n = 0
+            func wrong() async throws {
+                n += 1
+                b.address = "198.51.100.\(n)"
+                try await b.signIn("thu-ha", "sai-lan-\(n)")
             }
-            #expect(b.html.contains("tạm khóa, thử lại sau 15 phút"))
-            // Even the right password waits.
+            try await wrong()
+            try await wrong()
+            #expect(b.last?.status == .unauthorized)
+            #expect(b.html.contains("Sai tên đăng nhập hoặc mật khẩu"))
+            // The third failure: the next try waits a second.
+            try await wrong()
+            #expect(b.last?.status == .tooManyRequests)
+            #expect(b.last?.headers[.retryAfter] == "1")
+            #expect(b.html.contains("nhập sai mật khẩu 3 lần liên tiếp: chờ 1 giây"))
+            // Within that second even the right password waits, and the try is not counted.
+            b.address = "192.0.2.7"
             try await b.signIn("thu-ha", OfficeWorld.password)
             #expect(b.last?.status == .tooManyRequests)
             #expect(b.cookies["rc_office"] == nil)
-            o.world.set("2023-12-07T10:14", second: 59)
+            // Each further failure doubles the wait: 2, 4, 8 … seconds, at most five minutes.
+            var at = try #require(o.world.clock.now() as Date?)
+            for failures in 4...13 {
+                at = at.addingTimeInterval(ReviewService.signInDelay(after: failures - 1))
+                o.world.clock.set(at)
+                try await wrong()
+                let wait = Int(ReviewService.signInDelay(after: failures))
+                #expect(wait == min(300, 1 << (failures - 3)))
+                #expect(b.last?.status == .tooManyRequests, "failure \(failures)")
+                #expect(b.last?.headers[.retryAfter] == String(wait), "failure \(failures)")
+            }
+            #expect(b.html.contains("chờ 5 phút rồi thử lại"))
+            // The user waits five minutes at most after an outsider's last try, then signs in.
+            o.world.clock.set(at.addingTimeInterval(299))
+            b.address = "192.0.2.7"
             try await b.signIn("thu-ha", OfficeWorld.password)
             #expect(b.last?.status == .tooManyRequests)
-            o.world.set("2023-12-07T10:15", second: 1)
+            #expect(b.last?.headers[.retryAfter] == "1")
+            o.world.clock.set(at.addingTimeInterval(300))
+            try await b.signIn("thu-ha", OfficeWorld.password)
+            #expect(b.last?.status == .seeOther)
+            #expect(b.cookies["rc_office"] != nil)
+        }
+        let failed = try await o.service.auditTrail(filter: AuditFilter(action: "user.sign-in-failed"))
+        #expect(failed.count == 13)
+    }
+
+    @Test func oneAddressCannotTryManyNames() async throws {
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00", users: [("thu-ha", .office), ("lan", .office)])
+        defer { Task { await o.close() } }
+        try await o.browse(as: nil) { b in
+            b.address = "203.0.113.9"
+            for name in ["an", "binh", "chi"] {
+                try await b.signIn(name, "mat-khau-doan")
+            }
+            #expect(b.last?.status == .tooManyRequests)
+            #expect(b.html.contains("Máy này đã đăng nhập sai 3 lần liên tiếp: chờ 1 giây"))
+            // Another name from the same address waits too, before its password is even read.
+            try await b.signIn("lan", OfficeWorld.password)
+            #expect(b.last?.status == .tooManyRequests)
+            #expect(b.last?.headers[.retryAfter] == "1")
+            // From another address the same name signs in at once: the outsider's address holds nobody else back.
+            b.address = "192.0.2.20"
+            try await b.signIn("lan", OfficeWorld.password)
+            #expect(b.last?.status == .seeOther)
+        }
+    }
+
+    @Test func oldFailureRowsArePurgedUnknownNamesToo() async throws {
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await o.close() } }
+        let district = o.service.district.id
+        try await o.browse(as: nil) { b in
+            b.address = "203.0.113.50"
+            try await b.signIn("khong-co-ai", "mat-khau-doan")
+            #expect(b.last?.status == .unauthorized)
+            #expect(try await o.service.store.read { tx in try await tx.signInFailureCount(district: district) } == 2)
+            // Within the window the rows stay.
+            o.world.set("2023-12-07T10:14", second: 59)
+            b.address = "192.0.2.1"
+            try await b.signIn("thu-ha", OfficeWorld.password)
+            #expect(b.last?.status == .seeOther)
+            #expect(try await o.service.store.read { tx in try await tx.signInFailureCount(district: district) } == 2)
+        }
+        // Fifteen minutes after the last failure, the next sign-in (right or wrong) deletes them.
+        o.world.set("2023-12-07T10:15", second: 1)
+        try await o.browse(as: nil) { b in
+            b.address = "192.0.2.2"
             try await b.signIn("thu-ha", OfficeWorld.password)
             #expect(b.last?.status == .seeOther)
         }
-        let trail = try await o.service.auditTrail(filter: AuditFilter(action: "user.locked"))
-        #expect(trail.count == 1)
+        let rows = try await o.service.store.read { tx in
+            try await tx.signInFailures(subjects: ["name:khong-co-ai", "addr:203.0.113.50"], district: district)
+        }
+        #expect(rows.isEmpty)
+        #expect(try await o.service.store.read { tx in try await tx.signInFailureCount(district: district) } == 0)
+    }
+
+    @Test func theStandInHashOfUnknownNamesCostsWhatARealOneCosts() async throws {
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await o.close() } }
+        // "$2b$04$…": the cost is the second field.
+        func cost(_ hash: String) -> Int? { hash.split(separator: "$").dropFirst().first.flatMap { Int($0) } }
+        let real = try #require(try await o.service.store.read { tx in try await tx.officeUserWithHash(login: "thu-ha", district: o.service.district.id) })
+        let standIn = try await ReviewService.placeholderHash(cost: o.service.passwordCost)
+        #expect(cost(real.hash) == Int(o.service.passwordCost))
+        #expect(cost(standIn) == Int(o.service.passwordCost))
+        #expect(cost(try await ReviewService.placeholderHash(cost: 6)) == 6)
+        // An unknown name is answered as a wrong password.
+        try await o.browse(as: nil) { b in
+            try await b.signIn("khong-co-ai", OfficeWorld.password)
+            #expect(b.last?.status == .unauthorized)
+            #expect(b.html.contains("Sai tên đăng nhập hoặc mật khẩu"))
+        }
+    }
+
+    @Test func formFieldsThatAreNotUTF8AreRefusedByName() async throws {
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await o.close() } }
+        try await o.browse(as: nil) { b in
+            try await b.get("/office/sign-in")
+            try await b.postRaw("/office/sign-in", Array("login=%FF&password=x&_csrf=\(b.formToken)".utf8))
+            #expect(b.last?.status == .badRequest)
+            #expect(b.html.contains("Tên đăng nhập (login)"))
+            #expect(b.html.contains("không phải UTF-8"))
+            #expect(b.cookies["rc_office"] == nil)
+        }
+        let id = try await o.register("cb-ban-to-chuc", [("2023-12-12T07:30", "2023-12-12T11:30")])
+        try await o.browse { b in
+            try await b.get("/office/weeks/2023-W50")
+            let token = b.formToken
+            try await b.postRaw("/office/weeks/2023-W50/sessions/\(id)/cancel", Array("reason=H%E1%BB%8Dp%C3&_csrf=\(token)".utf8))
+            #expect(b.last?.status == .badRequest)
+            #expect(b.html.contains("Lý do (reason)"))
+            // A real U+FFFD typed by the clerk is text like any other, and is not refused for its encoding.
+            try await b.postRaw("/office/weeks/2023-W50/sessions/\(id)/cancel", Array("reason=%EF%BF%BD&_csrf=\(token)".utf8))
+            #expect(b.last?.status != .badRequest || !b.html.contains("không phải UTF-8"))
+        }
+        #expect(try await o.service.auditTrail(filter: AuditFilter(action: "schedule.cancel")).isEmpty)
+    }
+
+    @Test func aShortIdleTimeIsExtendedByActivity() async throws {
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00", office: OfficeConfiguration(idleTimeout: 2 * 60))
+        defer { Task { await o.close() } }
+        try await o.browse { b in
+            o.world.set("2023-12-07T10:01")
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .ok)
+            // Signed in at 10:00 with two minutes idle: active at 10:01, so still signed in at 10:02:30.
+            o.world.set("2023-12-07T10:02", second: 30)
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .ok)
+            o.world.set("2023-12-07T10:04", second: 15)
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .ok)
+            // Two minutes and a second of nothing: signed out.
+            o.world.set("2023-12-07T10:06", second: 16)
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .seeOther)
+            #expect(b.location?.contains("ly-do=het-han") == true)
+        }
+    }
+
+    @Test func aSessionHoldsWhenTheClockIsSetBeforeThePasswordWasSet() async throws {
+        // The account's password is stamped 10:00; a rehearsal clock then set back to 08:00 opens a session at 08:00.
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await o.close() } }
+        o.world.set("2023-12-07T08:00")
+        try await o.browse { b in
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .ok)
+            #expect(b.html.contains("Người dùng thu-ha"))
+            // A new password still ends the session, whatever the clock reads, and the page says why.
+            try await o.service.setPassword("thu-ha", password: "mat-khau-moi-2", by: "office:admin")
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .seeOther)
+            #expect(b.location?.contains("ly-do=doi-mat-khau") == true)
+            try await b.get(b.location!)
+            #expect(b.html.contains("Mật khẩu đã được đổi sau khi đăng nhập"))
+        }
     }
 
     @Test func anIdleSessionExpiresAndAnActiveOneSlides() async throws {
