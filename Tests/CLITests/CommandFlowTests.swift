@@ -157,8 +157,9 @@ struct Workspace {
         var stderr: String
     }
 
-    /// Runs an executable to its end in the repository's folder, with this workspace's HOME and no login variables.
-    func run(_ executable: URL, _ arguments: [String]) throws -> Output {
+    /// Runs an executable to its end in the repository's folder, with this workspace's HOME and no login variables;
+    /// `input` is its standard input.
+    func run(_ executable: URL, _ arguments: [String], input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -179,7 +180,13 @@ struct Workspace {
         }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
+        let pipe = Pipe()
+        if input != nil { process.standardInput = pipe }
         try process.run()
+        if let input {
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+        }
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
@@ -193,6 +200,11 @@ struct Workspace {
     /// An office command on this workspace's data, with the sample district's configuration.
     func office(_ arguments: String...) throws -> Output {
         try run(reviewcal, arguments + ["--config", "config", "--data", data.path])
+    }
+
+    /// An office command on this workspace's data, given `input` on its standard input.
+    func office(input: String, _ arguments: String...) throws -> Output {
+        try run(reviewcal, arguments + ["--config", "config", "--data", data.path], input: input)
     }
 
     /// A running `reviewcal serve` on a free port.
