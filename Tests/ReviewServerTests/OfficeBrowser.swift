@@ -26,6 +26,8 @@ final class OfficeBrowser: @unchecked Sendable {
 
     /// The client address the server is told (as its connection handler tells it); nil: none.
     var address: String?
+    /// The `X-Forwarded-For` sent with every request, as a proxy would; nil: none.
+    var forwardedFor: String?
 
     /// Forgets one cookie (or sets it to a value of the test's choosing).
     func setCookie(_ name: String, _ value: String?) {
@@ -57,6 +59,7 @@ final class OfficeBrowser: @unchecked Sendable {
     private func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
         var h = headers
         if let address { h[HTTPField.Name("Reviewcal-Client-Address")!] = address }
+        if let forwardedFor { h[HTTPField.Name("X-Forwarded-For")!] = forwardedFor }
         if !cookies.isEmpty { h[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
         let response = try await client.execute(uri: uri, method: method, headers: h, body: body)
         for header in response.headers[values: .setCookie] {
