@@ -75,7 +75,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Password: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Đặt mật khẩu mới (phiên đang mở phải đăng nhập lại; bỏ tạm khóa đăng nhập).")
+        static let configuration = CommandConfiguration(abstract: "Đặt mật khẩu mới (phiên đang mở phải đăng nhập lại; xóa số lần đăng nhập sai của tên này).")
         @OptionGroup var local: LocalOptions
         @Argument(help: "Tên đăng nhập.") var login: String
         @Flag(help: "Đọc mật khẩu từ dòng đầu tiên của đầu vào chuẩn.") var passwordStdin = false
