@@ -253,6 +253,28 @@ import Testing
         }
     }
 
+    @Test func aSessionStoredByAnEarlierVersionEndsWithoutAnError() async throws {
+        let o = try await OfficeWorld.make(at: "2023-12-07T10:00")
+        defer { Task { await o.close() } }
+        // A session as stored before sessions kept the password's stamp.
+        let old = #"{"login":"thu-ha","district":"\#(o.service.district.id)","csrf":"abc","issuedAt":723693600}"#
+        let expires = o.world.clock.now().addingTimeInterval(600)
+        try await o.service.store.write { tx in
+            try await tx.saveWebSession(
+                keyHash: Secrets.sha256("office.cu"), district: o.service.district.id, value: old, expiresAt: expires, keepExpiry: false)
+        }
+        try await o.browse(as: nil) { b in
+            b.setCookie("rc_office", "cu")
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .seeOther)
+            #expect(b.location?.contains("ly-do=het-han") == true)
+            try await b.signIn("thu-ha", OfficeWorld.password)
+            #expect(b.last?.status == .seeOther)
+            try await b.get("/office/campaign")
+            #expect(b.last?.status == .ok)
+        }
+    }
+
     @Test func aSessionHoldsWhenTheClockIsSetBeforeThePasswordWasSet() async throws {
         // The account's password is stamped 10:00; a rehearsal clock then set back to 08:00 opens a session at 08:00.
         let o = try await OfficeWorld.make(at: "2023-12-07T10:00")

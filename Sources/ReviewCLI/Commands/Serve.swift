@@ -201,6 +201,9 @@ struct Serve: AsyncParsableCommand {
             try? await store.close()
             throw error
         }
+        // The stand-in hash for unknown sign-in names is made now, so that the first unknown name costs no more than a
+        // known one.
+        if let first = services.first { _ = try await ReviewService.placeholderHash(cost: first.passwordCost) }
         let readiness = Readiness(stores: [store])
         let app = buildDeployment(
             sites: built, configuration: ServerConfiguration(host: host, port: port, rehearsalClock: rehearsal, limits: limits, trustedProxies: Set(trustedProxy)), readiness: readiness,

@@ -39,7 +39,8 @@ struct OfficeSession: Codable, Sendable {
     var issuedAt: Date
     /// The user's password-change time at sign-in (as stored): the session ends when it differs. Compared for equality,
     /// not order, so that a clock set back or forward (a rehearsal's) never ends a session the password still allows.
-    var passwordStamp: String
+    /// Nil in a session stored by an earlier version, which then ends.
+    var passwordStamp: String?
     /// A message to show once, on the next page.
     var flash: String?
 }
@@ -52,14 +53,14 @@ enum SessionEnd: String {
     case newPassword = "doi-mat-khau"
     /// The session is older than the longest a session may last.
     case tooOld = "qua-lau"
-    /// The session belongs to another district.
-    case otherDistrict = "het-han"
+    /// The session belongs to another district, or was stored by an earlier version.
+    case invalid = "het-han"
 
     /// Why a session of `user` (nil: no such account) is refused at `now`, or nil when it is accepted.
     static func of(_ session: OfficeSession, user: OfficeUser?, district: String, now: Date, maxAge: TimeInterval) -> SessionEnd? {
         guard let user, user.disabledAt == nil else { return .disabled }
-        if session.district != district { return .otherDistrict }
-        if Timestamp.string(user.passwordChangedAt) != session.passwordStamp { return .newPassword }
+        guard session.district == district, let stamp = session.passwordStamp else { return .invalid }
+        if Timestamp.string(user.passwordChangedAt) != stamp { return .newPassword }
         if now.timeIntervalSince(session.issuedAt) >= maxAge { return .tooOld }
         return nil
     }
@@ -70,7 +71,7 @@ enum SessionEnd: String {
         case .disabled: "Tài khoản đã bị khóa bởi Văn phòng nên phiên làm việc đã kết thúc. Liên hệ người quản trị để mở lại."
         case .newPassword: "Mật khẩu đã được đổi sau khi đăng nhập nên phiên làm việc đã kết thúc. Xin đăng nhập lại bằng mật khẩu mới."
         case .tooOld: "Phiên làm việc đã quá thời hạn tối đa. Xin đăng nhập lại."
-        case .otherDistrict: "Phiên làm việc đã hết hạn hoặc không còn hiệu lực. Xin đăng nhập lại."
+        case .invalid: "Phiên làm việc đã hết hạn hoặc không còn hiệu lực. Xin đăng nhập lại."
         }
     }
 }
