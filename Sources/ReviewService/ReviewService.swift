@@ -141,6 +141,12 @@ public final class ReviewService: Sendable {
         }
     }
 
+    /// Tells the service its clock was moved by someone else (another instance of a rehearsal): cached feeds are
+    /// rendered again.
+    public func clockMoved() {
+        feedCache.invalidate()
+    }
+
     /// The audit trail, of one request or all.
     public func auditTrail(entityId: String? = nil) async throws -> [AuditEntry] {
         try await store.read { tx in try await tx.auditTrail(district: self.district.id, entityId: entityId) }

@@ -26,19 +26,19 @@ struct ClockCommand: AsyncParsableCommand {
                     return
                 }
                 print("Dữ liệu theo đồng hồ diễn tập: bây giờ là \(service.district.zone.local(clock.now()).dateTime.vietnamese) (giờ Việt Nam).")
-                print("Trở về đồng hồ thật: reviewcal admin clock real, rồi khởi động lại máy chủ.")
+                print("Trở về đồng hồ thật: reviewcal admin clock real.")
             }
         }
     }
 
     struct Real: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Kết thúc diễn tập: dữ liệu trở về đồng hồ thật (khởi động lại máy chủ sau đó).")
+        static let configuration = CommandConfiguration(abstract: "Kết thúc diễn tập: dữ liệu trở về đồng hồ thật; máy chủ đang chạy cũng trở về giờ thật trong vòng 5 giây.")
         @OptionGroup var local: LocalOptions
 
         func run() async throws {
             try await local.withService { service in
                 if try await RehearsalClock.end(in: service.store) {
-                    print("Đã trở về đồng hồ thật. Khởi động lại máy chủ (không có --rehearsal-clock) để máy chủ cũng theo đồng hồ thật.")
+                    print("Đã trở về đồng hồ thật; máy chủ đang chạy trên dữ liệu này cũng trở về giờ thật trong vòng 5 giây.")
                 } else {
                     print("Dữ liệu đã theo đồng hồ thật.")
                 }

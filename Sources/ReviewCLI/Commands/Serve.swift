@@ -182,7 +182,7 @@ struct Serve: AsyncParsableCommand {
         let rehearsal: AdjustableClock?
         do {
             // The rehearsal clock is kept with the data, so that the office's commands on it read the same time; a
-            // server started again on rehearsal data goes on with its clock until `reviewcal admin clock real`.
+            // server started again on rehearsal data goes on with its clock until `reviewcal admin clock real` ends it.
             if let rehearsalStart {
                 rehearsal = try await RehearsalClock.start(at: rehearsalStart, in: store)
             } else {
@@ -220,7 +220,8 @@ struct Serve: AsyncParsableCommand {
         // The store is closed however the server stops: a signal, or a port it could not open.
         let grace = gracePeriod
         do {
-            let outcome = try await runUntilStopped(app, jobs: [jobs, mail], readiness: readiness, gracePeriod: .seconds(grace), logger: logger) {
+            let follower = rehearsal.map { RehearsalClockService(clock: $0, store: store, services: services, logger: logger) }
+            let outcome = try await runUntilStopped(app, jobs: follower.map { [jobs, mail, $0] } ?? [jobs, mail], readiness: readiness, gracePeriod: .seconds(grace), logger: logger) {
                 // The last resort: whatever still waits (a database that does not answer even to a close) does not keep
                 // the process past its grace period.
                 LastResort.arm(after: .seconds(grace), logger: logger)
