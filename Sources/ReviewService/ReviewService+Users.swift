@@ -114,6 +114,12 @@ extension ReviewService {
         let window = now.addingTimeInterval(-Self.signInWindow)
         if let found, ok, found.user.disabledAt == nil {
             try await store.write(serializedOn: district.id) { tx in
+                // Failures written by tries sent at the same time count too: a right password among many sent at once
+                // is answered as they are, and the burst learns nothing.
+                let stored = try await tx.signInFailures(subjects: [nameKey, addressKey], district: self.district.id)
+                if let wait = Self.wait(stored.filter { now.timeIntervalSince($0.value.lastAt) < Self.signInWindow }, nameKey: nameKey, now: now) {
+                    throw wait
+                }
                 try await tx.clearSignInFailures(subject: nameKey, district: self.district.id)
                 try await tx.purgeSignInFailures(before: window)
                 try await tx.audit(self.auditEntry(actor: "office:\(login)", action: "user.sign-in", entity: "user", id: login, before: nil, after: nil))

@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Nếu chưa có dữ liệu: đăng ký, xếp và công bố một tuần mẫu để các lịch có sẵn buổi kiểm điểm.")
     var demo = false
 
-    @Option(help: "Diễn tập: chạy máy chủ với đồng hồ bắt đầu từ giờ này (giờ Việt Nam, YYYY-MM-DDTHH:MM:SS); cho phép Văn phòng đặt lại giờ qua API.")
+    @Option(help: "Diễn tập: chạy máy chủ với đồng hồ bắt đầu từ giờ này (giờ Việt Nam, YYYY-MM-DDTHH:MM:SS); đồng hồ được lưu cùng dữ liệu để mọi lệnh của Văn phòng trên dữ liệu đó đọc cùng giờ (xem reviewcal admin clock); cho phép Văn phòng đặt lại giờ qua API.")
     var rehearsalClock: String?
 
     @Option(help: "Địa chỉ mọi người dùng để vào máy chủ, ví dụ https://lich.example.vn (đường dẫn lịch dựng trên địa chỉ này; https thì cookie đăng nhập chỉ gửi qua https). Mặc định http://HOST:PORT.")
