@@ -101,7 +101,7 @@ import Testing
             #expect(br.html.contains("<svg"))
             #expect(br.html.components(separatedBy: "role=\"img\"").count - 1 == 2)
             #expect(br.html.contains("<title>Mã QR đăng ký lịch của Phạm Minh Đức"))
-            try await br.post("/office/feeds/member/m04/rotate", [])
+            try await br.post("/office/feeds/member/m04/rotate", [("confirm", "1")])
             #expect(br.last?.status == .seeOther)
             try await br.get(br.location!)
             #expect(br.html.contains("Đường dẫn cũ đã ngừng hoạt động"))

@@ -71,7 +71,7 @@ import Testing
             try await br.get(Self.board)
             #expect(br.html.contains("Đã chọn phương án 1 làm lịch dự kiến"))
             #expect(br.html.contains("Khác với lịch đã công bố (1)"))
-            try await br.post("\(Self.board)/publish", [("version", br.value(ofHidden: "version") ?? "")])
+            try await br.post("\(Self.board)/publish", [("version", br.value(ofHidden: "version") ?? ""), ("confirm", "1")])
             #expect(br.last?.status == .seeOther)
             try await br.get(br.location!)
             #expect(br.html.contains("Đã công bố: 1 buổi"))

@@ -39,6 +39,8 @@ struct OfficeSession: Codable, Sendable {
     var issuedAt: Date
     /// A message to show once, on the next page.
     var flash: String?
+    /// The week the user last opened (`2023-W50`): the menu leads back to it.
+    var week: String?
 }
 
 /// The signed-in user of a request.
