@@ -12,8 +12,8 @@ import Testing
 /// the search by unit name on the week, registrations and campaign pages.
 @Suite struct OfficeLandingTests {
     @Test func signInLandsOnTheNearestWeekWithWorkWaiting() async throws {
-        // Thursday 30 November before the cutoff: the office's current week is W49, and nothing waits anywhere.
-        let o = try await OfficeWorld.make(at: "2023-11-30T10:00")
+        // Thursday 30 November after the cutoff: the office's current week is W49, and nothing waits anywhere.
+        let o = try await OfficeWorld.make(at: "2023-11-30T16:00")
         defer { Task { await o.close() } }
         try await o.browse { br in
             try await br.get("/office")
@@ -82,10 +82,15 @@ import Testing
                 #expect(!br.html.contains(first), "\(page)")
                 #expect(br.html.contains("value=\"UỶ BAN kiem tra\""), "\(page)")
                 #expect(br.html.contains("1 kết quả khớp «UỶ BAN kiem tra»."), "\(page)")
-                try await br.get(page + "?tim=sen+hong")
-                #expect(br.html.contains("Không có đơn vị nào khớp «sen hong»."), "\(page)")
+                try await br.get(page + "?tim=hoa+mai")
+                #expect(br.html.contains("Không có đơn vị nào khớp «hoa mai»."), "\(page)")
                 #expect(!br.html.contains(first) && !br.html.contains(second), "\(page)")
             }
+            // Without accents, in any case: "sen hong" finds the three units named "… Sen Hồng".
+            try await br.get("/office/campaign?tim=sen+hong")
+            #expect(br.html.contains("3 kết quả khớp «sen hong»."))
+            #expect(br.html.contains("Đảng bộ thị trấn Sen Hồng") && br.html.contains("Huyện đoàn Sen Hồng"))
+            #expect(!br.html.contains("id=\"don-vi-cb-ban-to-chuc\""))
         }
     }
 }

@@ -173,7 +173,7 @@ struct CampaignPageController {
         let progress = try await service.campaignProgress(campaign: request?.uri.queryParameters.get("dot").map { String($0) })
         let params = request?.uri.queryParameters
         func param(_ key: String) -> String? { params?.get(key).flatMap { $0.isEmpty ? nil : String($0) } }
-        let search = NameSearch(param("tim"))
+        let search = request.flatMap(UnitSearchBox.search)
         var built = build(
             progress, context: context, bloc: param("khoi"), team: param("to"), member: param("uvbtv"), stage: param("tinh-trang"),
             deadline: param("han"), unit: param("don-vi"), page: param("trang").flatMap { Int($0) } ?? 1, error: error, search: search)

@@ -26,9 +26,14 @@ struct UnitSearchBox {
         self.found = search.flatMap { found > 0 ? "\(found) kết quả khớp «\($0.text)»." : nil }
     }
 
-    /// The query's search (`tim`), if it holds anything to look for.
+    /// The query's search (`tim`), if it holds anything to look for. Read from the raw query: a GET form sends a
+    /// space as "+", which the router's query parameters keep.
     static func search(_ request: Request) -> NameSearch? {
-        NameSearch(request.uri.queryParameters.get("tim").map { String($0) })
+        for pair in (request.uri.query ?? "").split(separator: "&") where pair.hasPrefix("tim=") {
+            let text = String(pair.dropFirst(4)).replacingOccurrences(of: "+", with: " ")
+            return NameSearch(text.removingPercentEncoding ?? text)
+        }
+        return nil
     }
 
     /// `tim=…` for a link that keeps the search.
