@@ -85,6 +85,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let notHeld = ErrorCode("not-held", status: 409)
     public static let notPinned = ErrorCode("not-pinned", status: 404)
     public static let notPublished = ErrorCode("not-published", status: 409)
+    public static let nothingToUndo = ErrorCode("nothing-to-undo", status: 409)
     public static let noRepair = ErrorCode("no-repair", status: 409)
     public static let nothingToPin = ErrorCode("nothing-to-pin", status: 422)
     public static let samePlacement = ErrorCode("same-placement", status: 422)
@@ -116,5 +117,5 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     /// Every code above, by its text.
     public static let known: [String: ErrorCode] = Dictionary(
-        uniqueKeysWithValues: [absenceOverlap, afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, noRepair, notFound, notHeld, notPinned, notPublished, nothingToPin, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unavailable, unknownAbsence, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
+        uniqueKeysWithValues: [absenceOverlap, afterSelf, beforeHeld, beforeScheduled, busy, cancelled, clockLocked, controlCharacter, dossierRecorded, duplicate, duplicateKey, feedChanged, forbidden, futureDate, idempotencyKeyReused, infeasible, .internal, invalidDate, invalidForm, invalidIdempotencyKey, invalidJSON, invalidLogin, invalidOption, invalidProblem, invalidRequest, invalidTime, invalidUTF8, invalidWeek, invisibleCharacter, kindChange, late, longPassword, memberReviewFirst, missingName, missingNote, missingReason, missingTeam, missingUnit, moveRefused, noCampaign, noFeedKey, noRepair, notFound, notHeld, notPinned, notPublished, nothingToPin, nothingToUndo, samePlacement, signInLocked, tokenRevoked, tooLarge, tooLong, unauthenticated, unavailable, unknownAbsence, unknownCampaign, unknownFeed, unknownField, unknownMember, unknownPredecessor, unknownRelease, unknownTeam, unknownUnit, unknownUser, unsupportedMediaType, userDisabled, userExists, weakPassword, weekChanged, withdrawn, withdrawnPredecessor, wrongBloc, wrongSignIn].map { ($0.rawValue, $0) })
 }

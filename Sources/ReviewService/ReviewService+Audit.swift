@@ -61,6 +61,8 @@ extension ReviewService {
         case "session.move": "Chuyển buổi"
         case "session.reschedule": "Đổi lịch đã công bố"
         case "session.cancel": "Hủy buổi"
+        case "schedule.undo": "Hoàn tác công bố"
+        case "session.undo": "Hoàn tác buổi"
         case "session.held": "Ghi nhận đã kiểm điểm"
         case "session.held-cleared": "Bỏ ghi nhận đã kiểm điểm"
         case "session.dossier": "Ghi nhận đã nhận hồ sơ"

@@ -88,6 +88,7 @@ extension ReviewService {
             guard var s = try await tx.session(request: id, district: self.district.id), let old = s.published, !old.cancelled else {
                 throw ReviewError(.notPublished, "Buổi \(id) chưa công bố hoặc đã hủy: không có gì để hủy trên lịch.")
             }
+            let original = s
             let before = StoreTransaction.json(s)
             s.published = PublishedSession(placement: old.placement, cancelled: true, sequence: old.sequence + 1, lastModified: now, reason: why)
             s.proposal = nil
@@ -96,6 +97,7 @@ extension ReviewService {
             s.reason = "Văn phòng đã hủy buổi kiểm điểm: \(why)"
             try await tx.saveSession(s)
             try await tx.audit(self.auditEntry(actor: actor, action: "session.cancel", entity: "session", id: id, before: before, after: StoreTransaction.json(s)))
+            try await self.keepUndo(.cancel, request: id, before: [original], week: r.week, by: actor, now: now, tx: tx)
             try await tx.bumpRevision(district: self.district.id)
             return try await self.queueMail(
                 [PublishedChange(request: r, before: old, after: s.published!)], cause: "Văn phòng hủy một buổi kiểm điểm", week: r.week, now: now, tx: tx)
@@ -162,7 +164,8 @@ extension ReviewService {
         return Placement(option: choice.option, start: o.start, end: o.end, member: choice.member, team: choice.team)
     }
 
-    static func checkedReason(_ text: String) throws -> String {
+    /// The reason of a reschedule or a cancellation as stored, or the refusal naming what is wrong with it.
+    public static func checkedReason(_ text: String) throws -> String {
         let reason = Text.trimmed(text, newlines: true)
         if reason.count < 3 { throw ReviewError(.missingReason, "Cần ghi lý do (ít nhất 3 ký tự): đơn vị và các đồng chí dự sẽ thấy lý do này.") }
         if let bad = Text.forbiddenCharacter(in: reason, allowNewlines: false) {

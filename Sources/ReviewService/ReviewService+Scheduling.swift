@@ -110,8 +110,10 @@ extension ReviewService {
             try await self.checkVersion(expectedVersion, week: week, tx: tx)
             var changed = 0
             var changes: [PublishedChange] = []
+            var replaced: [Session] = []
             let requests = Dictionary(uniqueKeysWithValues: try await tx.requests(district: self.district.id, week: week).map { ($0.id, $0) })
             for var s in try await tx.sessions(district: self.district.id, week: week) {
+                let original = s
                 let before = s.published
                 // A chosen repair gives the reason of each change (the absence), shown in the feeds.
                 let why = before == nil ? nil : s.pendingReason
@@ -126,6 +128,7 @@ extension ReviewService {
                 if s.pendingReason != nil && s.published != before { s.pendingReason = nil }
                 if s.published != before {
                     changed += 1
+                    replaced.append(original)
                     if let r = requests[s.requestId], let after = s.published { changes.append(PublishedChange(request: r, before: before, after: after)) }
                     try await tx.saveSession(s)
                     try await tx.audit(self.auditEntry(
@@ -134,6 +137,7 @@ extension ReviewService {
                 }
             }
             let mailed = try await self.queueMail(changes, cause: "Công bố lịch \(week.vietnamese)", week: week, now: now, tx: tx)
+            try await self.keepUndo(.publish, before: replaced, week: week, by: actor, now: now, tx: tx)
             try await tx.audit(self.auditEntry(
                 actor: actor, action: "schedule.publish", entity: "week", id: week.iso, before: nil, after: "{\"changed\":\(changed),\"mail\":\(mailed)}"))
             try await tx.bumpRevision(district: self.district.id)

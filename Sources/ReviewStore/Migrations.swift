@@ -291,5 +291,17 @@ enum Migrations {
             )
             """,
         ],
+        [
+            // The week's last publish or cancellation as the office may undo it: the sessions it changed as they were
+            // before, and the SEQUENCE of every published session right after it (an undo is refused once they moved).
+            """
+            CREATE TABLE week_undo (
+                district_id TEXT NOT NULL,
+                week TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (district_id, week)
+            )
+            """,
+        ],
     ]
 }

@@ -34,9 +34,10 @@ final class OfficeBrowser: @unchecked Sendable {
         cookies[name] = value
     }
 
+    /// Gets a page; like a browser, it leaves out the `#fragment` (the row the page then scrolls to).
     @discardableResult
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
-        try await send(uri, method: .get, headers: headers, body: nil)
+        try await send(String(uri.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]), method: .get, headers: headers, body: nil)
     }
 
     /// Posts a form; the page's own form token is added unless `csrf` says otherwise ("" sends none).

@@ -77,7 +77,7 @@ import Testing
             for p in pending { #expect(br.html.contains(p.email), "\(p.email) is not listed") }
             #expect(!br.html.contains("Thư báo lần công bố gần nhất"))
             #expect(br.html.contains("href=\"/office/outbox\""), "the menu links the outbox page")
-            try await br.post("\(Self.board)/publish", [("version", br.value(ofHidden: "version") ?? "")])
+            try await br.post("\(Self.board)/publish", [("version", br.value(ofHidden: "version") ?? ""), ("confirm", "1")])
             #expect(br.last?.status == .seeOther)
         }
         let queued = try await o.service.outbox(week: Self.week)

@@ -64,7 +64,7 @@ import Testing
             #expect(br.html.contains("Đã chuyển và ghim buổi \(b)"))
             #expect(br.html.contains("đã ghim"))
             try await br.get(Self.board)
-            try await br.post("\(Self.board)/publish", [("version", br.value(ofHidden: "version") ?? "")])
+            try await br.post("\(Self.board)/publish", [("version", br.value(ofHidden: "version") ?? ""), ("confirm", "1")])
             #expect(br.last?.status == .seeOther)
             try await br.get(br.location!)
             #expect(br.html.contains("Đã công bố: 2 buổi"))
@@ -102,7 +102,7 @@ import Testing
             #expect(second.last?.status == .conflict)
             #expect(second.html.contains("đã thay đổi từ khi bạn mở trang"))
             #expect(second.html.contains("Tải lại trang"))
-            try await second.post("\(Self.board)/publish", [("version", old)])
+            try await second.post("\(Self.board)/publish", [("version", old), ("confirm", "1")])
             #expect(second.last?.status == .conflict)
             #expect(second.html.contains("Tuần đã thay đổi"))
         }
@@ -171,7 +171,7 @@ import Testing
             #expect(br.html.contains("Cần ghi lý do"))
             try await br.post(
                 "\(Self.board)/sessions/\(b)/reschedule",
-                [("version", br.value(ofHidden: "version")!), ("option", "0"), ("member", "m04"), ("team", "to-01"), ("reason", "Đồng chí Lan đi công tác tỉnh")])
+                [("version", br.value(ofHidden: "version")!), ("option", "0"), ("member", "m04"), ("team", "to-01"), ("reason", "Đồng chí Lan đi công tác tỉnh"), ("confirm", "1")])
             #expect(br.last?.status == .seeOther)
             // The feed changed at once: new ETag, SEQUENCE 1, the reason in the description.
             try await br.get(unitFeed.path, headers: [.ifNoneMatch: etag])
@@ -179,7 +179,7 @@ import Testing
             #expect(br.html.contains("SEQUENCE:1"))
             #expect(br.html.replacingOccurrences(of: "\r\n ", with: "").contains("Lý do: Đồng chí Lan đi công tác tỉnh"))
             try await br.get("\(Self.board)/sessions/\(a)")
-            try await br.post("\(Self.board)/sessions/\(a)/cancel", [("version", br.value(ofHidden: "version")!), ("reason", "Đơn vị xin lùi sang tuần sau")])
+            try await br.post("\(Self.board)/sessions/\(a)/cancel", [("version", br.value(ofHidden: "version")!), ("reason", "Đơn vị xin lùi sang tuần sau"), ("confirm", "1")])
             #expect(br.last?.status == .seeOther)
         }
         // The unit sees the reasons in `reviewcal status`.

@@ -796,6 +796,12 @@ class OfficeBrowserTest:
         count = re.search(r"\d+", publish.text)
         check(count and int(count.group()) >= 1, f"the publish button says '{publish.text}'")
         self.click_and_wait(publish, f"'{publish.text}'")
+        # Publishing asks first: the changes, the people who will see them, then the confirming button.
+        check("Ai sẽ thấy thay đổi" in self.driver.page_source, "publishing did not show what will change and who will see it")
+        self.check_page("week-publish-confirm")
+        confirm = self.button("Xác nhận công bố")
+        check(confirm is not None, "the publish confirmation has no 'Xác nhận công bố' button")
+        self.click_and_wait(confirm, "'Xác nhận công bố'")
         status = self.messages("status")
         check(status and all(status), f"no success message after publishing; alerts: {self.messages('alert')}")
         check(not self.messages("alert"), f"publishing showed an error: {self.messages('alert')}")

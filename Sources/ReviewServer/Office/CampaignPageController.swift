@@ -33,6 +33,8 @@ struct CampaignPageController {
         var previous: String?
         var next: String?
         var deadlineFilter: String?
+        /// The search by unit name, and what it found.
+        var search: UnitSearchBox? = nil
     }
     struct Filters {
         var blocs: [WeekPageController.Choice]
@@ -113,17 +115,17 @@ struct CampaignPageController {
             }
         }
         group.post("campaign/sessions/:id/held") { _, context in
-            await markAction(context, marked: "buổi \(Self.id(context)) đã kiểm điểm") { id, date, clear, actor in
+            await markAction(context, anchor: "buoi-\(Self.id(context))", marked: "buổi \(Self.id(context)) đã kiểm điểm") { id, date, clear, actor in
                 try await service.setHeld(request: id, on: date, clear: clear, by: actor)
             }
         }
         group.post("campaign/sessions/:id/dossier") { _, context in
-            await markAction(context, marked: "hồ sơ của buổi \(Self.id(context))") { id, date, clear, actor in
+            await markAction(context, anchor: "buoi-\(Self.id(context))", marked: "hồ sơ của buổi \(Self.id(context))") { id, date, clear, actor in
                 try await service.setDossier(request: id, receivedOn: date, clear: clear, by: actor)
             }
         }
         group.post("campaign/units/:id/notes") { _, context in
-            await progressAction(context) { id, actor in
+            await progressAction(context, anchor: "don-vi-\(Self.id(context))") { id, actor in
                 let form = try kit.form(NoteForm.self, context)
                 try await service.addNote(unit: id, text: form.text, by: actor)
                 return ("Đã thêm ghi chú cho \(district.unit(id)?.name ?? id).", form.back)
@@ -135,9 +137,10 @@ struct CampaignPageController {
 
     /// Records (or, with `clear=1`, forgets) a dated mark on a session: held, or its dossier received.
     func markAction(
-        _ context: OfficeRequestContext, marked what: String, _ set: @escaping (String, LocalDate?, Bool, String) async throws -> Void
+        _ context: OfficeRequestContext, anchor: String? = nil, marked what: String,
+        _ set: @escaping (String, LocalDate?, Bool, String) async throws -> Void
     ) async -> Response {
-        await progressAction(context) { id, actor in
+        await progressAction(context, anchor: anchor) { id, actor in
             let form = try kit.form(HeldForm.self, context)
             let clear = form.clear == "1"
             try await set(id, try Self.date(form.date), clear, actor)
@@ -147,12 +150,14 @@ struct CampaignPageController {
 
     /// Runs a progress action and goes back to the campaign page (with its filters) at the unit; a refusal shows the
     /// page with the reason.
-    func progressAction(_ context: OfficeRequestContext, _ act: @escaping (String, String) async throws -> (String, String?)) async -> Response {
+    func progressAction(
+        _ context: OfficeRequestContext, anchor: String? = nil, _ act: @escaping (String, String) async throws -> (String, String?)
+    ) async -> Response {
         let id = context.parameters.get("id") ?? ""
         return await kit.guarded(context) {
             let (message, back) = try await act(id, context.identity!.actor)
             let query = back.flatMap { $0.hasPrefix("?") && !$0.contains("\n") ? $0 : nil } ?? ""
-            return kit.redirect("/office/campaign\(query)", flash: message, context)
+            return kit.redirect("/office/campaign\(query)" + (anchor.map { "#\($0)" } ?? ""), flash: message, context)
         } onRefusal: { f in
             kit.pages.page("campaign", try await page(context, request: nil, error: OfficeKit.errorBox(f)), status: OfficeKit.status(f))
         }
@@ -168,9 +173,12 @@ struct CampaignPageController {
         let progress = try await service.campaignProgress(campaign: request?.uri.queryParameters.get("dot").map { String($0) })
         let params = request?.uri.queryParameters
         func param(_ key: String) -> String? { params?.get(key).flatMap { $0.isEmpty ? nil : String($0) } }
-        return build(
+        let search = request.flatMap(UnitSearchBox.search)
+        var built = build(
             progress, context: context, bloc: param("khoi"), team: param("to"), member: param("uvbtv"), stage: param("tinh-trang"),
-            deadline: param("han"), unit: param("don-vi"), page: param("trang").flatMap { Int($0) } ?? 1, error: error)
+            deadline: param("han"), unit: param("don-vi"), page: param("trang").flatMap { Int($0) } ?? 1, error: error, search: search)
+        built.search = UnitSearchBox(search, action: "/office/campaign", found: built.matching)
+        return built
     }
 
     /// Units shown on one page of the list; the summary above it always covers the whole campaign.
@@ -181,7 +189,7 @@ struct CampaignPageController {
     /// The page of a progress (separate from the reading so that the benchmark times each).
     func build(
         _ progress: CampaignProgress, context: OfficeRequestContext, bloc: String?, team: String?, member: String?, stage: String?,
-        deadline: String? = nil, unit: String? = nil, page: Int = 1, error: Chrome.ErrorBox? = nil
+        deadline: String? = nil, unit: String? = nil, page: Int = 1, error: Chrome.ErrorBox? = nil, search: NameSearch? = nil
     ) -> CampaignPage {
         var matching = progress.filtered(bloc: bloc, team: team, member: member, stage: stage.flatMap(CampaignProgress.Stage.init(code:)), district: district)
         let chosenDeadline = deadline.flatMap { id in progress.deadlines.first { $0.deadline.id == id } }
@@ -198,6 +206,10 @@ struct CampaignPageController {
         if let unit, district.unit(unit) != nil {
             matching = matching.filter { $0.unit.id == unit }
             query.append("don-vi=\(unit)")
+        }
+        if let search {
+            matching = matching.filter { search.matches($0.unit.name) }
+            query.append(UnitSearchBox.query(search))
         }
         let pages = max(1, (matching.count + Self.pageSize - 1) / Self.pageSize)
         let pageNumber = min(max(1, page), pages)

@@ -67,6 +67,7 @@ struct FeedsPageController {
         group.post("feeds/:kind/:subject/rotate") { _, context in
             await kit.guarded(context) {
                 let (kind, subject) = try parse(context)
+                guard kit.confirmed(context) else { return try await confirmRotate(context, kind: kind, subject: subject) }
                 _ = try await service.rotateFeed(kind: kind, subject: subject, by: context.identity!.actor)
                 return kit.redirect(
                     "/office/feeds/\(kind.rawValue)/\(subject)",
@@ -130,4 +131,30 @@ struct FeedsPageController {
 extension Int {
     /// Nil for zero, so that a template section shows only a count that is there.
     var nonZero: Int? { self == 0 ? nil : self }
+}
+
+extension FeedsPageController {
+    /// The confirmation of a new feed link: whose calendar, and that the old link stops at once.
+    func confirmRotate(_ context: OfficeRequestContext, kind: FeedToken.Kind, subject: String) async throws -> Response {
+        guard let entry = try await service.feedDirectory().first(where: { $0.kind == kind && $0.subject == subject }) else {
+            throw ReviewError(.unknownFeed, "Không có lịch '\(kind.rawValue)/\(Text.clip(subject))' trong huyện.")
+        }
+        let href = "/office/feeds/\(kind.rawValue)/\(subject)"
+        let old = entry.link.map { kit.office.publicURL + $0.path }
+        let change = ConfirmPage.Change(
+            id: "\(kind.rawValue)-\(subject)", unit: entry.ownerName, what: old == nil ? "Cấp đường dẫn" : "Đổi đường dẫn",
+            before: old == nil ? "Chưa có đường dẫn" : "Đường dẫn hiện tại (ngừng hoạt động ngay)", after: "Đường dẫn mới và mã QR mới")
+        return kit.pages.page(
+            "confirm",
+            ConfirmPage(
+                chrome: kit.chrome(context, title: "Đổi đường dẫn lịch của \(entry.ownerName)", section: .feeds),
+                heading: old == nil ? "Cấp đường dẫn lịch cho \(entry.ownerName)?" : "Đổi đường dẫn lịch của \(entry.ownerName)?",
+                intro: old == nil
+                    ? "Đường dẫn mới được cấp ngay; gửi đường dẫn hoặc mã QR cho người dùng lịch này."
+                    : "Khi xác nhận, đường dẫn hiện tại ngừng hoạt động ngay: mọi điện thoại, máy tính đã đăng ký lịch bằng đường dẫn đó không nhận được cập nhật nữa. Cần gửi đường dẫn hoặc mã QR mới cho người dùng lịch này để đăng ký lại.",
+                changes: [change],
+                audience: [.init(title: Self.title(kind), names: entry.ownerName), .init(title: "Ai đã đăng ký lịch bằng đường dẫn cũ", names: "phải đăng ký lại")],
+                mailText: nil, action: "\(href)/rotate", csrf: context.identity?.csrf ?? "", fields: [],
+                confirmLabel: old == nil ? "Xác nhận cấp đường dẫn" : "Xác nhận đổi đường dẫn", danger: old != nil, backHref: href))
+    }
 }

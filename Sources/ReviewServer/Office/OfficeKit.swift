@@ -21,16 +21,19 @@ struct OfficeKit: Sendable {
     /// The chrome of a page for the request's user, taking the one-time message out of the session.
     func chrome(_ context: OfficeRequestContext, title: String, section: Section, error: Chrome.ErrorBox? = nil) -> Chrome {
         var flash: String?
+        var week: String?
+        let opened = context.parameters.get("week").flatMap { ISOWeek(iso: $0)?.iso }
         context.sessions.withLockedSession { data in
             if let message = data?.flash {
                 flash = message
                 data?.flash = nil
             }
+            if let opened, data != nil, data?.week != opened { data?.week = opened }
+            week = data?.week
         }
-        let week = currentWeek().iso
         let nav: [Chrome.NavItem] = [
-            .init(label: "Lịch tuần", href: "/office/weeks/\(week)", current: section == .week),
-            .init(label: "Lịch vắng", href: "/office/absences", current: section == .absences),
+            .init(label: "Lịch tuần", href: week.map { "/office/weeks/\($0)" } ?? "/office", current: section == .week),
+            .init(label: "Lịch vắng", href: "/office/absences" + (week.map { "?tuan=\($0)" } ?? ""), current: section == .absences),
             .init(label: "Tiến độ chiến dịch", href: "/office/campaign", current: section == .campaign),
             .init(label: "Đường dẫn lịch", href: "/office/feeds", current: section == .feeds),
             .init(label: "Thư đã gửi", href: "/office/outbox", current: section == .outbox),
@@ -50,6 +53,12 @@ struct OfficeKit: Sendable {
         let window = service.district.campaign(covering: service.district.zone.date(of: now))?.cutoff ?? service.district.campaigns.last?.cutoff
         guard let window else { return ISOWeek(containing: service.district.zone.date(of: now)) }
         return window.firstOpenWeek(at: now).adding(weeks: -1)
+    }
+
+    /// The week to open at sign-in and at `/office`: the nearest one that needs the office's attention.
+    func landingWeek() async -> ISOWeek {
+        let current = currentWeek()
+        return (try? await service.weekNeedingAttention(from: current)) ?? current
     }
 
     /// A 303 to `location`, leaving `flash` to show on the next page.

@@ -43,6 +43,8 @@ struct OfficeSession: Codable, Sendable {
     var passwordStamp: String?
     /// A message to show once, on the next page.
     var flash: String?
+    /// The week the user last opened (`2023-W50`): the menu leads back to it.
+    var week: String?
 }
 
 /// Why a stored session no longer opens the office's pages; the sign-in page says it in words.

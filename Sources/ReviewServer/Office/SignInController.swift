@@ -25,7 +25,9 @@ struct SignInController {
 
     func register(on group: RouterGroup<OfficeRequestContext>) {
         group.get("") { _, context in
-            context.identity == nil ? OfficeKit.redirect("/office/sign-in") : OfficeKit.redirect("/office/weeks/\(kit.currentWeek().iso)")
+            guard context.identity != nil else { return OfficeKit.redirect("/office/sign-in") }
+            let week = await kit.landingWeek()
+            return OfficeKit.redirect("/office/weeks/\(week.iso)")
         }
         group.get("sign-in") { request, context in
             let next = Self.safeNext(request.uri.queryParameters.get("next"))

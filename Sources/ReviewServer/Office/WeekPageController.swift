@@ -39,6 +39,12 @@ struct WeekPageController {
         var brokenPublished = 0
         /// E-mail beside the publish button (nil when the district sends none).
         var mail: MailNote? = nil
+        /// What publishing changes, in one line beside its button.
+        var publishSummary: String? = nil
+        /// The undo of the week's last publish or cancellation.
+        var undo: UndoNote? = nil
+        /// The search by unit name, and what it found.
+        var search: UnitSearchBox? = nil
     }
     /// Who a publish would write to, and how the week's last messages stand.
     struct MailNote {
@@ -69,6 +75,8 @@ struct WeekPageController {
         var requests: [RequestRow]
         var locked: Bool
         var admit: AdmitForm
+        /// The search by unit name, and what it found.
+        var search: UnitSearchBox? = nil
     }
     struct Counts {
         var requests: Int
@@ -178,6 +186,8 @@ struct WeekPageController {
         var rescheduleTeams: [Choice]
         var reasonText: String
         var cancelReasonText: String
+        /// The undo of this session's cancellation, right after it.
+        var undo: UndoNote? = nil
     }
 
     // MARK: Forms
@@ -210,9 +220,9 @@ struct WeekPageController {
     // MARK: Routes
 
     func register(on group: RouterGroup<OfficeRequestContext>) {
-        group.get("weeks/:week") { _, context in
+        group.get("weeks/:week") { request, context in
             await kit.guarded(context) {
-                kit.pages.page("week", try await weekPage(context, week: try kit.week(context)))
+                kit.pages.page("week", try await weekPage(context, week: try kit.week(context), search: UnitSearchBox.search(request)))
             } onRefusal: { f in
                 OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.message)
             }
@@ -226,7 +236,8 @@ struct WeekPageController {
             }
         }
         group.post("weeks/:week/publish") { _, context in
-            await weekAction(context, success: { n in "Đã công bố: \(n) buổi mới hoặc thay đổi đã lên lịch của các đồng chí, tổ công tác và đơn vị." }) {
+            guard kit.confirmed(context) else { return await confirmPublish(context) }
+            return await weekAction(context, anchor: "tom-tat", success: { n in "Đã công bố: \(n) buổi mới hoặc thay đổi đã lên lịch của các đồng chí, tổ công tác và đơn vị." }) {
                 week, version, actor in
                 try await service.publish(week: week, by: actor, expectedVersion: version)
             }
@@ -244,21 +255,21 @@ struct WeekPageController {
                 let id = (try? JSONDecoder.views.decode(RequestView.self, from: Data(answer.body.utf8)))?.request.id ?? ""
                 let target = ISOWeek(containing: LocalDate(iso: values.day) ?? week.monday)
                 return kit.redirect(
-                    "/office/weeks/\(target.iso)/requests", flash: "Đã nhận đăng ký \(id) của \(district.unit(values.unit)?.name ?? values.unit).", context)
+                    "/office/weeks/\(target.iso)/requests#dk-\(id)", flash: "Đã nhận đăng ký \(id) của \(district.unit(values.unit)?.name ?? values.unit).", context)
             } onRefusal: { f in
                 kit.pages.page("week-requests", try await requestsPage(context, week: week, error: OfficeKit.errorBox(f), admit: values), status: OfficeKit.status(f))
             }
         }
-        group.get("weeks/:week/requests") { _, context in
+        group.get("weeks/:week/requests") { request, context in
             await kit.guarded(context) {
-                kit.pages.page("week-requests", try await requestsPage(context, week: try kit.week(context)))
+                kit.pages.page("week-requests", try await requestsPage(context, week: try kit.week(context), search: UnitSearchBox.search(request)))
             } onRefusal: { f in
                 OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được tuần", message: f.message)
             }
         }
         group.get("weeks/:week/sessions/:id") { _, context in
             await kit.guarded(context) {
-                kit.pages.page("session", try await sessionPage(context, week: try kit.week(context), id: context.parameters.get("id") ?? ""))
+                kit.pages.page("session", try await sessionPageWithUndo(context, week: try kit.week(context), id: context.parameters.get("id") ?? ""))
             } onRefusal: { f in
                 OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không mở được buổi", message: f.message)
             }
@@ -272,7 +283,8 @@ struct WeekPageController {
             }
         }
         group.post("weeks/:week/sessions/:id/reschedule") { _, context in
-            await sessionAction(context, form: PlacementForm.self) { id, form, actor in
+            guard kit.confirmed(context) else { return await confirmSession(context, reschedule: true) }
+            return await sessionAction(context, form: PlacementForm.self) { id, form, actor in
                 try await service.reschedule(
                     request: id, to: .init(option: form.option, member: form.member.isEmpty ? nil : form.member, team: form.team),
                     reason: form.reason ?? "", expectedVersion: form.version, by: actor)
@@ -280,9 +292,10 @@ struct WeekPageController {
             }
         }
         group.post("weeks/:week/sessions/:id/cancel") { _, context in
-            await sessionAction(context, form: ReasonForm.self) { id, form, actor in
+            guard kit.confirmed(context) else { return await confirmSession(context, reschedule: false) }
+            return await sessionAction(context, form: ReasonForm.self) { id, form, actor in
                 try await service.cancel(request: id, reason: form.reason, expectedVersion: form.version, by: actor)
-                return "Đã hủy buổi \(id) trên lịch, kèm lý do."
+                return "Đã hủy buổi \(id) trên lịch, kèm lý do. Có thể hoàn tác ngay bên dưới."
             }
         }
         group.post("weeks/:week/sessions/:id/pin") { _, context in
@@ -297,18 +310,20 @@ struct WeekPageController {
                 return "Đã bỏ ghim buổi \(id)."
             }
         }
+        registerUndo(on: group)
     }
 
     /// A week-wide action: refusals show the board again with the reason.
     func weekAction<T>(
-        _ context: OfficeRequestContext, success: @escaping (T) -> String, _ act: @escaping (ISOWeek, String?, String) async throws -> T
+        _ context: OfficeRequestContext, anchor: String? = nil, success: @escaping (T) -> String,
+        _ act: @escaping (ISOWeek, String?, String) async throws -> T
     ) async -> Response {
         let week: ISOWeek
         do { week = try kit.week(context) } catch { return kit.failure(context, error) }
         return await kit.guarded(context) {
             let form = try kit.form(VersionForm.self, context)
             let result = try await act(week, form.version, context.identity!.actor)
-            return kit.redirect("/office/weeks/\(week.iso)", flash: success(result), context)
+            return kit.redirect("/office/weeks/\(week.iso)" + (anchor.map { "#\($0)" } ?? ""), flash: success(result), context)
         } onRefusal: { f in
             kit.pages.page("week", try await weekPage(context, week: week, error: OfficeKit.errorBox(f, reload: "/office/weeks/\(week.iso)")), status: OfficeKit.status(f))
         }
@@ -340,10 +355,13 @@ struct WeekPageController {
 
     // MARK: Building pages
 
-    func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil) async throws -> WeekPage {
+    func weekPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, search: NameSearch? = nil) async throws -> WeekPage {
         let board = try await service.weekBoard(week: week)
         var page = build(board, context: context, error: error)
         page.mail = mailNote(try await service.weekMail(board: board), board: board)
+        page.publishSummary = publishSummary(board)
+        page.undo = try await undoNote(context, week: week, version: board.version)
+        page.filter(search)
         let broken = try await service.brokenSessions(week: week)
         guard !broken.isEmpty else { return page }
         page.broken = broken.map { b in
@@ -402,9 +420,12 @@ struct WeekPageController {
     }
 
     /// Every request of the week, and the form that registers for a unit (a late request once the week closed).
-    func requestsPage(_ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil) async throws -> RequestsPage {
+    func requestsPage(
+        _ context: OfficeRequestContext, week: ISOWeek, error: Chrome.ErrorBox? = nil, admit: AdmitValues? = nil, search: NameSearch? = nil
+    ) async throws -> RequestsPage {
         let board = try await service.weekBoard(week: week)
-        let requests = requestRows(board)
+        let all = requestRows(board)
+        let requests = search.map { s in all.filter { s.matches($0.unit) } } ?? all
         let values = admit ?? AdmitValues(day: week.monday.iso)
         let identity = context.identity
         return RequestsPage(
@@ -414,7 +435,8 @@ struct WeekPageController {
             admit: AdmitForm(
                 units: district.units.map { Choice(value: $0.id, label: $0.name, selected: $0.id == values.unit) },
                 kinds: ReviewKind.allCases.map { Choice(value: $0.rawValue, label: $0.vietnamese, selected: $0.rawValue == values.kind) },
-                monday: week.monday.iso, sunday: week.sunday.iso, values: values))
+                monday: week.monday.iso, sunday: week.sunday.iso, values: values),
+            search: UnitSearchBox(search, action: "/office/weeks/\(week.iso)/requests", found: requests.count))
     }
 
     func cutoffText(_ board: WeekBoard) -> String {
