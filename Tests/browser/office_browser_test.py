@@ -365,11 +365,10 @@ var wide = [];
 Array.prototype.forEach.call(document.body.querySelectorAll('*'), function (el) {
   if (!__t.visible(el)) return;
   var r = el.getBoundingClientRect();
-  if (r.right <= width + 0.5 && r.left >= -0.5) return;
+  if (r.right <= width + 0.5) return;  // (an element off to the left, like the hidden skip link, widens nothing)
   // Only the innermost elements that stick out: their parent's box is what they widen.
   for (var c = el.firstElementChild; c; c = c.nextElementSibling) {
-    var cr = c.getBoundingClientRect();
-    if (cr.right > width + 0.5 || cr.left < -0.5) return;
+    if (c.getBoundingClientRect().right > width + 0.5) return;
   }
   wide.push(__t.describe(el) + ' (' + Math.round(r.left) + '–' + Math.round(r.right) + ' px)');
 });

@@ -21,7 +21,7 @@ struct PrintLetterhead {
     /// The year of issue; the day and month are written by hand when the schedule is signed.
     var year: Int
     /// The number field, its number left blank for the registry: "Số      -LT/HU".
-    var number: String { "Số\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}-LT/HU" }
+    var number = "Số\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}\u{00A0}-LT/HU"
 
     /// Words that start the name of a Party body, compared in lower case with both spellings of "ủy".
     static let bodies = ["ban thường vụ huyện ủy", "huyện ủy", "ban thường vụ", "thị ủy", "thành ủy", "quận ủy", "đảng bộ huyện", "đảng bộ"]
