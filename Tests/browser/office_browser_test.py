@@ -553,7 +553,7 @@ class OfficeBrowserTest:
             if entry.get("level") != "SEVERE":
                 continue
             text = entry.get("message", "")
-            if "favicon.ico" in text or any(a in text for a in allowed):
+            if any(a in text for a in allowed):
                 continue
             self.fail(page, f"browser console error: {text}")
 
@@ -1156,6 +1156,9 @@ class OfficeBrowserTest:
             step()
         with open(os.path.join(self.out, "axe-summary.json"), "w", encoding="utf-8") as f:
             json.dump(self.axe_summary, f, ensure_ascii=False, indent=2)
+        with open(os.path.join(self.out, "codes.json"), "w", encoding="utf-8") as f:
+            json.dump([{"page": p, "where": w, "kind": k, "code": c, "text": t} for p, w, k, c, t in self.codes],
+                      f, ensure_ascii=False, indent=2)
         return time.monotonic() - started
 
     def close(self):
@@ -1212,9 +1215,14 @@ def main():
     print(f"axe-core {test.axe_version} violations (rules × pages × widths): {impacts}")
     print(f"sideways scrolling: {len(test.overflows)}"
           + "".join(f"\n  {page} at {width} px: scrollWidth {sw}" for page, width, sw in test.overflows))
-    print(f"codes in the text a clerk reads: {len(test.codes)}")
+    print(f"codes in the text a clerk reads: {len(test.codes)} (all of them in {os.path.join(test.out, 'codes.json')})")
+    groups = {}
     for page, where, kind, code, sentence in test.codes:
-        print(f"  [{page}, {where}] {kind} '{code}': «{sentence}»")
+        groups.setdefault((page, where, kind), []).append((code, sentence))
+    for (page, where, kind), found in groups.items():
+        distinct = sorted(set(c for c, _ in found))
+        print(f"  [{page}, {where}] {len(found)} × {kind} ({len(distinct)} distinct: {', '.join(distinct[:6])}"
+              f"{' …' if len(distinct) > 6 else ''}); e.g. «{found[0][1]}»")
     if test.axe_review:
         print("axe could not decide (review by hand): "
               + "; ".join(f"{rule} on {', '.join(pages)}" for rule, pages in sorted(test.axe_review.items())))
