@@ -8,7 +8,7 @@ Starts a real `reviewcal serve` on the sample district (config/) with a fresh da
   too when the rules refuse the first choice), publish, check that the member's iCalendar feed changed, open the
   print view, the campaign, the feeds (and one feed's QR page), the outbox of e-mailed changes (the server delivers
   through a sendmail script that keeps each message and refuses some addresses; a refused message is sent again
-  from the page), the audit log and the district configuration, then sign out.
+  from the page), the audit log, the district configuration and an address that does not exist, then sign out.
 
 On every page, at each window width of WIDTHS (desktop 1366 px, tablet 820 px, phone 390 px): a full-height
 screenshot (<page>-<width>.png), no sideways scrolling (document.documentElement.scrollWidth ≤ window.innerWidth;
@@ -1122,6 +1122,16 @@ class OfficeBrowserTest:
                       f"the audit log does not mention the moved session {self.moved['session']}")
             self.check_page(name)
 
+    def not_found(self):
+        """An address that does not exist: a Vietnamese page inside the layout, with the menu and a way back."""
+        self.open("/office/trang-khong-co")
+        check(self.response_status() in (404, None), f"an unknown address answered HTTP {self.response_status()}")
+        alerts = self.messages("alert")
+        check(alerts and "Không có trang này" in alerts[0], f"the unknown address shows no 'Không có trang này': {alerts}")
+        check(self.link("Lịch tuần", scope="header nav") is not None, "the page of an unknown address has no menu")
+        check(self.link("Về trang lịch tuần") is not None, "the page of an unknown address has no link back to the week")
+        self.check_page("not-found", allowed_console=("status of 404",))
+
     def decode_qr_codes(self):
         """The QR codes of the feed page, read back from its screenshot by zbarimg (zbar-tools), are its two links."""
         zbarimg = shutil.which("zbarimg")
@@ -1151,7 +1161,7 @@ class OfficeBrowserTest:
         started = time.monotonic()
         self.setup()
         for step in (self.sign_in, self.week_board, self.move_session, self.publish, self.repair, self.outbox, self.other_pages,
-                     self.sign_out):
+                     self.not_found, self.sign_out):
             log(f"== {step.__name__.replace('_', ' ')}")
             step()
         with open(os.path.join(self.out, "axe-summary.json"), "w", encoding="utf-8") as f:
