@@ -55,7 +55,7 @@ import Testing
                 #expect(r.status == .notFound, "\(path)")
                 #expect(r.headers[.contentType] == "text/html; charset=utf-8", "\(path)")
                 #expect(br.html.contains("<html lang=\"vi\">"), "\(path)")
-                #expect(br.html.contains("Không có trang này"), "\(path)")
+                #expect(br.html.contains("<h1>Không có trang này</h1>"), "\(path)")
                 #expect(br.html.contains("href=\"/office\""), "no link back on \(path)")
                 // Signed in: the menu and the sign-out button are there.
                 #expect(br.html.contains("aria-label=\"Các trang của Văn phòng\""), "no menu on \(path)")
