@@ -220,7 +220,7 @@ import Testing
             #expect(String(buffer: css.body).contains("@page { size: A4"))
             let r = try await br.get("\(Self.board)/export.csv")
             #expect(r.headers[.contentType] == "text/csv; charset=utf-8")
-            #expect(r.headers[.contentDisposition]?.contains("lich-kiem-diem-2023-W50.csv") == true)
+            #expect(r.headers[.contentDisposition]?.contains("lich-kiem-diem-tuan-2023-W50.csv") == true)
             let bytes = Array(r.body.readableBytesView)
             #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)

@@ -16,6 +16,8 @@ struct FeedsPageController {
         var csrf: String
         var groups: [FeedGroup]
         var missing: Int?
+        /// "https" or "http": the scheme of the links, as the server's public address has it.
+        var scheme: String
     }
     struct FeedGroup {
         var id: String
@@ -38,6 +40,7 @@ struct FeedsPageController {
         var kindText: String
         var webcalQR: String?
         var httpsQR: String?
+        var scheme: String
     }
 
     func register(on group: RouterGroup<OfficeRequestContext>) {
@@ -110,7 +113,8 @@ struct FeedsPageController {
         let identity = context.identity
         return FeedsPage(
             chrome: kit.chrome(context, title: "Đường dẫn lịch", section: .feeds, error: error), canChange: identity?.canChange == true,
-            csrf: identity?.csrf ?? "", groups: groups, missing: directory.filter { $0.link == nil }.count.nonZero)
+            csrf: identity?.csrf ?? "", groups: groups, missing: directory.filter { $0.link == nil }.count.nonZero,
+            scheme: kit.office.linkScheme)
     }
 
     func detailPage(_ context: OfficeRequestContext) async throws -> FeedPage {
@@ -124,7 +128,8 @@ struct FeedsPageController {
             chrome: kit.chrome(context, title: "Lịch của \(entry.ownerName)", section: .feeds), canChange: identity?.canChange == true,
             csrf: identity?.csrf ?? "", feed: feed, kindText: Self.title(kind),
             webcalQR: feed.webcal.flatMap { QRCode($0)?.svg(title: "Mã QR đăng ký lịch của \(entry.ownerName) trên iPhone (webcal)") },
-            httpsQR: feed.https.flatMap { QRCode($0)?.svg(title: "Mã QR đường dẫn https lịch của \(entry.ownerName)") })
+            httpsQR: feed.https.flatMap { QRCode($0)?.svg(title: "Mã QR đường dẫn \(kit.office.linkScheme) lịch của \(entry.ownerName)") },
+            scheme: kit.office.linkScheme)
     }
 }
 

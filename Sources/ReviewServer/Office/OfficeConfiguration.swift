@@ -23,6 +23,9 @@ public struct OfficeConfiguration: Sendable {
     /// Whether people reach the server over TLS.
     var secure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
+    /// The scheme of the feed links shown to people: "https" only when the public address is https.
+    var linkScheme: String { secure ? "https" : "http" }
+
     /// The `webcal://` form of the public address.
     var webcalURL: String {
         if let colon = publicURL.range(of: "://") { return "webcal" + publicURL[colon.lowerBound...] }

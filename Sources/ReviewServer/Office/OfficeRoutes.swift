@@ -9,6 +9,8 @@ func addOfficeWorkspace(to router: Router<BasicRequestContext>, service: ReviewS
     router.get("/static/:name") { _, context in
         pages.asset(context.parameters.get("name") ?? "") ?? Response(status: .notFound)
     }
+    addOfficeIcon(to: router, pages: pages)
+    router.add(middleware: OfficeNotFoundMiddleware(service: service, pages: pages))
     let sessions = SessionMiddleware<OfficeRequestContext>(
         storage: StorePersistDriver(service: service),
         configuration: .init(
@@ -17,6 +19,7 @@ func addOfficeWorkspace(to router: Router<BasicRequestContext>, service: ReviewS
     let group = router.group("office", context: OfficeRequestContext.self)
         .add(middleware: sessions)
         .add(middleware: OfficeAuthMiddleware(service: service, office: office, pages: pages))
+        .add(middleware: OfficeErrorMiddleware(kit: OfficeKit(service: service, pages: pages, office: office)))
     let kit = OfficeKit(service: service, pages: pages, office: office)
     SignInController(kit: kit).register(on: group)
     WeekPageController(kit: kit).register(on: group)
@@ -27,4 +30,5 @@ func addOfficeWorkspace(to router: Router<BasicRequestContext>, service: ReviewS
     OutboxPageController(kit: kit).register(on: group)
     AuditPageController(kit: kit).register(on: group)
     DistrictPageController(kit: kit).register(on: group)
+    registerOfficeNotFound(on: group)
 }

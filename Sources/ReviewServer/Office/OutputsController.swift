@@ -19,6 +19,8 @@ struct OutputsController {
         var days: [PrintDay]
         var empty: Bool
         var week: String
+        /// The document's heading (Hướng dẫn 36-HD/VPTW): the issuing body, the place of issue and the year.
+        var letterhead: PrintLetterhead
     }
     struct PrintDay {
         var title: String
@@ -48,7 +50,7 @@ struct OutputsController {
             await kit.guarded(context) {
                 let week = try kit.week(context)
                 let board = try await service.weekBoard(week: week)
-                return Self.csv(board.csv(district: service.district, separator: Self.separator(request)), name: "lich-kiem-diem-\(week.iso).csv")
+                return Self.csv(board.csv(district: service.district, separator: Self.separator(request)), name: Self.fileName("lich-kiem-diem-tuan-\(week.iso)", request))
             } onRefusal: { f in
                 OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không xuất được", message: f.message)
             }
@@ -56,7 +58,7 @@ struct OutputsController {
         group.get("campaign/export.csv") { request, context in
             await kit.guarded(context) {
                 let progress = try await service.campaignProgress(campaign: request.uri.queryParameters.get("dot").map { String($0) })
-                return Self.csv(progress.csv(district: service.district, separator: Self.separator(request)), name: "tien-do-\(progress.campaign.id).csv")
+                return Self.csv(progress.csv(district: service.district, separator: Self.separator(request)), name: Self.fileName("tien-do-chien-dich-\(progress.campaign.id)", request))
             } onRefusal: { f in
                 OfficeKit.plainPage(kit.pages, service, context, status: OfficeKit.status(f), title: "Không xuất được", message: f.message)
             }
@@ -65,6 +67,12 @@ struct OutputsController {
 
     static func separator(_ request: Request) -> CSVText.Separator {
         request.uri.queryParameters.get("sep") == "semicolon" ? .semicolon : .comma
+    }
+
+    /// The downloaded file's name: what it holds, and "-excel" for the semicolon-separated copy, so that the two
+    /// downloads of a page are told apart in the folder they are saved to.
+    static func fileName(_ stem: String, _ request: Request) -> String {
+        stem + (separator(request) == .semicolon ? "-excel" : "") + ".csv"
     }
 
     static func csv(_ table: CSVText, name: String) -> Response {
@@ -102,6 +110,7 @@ struct OutputsController {
             districtName: district.name.uppercased(), title: "Lịch dự kiểm điểm \(w.vietnamese)",
             heading: "LỊCH DỰ KIỂM ĐIỂM TUẦN \(w.week)/\(w.year)" + (draft ? " (DỰ KIẾN)" : ""),
             subtitle: "Từ \(w.monday.vietnameseWeekday.lowercased()) \(w.monday.vietnamese) đến \(w.sunday.vietnameseWeekday.lowercased()) \(w.sunday.vietnamese)",
-            draft: draft, printedAt: district.zone.local(service.clock.now()).dateTime.vietnamese, days: days, empty: days.isEmpty, week: w.iso)
+            draft: draft, printedAt: district.zone.local(service.clock.now()).dateTime.vietnamese, days: days, empty: days.isEmpty, week: w.iso,
+            letterhead: PrintLetterhead(districtName: district.name, year: district.zone.date(of: service.clock.now()).year))
     }
 }

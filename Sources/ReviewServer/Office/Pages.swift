@@ -31,7 +31,9 @@ struct Pages: Sendable {
             for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
                 guard let data = fm.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
                 let type =
-                    name.hasSuffix(".css") ? "text/css; charset=utf-8" : name.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "application/octet-stream"
+                    name.hasSuffix(".css")
+                    ? "text/css; charset=utf-8"
+                    : name.hasSuffix(".js") ? "text/javascript; charset=utf-8" : name.hasSuffix(".svg") ? "image/svg+xml" : "application/octet-stream"
                 assets[name] = (type, ByteBuffer(bytes: data))
             }
         }
