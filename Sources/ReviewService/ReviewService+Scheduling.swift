@@ -49,13 +49,16 @@ extension ReviewService {
         let problem = built.problem
         let found = problem.defects()
         if !found.isEmpty {
-            // The defects name pins by their index; the office knows them by request id.
-            var defects = found.joined(separator: "; ")
-            for (index, pin) in problem.pinned.enumerated().reversed() {
-                defects = defects.replacingOccurrences(of: "pinned[\(index)]", with: "buổi ghim \(built.requests[pin.request].map { requestLabel($0) } ?? pin.request)")
+            // The defects (the contract's words) name pins by their index: the office is told which sessions, by name.
+            let text = found.joined(separator: "; ")
+            let pins = problem.pinned.enumerated().filter { text.contains("pinned[\($0.offset)]") }.map { $0.element.request }
+            guard pins.isEmpty else {
+                let names = pins.map { built.requests[$0].map { requestLabel($0) } ?? $0 }
+                throw ReviewError(
+                    .invalidProblem,
+                    "Dữ liệu \(week.vietnamese) mâu thuẫn, không xếp được lịch: các buổi đã ghim hoặc đã công bố sau trùng người, trùng giờ hoặc phạm quy tắc xếp lịch: \(names.joined(separator: "; ")). Bỏ ghim hoặc đổi lịch một trong các buổi đó trên trang của buổi.")
             }
-            throw ReviewError(
-                .invalidProblem, "Dữ liệu \(week.vietnamese) mâu thuẫn, không xếp được lịch: \(defects). Bỏ ghim buổi đó (nút “Bỏ ghim” trên trang của buổi).")
+            throw ReviewError(.invalidProblem, "Dữ liệu \(week.vietnamese) mâu thuẫn, không xếp được lịch: \(text).")
         }
         let solution: Solution
         let started = ContinuousClock.now

@@ -526,12 +526,12 @@ struct WeekPageController {
     /// Why a request has no session yet, in words: the last run's reason, or what is missing and what to do.
     func unscheduledReason(_ row: WeekBoard.Row) -> String {
         if row.isLateUnrun {
-            return "Nhận muộn, chưa xếp — chạy xếp lịch lại (nút “Chạy xếp lịch” ở đầu trang) để xếp buổi này."
+            return "Nhận muộn, chưa xếp — chạy xếp lịch lại để xếp buổi này."
                 + (row.request.draftSent == nil ? " " + ReviewService.noDraftReason(leadDays: leadDays(row)) : "")
         }
         if let reason = row.session?.reason { return reason }
         if row.request.draftSent == nil { return ReviewService.noDraftReason(leadDays: leadDays(row)) }
-        return "Chưa chạy xếp lịch từ khi đăng ký hoặc sửa: bấm “Chạy xếp lịch” ở đầu trang."
+        return "Chưa xếp: đăng ký mới hoặc vừa sửa, cần chạy xếp lịch lại."
     }
 
     func leadDays(_ row: WeekBoard.Row) -> Int { district.campaign(row.request.campaignId)?.leadDays ?? 2 }
