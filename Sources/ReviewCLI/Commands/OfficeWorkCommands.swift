@@ -163,7 +163,7 @@ struct ProgressCommand: AsyncParsableCommand {
                     }
                     print("")
                     for u in units {
-                        print("\(u.unit.id)\t\(u.unit.name)\t\(u.stage.vietnamese)\t\(u.sessions.map(\.request.id).joined(separator: ","))")
+                        print("\(u.unit.id)\t\(u.unit.name)\t\(u.stageText)\t\(u.sessions.map(\.request.id).joined(separator: ","))")
                     }
                 }
             }
