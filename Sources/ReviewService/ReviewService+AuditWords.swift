@@ -176,7 +176,7 @@ extension ReviewService {
         case "member", "subjectId" where district.member(text) != nil: return district.member(text).map { "đ/c \($0.name)" } ?? text
         case "team": return district.team(text)?.name ?? text
         case "subjectId": return district.team(text)?.name ?? text
-        case "subject": return text == "member" ? "Đồng chí UVBTV" : text == "team" ? "Tổ công tác" : text
+        case "subject": return text == "member" ? "Đồng chí UVBTV" : text == "team" ? "Tổ công tác" : district.unit(text)?.name ?? text
         case "after", "released": return names.requests[text] ?? text
         case "status":
             switch text {
@@ -225,7 +225,7 @@ extension ReviewService {
         "unitId": "Đơn vị", "campaignId": "Đợt kiểm điểm", "kind": "Loại kiểm điểm", "week": "Tuần", "options": "Phương án thời gian",
         "location": "Địa điểm", "draftSent": "Ngày gửi dự thảo", "contactName": "Người liên hệ", "contactPhone": "Điện thoại",
         "contactEmail": "Thư điện tử", "note": "Ghi chú", "after": "Buổi phải tổ chức trước", "status": "Trạng thái", "admittedLate": "Đăng ký muộn",
-        "proposal": "Lịch dự kiến", "reason": "Lý do", "pinned": "Đã ghim", "published": "Lịch đã công bố", "published.placement": "Lịch đã công bố",
+        "proposal": "Lịch dự kiến", "reason": "Lý do", "pinned": "Đã ghim", "published": "Lịch đã công bố", "published.placement": "Lịch đã công bố", "placement": "Lịch đã công bố", "cancelled": "Đã hủy trên lịch",
         "published.cancelled": "Đã hủy trên lịch", "published.reason": "Lý do đổi, hủy (trên lịch)", "cancellation": "Lý do hủy",
         "held": "Đã kiểm điểm", "dossier": "Đã nhận hồ sơ", "pendingReason": "Lý do sẽ báo khi công bố",
         "score": "Điểm phạt", "scheduled": "Số buổi xếp được", "unscheduled": "Số buổi chưa xếp được", "released": "Buổi được phép dời",

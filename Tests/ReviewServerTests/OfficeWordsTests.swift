@@ -194,6 +194,11 @@ import Testing
             try await br.get("/office/campaign?don-vi=cb-ban-to-chuc")
             #expect(br.html.contains("Đã hủy buổi kiểm điểm, chưa tổ chức lại"))
             #expect(br.html.contains("Đã hủy (lý do: Đơn vị xin lùi lịch)"))
+            // The audit's table of the cancellation, in words.
+            try await br.get("/office/audit?thao-tac=session.cancel")
+            #expect(br.html.contains("<th scope=\"row\">Đã hủy trên lịch</th><td>không</td><td>có</td>"))
+            #expect(br.html.contains("<th scope=\"row\">Lý do hủy</th><td>—</td><td>Đơn vị xin lùi lịch</td>"))
+            #expect(br.html.contains("Lịch dự kiến</th><td>Thứ Ba 12/12/2023 07:30–11:30 (phương án 1); đ/c Phạm Minh Đức; Tổ công tác số 1"))
             // The session page offers to hold it again, not a move that would be refused.
             try await br.get("\(Self.board)/sessions/\(a)")
             #expect(br.html.contains("Tổ chức lại buổi đã hủy"))
