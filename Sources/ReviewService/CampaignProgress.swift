@@ -75,6 +75,14 @@ public struct CampaignProgress: Sendable {
         public var notes: [UnitNote]
         /// The least advanced of its sessions; not registered when it has none.
         public var stage: Stage { sessions.map(\.stage).min() ?? .notRegistered }
+        /// Its stage in words, saying why a registered unit has no session yet: cancelled, or no draft date.
+        public var stageText: String {
+            let behind = sessions.filter { $0.stage == stage }
+            guard stage == .registered else { return stage.vietnamese }
+            if behind.contains(where: \.isCancelled) { return "Đã hủy buổi kiểm điểm, chưa tổ chức lại" }
+            if behind.contains(where: { $0.request.draftSent == nil }) { return "Đã đăng ký, chưa có ngày gửi dự thảo" }
+            return stage.vietnamese
+        }
     }
 
     /// One open request's progress.
@@ -85,6 +93,16 @@ public struct CampaignProgress: Sendable {
         public var session: Session?
         /// The published, not cancelled placement, if any.
         public var placement: Placement? { session?.published.flatMap { $0.cancelled ? nil : $0.placement } }
+        /// Cancelled by the office and not held again.
+        public var isCancelled: Bool { session?.cancellation != nil }
+        /// What keeps it from the calendars, in words, when it has no published session: the cancellation and its
+        /// reason, or the missing draft date, each with what the office does on the session's page; nil otherwise.
+        public var blockedText: String? {
+            guard placement == nil else { return nil }
+            if let why = session?.cancellation { return "Đã hủy (lý do: \(why)). Tổ chức lại trên trang của buổi." }
+            if request.draftSent == nil { return "Chưa có ngày gửi dự thảo báo cáo: ghi ngày trên trang của buổi khi đơn vị đã gửi." }
+            return nil
+        }
         /// How far it got.
         public var stage: Stage {
             if session?.dossier != nil { return .dossier }

@@ -47,6 +47,7 @@ extension ReviewService {
         case "request.create": "Đăng ký"
         case "request.create-late": "Nhận đăng ký muộn"
         case "request.change": "Sửa đăng ký"
+        case "request.draft-sent": "Ghi ngày gửi dự thảo"
         case "request.withdraw": "Rút đăng ký"
         case "request.allow-extra": "Cho thêm đăng ký"
         case "schedule.run": "Chạy xếp lịch"

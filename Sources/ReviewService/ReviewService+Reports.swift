@@ -6,8 +6,13 @@ extension WeekBoard.Row {
     /// The row's state in a few Vietnamese words.
     public var statusText: String {
         if isWithdrawn { return "Đã rút" }
-        if session?.cancellation != nil { return "Văn phòng đã hủy" }
-        guard let p = proposal else { return "Chưa xếp được" }
+        if session?.cancellation != nil { return "Đã hủy" }
+        guard let p = proposal else {
+            if isLateUnrun { return "Nhận muộn, chưa xếp — chạy xếp lịch lại" }
+            if request.draftSent == nil { return "Chưa có ngày gửi dự thảo" }
+            if session?.reason == nil { return "Chưa xếp — chạy xếp lịch lại" }
+            return "Chưa xếp được"
+        }
         if let pub = published, !pub.cancelled, pub.placement == p { return "Đã công bố" }
         return "Dự kiến, chưa công bố"
     }

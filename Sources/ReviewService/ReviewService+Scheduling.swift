@@ -49,13 +49,16 @@ extension ReviewService {
         let problem = built.problem
         let found = problem.defects()
         if !found.isEmpty {
-            // The defects name pins by their index; the office knows them by request id.
-            var defects = found.joined(separator: "; ")
-            for (index, pin) in problem.pinned.enumerated().reversed() {
-                defects = defects.replacingOccurrences(of: "pinned[\(index)]", with: "buổi ghim \(pin.request)")
+            // The defects (the contract's words) name pins by their index: the office is told which sessions, by name.
+            let text = found.joined(separator: "; ")
+            let pins = problem.pinned.enumerated().filter { text.contains("pinned[\($0.offset)]") }.map { $0.element.request }
+            guard pins.isEmpty else {
+                let names = pins.map { built.requests[$0].map { requestLabel($0) } ?? $0 }
+                throw ReviewError(
+                    .invalidProblem,
+                    "Dữ liệu \(week.vietnamese) mâu thuẫn, không xếp được lịch: các buổi đã ghim hoặc đã công bố sau trùng người, trùng giờ hoặc phạm quy tắc xếp lịch: \(names.joined(separator: "; ")). Bỏ ghim hoặc đổi lịch một trong các buổi đó trên trang của buổi.")
             }
-            throw ReviewError(
-                .invalidProblem, "Dữ liệu tuần \(week.iso) mâu thuẫn, không xếp được lịch: \(defects). Bỏ ghim bằng reviewcal schedule unpin, hoặc cho dời bằng --release.")
+            throw ReviewError(.invalidProblem, "Dữ liệu \(week.vietnamese) mâu thuẫn, không xếp được lịch: \(text).")
         }
         let solution: Solution
         let started = ContinuousClock.now
@@ -64,7 +67,7 @@ extension ReviewService {
             ServiceMetrics.solverRun(district: district.id, seconds: (ContinuousClock.now - started).seconds, score: solution.score)
         } catch {
             ServiceMetrics.solverRun(district: district.id, seconds: (ContinuousClock.now - started).seconds, score: nil)
-            throw ReviewError(.infeasible, "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (reviewcal schedule unpin).")
+            throw ReviewError(.infeasible, "Không có lịch hợp lệ cho tuần \(week.iso): \(error.reason). Hãy bỏ ghim một số buổi (nút “Bỏ ghim” trên trang của buổi).")
         }
         let now = clock.now()
         return try await store.write(serializedOn: district.id) { tx in
@@ -232,11 +235,11 @@ extension ReviewService {
         var included: [ReviewRequest] = []
         for r in requests {
             if let why = sessionByRequest[r.id]?.cancellation, !release.contains(r.id) {
-                heldOut[r.id] = "Văn phòng đã hủy buổi này (lý do: \(why)). Muốn tổ chức lại: đổi lịch buổi này trên trang tuần, hoặc reviewcal schedule reschedule \(r.id)."
+                heldOut[r.id] = "Văn phòng đã hủy buổi này (lý do: \(why)). Muốn tổ chức lại: bấm “Tổ chức lại” trên trang của buổi."
             } else if district.campaign(r.campaignId) == nil {
                 heldOut[r.id] = "Chưa xếp lịch: đợt kiểm điểm '\(r.campaignId)' của đăng ký này không còn trong cấu hình của huyện."
             } else if r.draftSent == nil, let campaign = district.campaign(r.campaignId) {
-                heldOut[r.id] = "Chưa xếp lịch: đơn vị chưa khai báo ngày gửi dự thảo báo cáo kiểm điểm (cần gửi trước ít nhất \(campaign.leadDays) ngày). Đơn vị khai báo bằng: reviewcal change \(r.id) --draft-sent YYYY-MM-DD."
+                heldOut[r.id] = Self.noDraftReason(leadDays: campaign.leadDays)
             } else if district.unit(r.unitId) == nil {
                 heldOut[r.id] = "Chưa xếp lịch: đơn vị '\(r.unitId)' không còn trong cấu hình của huyện."
             } else {
@@ -260,9 +263,9 @@ extension ReviewService {
             changed = false
             for r in included where includedIds.contains(r.id) {
                 for p in predecessors[r.id] ?? [] where !includedIds.contains(p) && !heldEarlier.contains(p) {
-                    let name = byId[p].flatMap { district.unit($0.unitId)?.name } ?? p
+                    let name = byId[p].map { requestLabel($0) } ?? p
                     let why = reasons[r.id]?[p].map { " (\($0))" } ?? ""
-                    heldOut[r.id] = "Chưa xếp lịch: buổi phải tổ chức trước (\(p), \(name))\(why) chưa được xếp lịch trong tuần này hoặc tuần trước. Cần xếp buổi đó trước."
+                    heldOut[r.id] = "Chưa xếp lịch: buổi phải tổ chức trước (\(name))\(why) chưa được xếp lịch trong tuần này hoặc tuần trước. Cần xếp buổi đó trước."
                     includedIds.remove(r.id)
                     changed = true
                 }
@@ -323,11 +326,12 @@ extension ReviewService {
         }
         var warnings = busy.warnings
         let unitNames = Dictionary(uniqueKeysWithValues: included.map { ($0.id, district.unit($0.unitId)?.name ?? $0.unitId) })
+        func labelOf(_ id: String) -> String { includedById[id].map { requestLabel($0) } ?? id }
         func busyOf(_ key: String, name: String) -> [Scheduling.TimeOption] {
             let own = (busy.intervals[key] ?? []).filter { span in
                 guard let clash = kept[key]?.first(where: { span.start < $0.option.end && $0.option.start < span.end }) else { return true }
                 warnings.append(
-                    "Lịch riêng của \(name) bận \(ReviewCore.TimeOption(start: span.start, end: span.end)), trùng buổi \(clash.request) đã công bố hoặc ghim (\(clash.option)): buổi vẫn giữ nguyên. Nếu cần dời: reviewcal schedule run --week \(week.iso) --release \(clash.request).")
+                    "Lịch riêng của \(name) bận \(ReviewCore.TimeOption(start: span.start, end: span.end)), trùng buổi \(labelOf(clash.request)) đã công bố hoặc ghim (\(clash.option)): buổi vẫn giữ nguyên. Nếu cần dời: chuyển hoặc đổi lịch buổi đó trên trang của buổi.")
                 return false
             }
             // Absences the office recorded are busy time too. Where one breaks a session kept as it is (published and
@@ -340,17 +344,17 @@ extension ReviewService {
                     let unit = unitNames[clash.request] ?? clash.request
                     let advice =
                         repair == nil
-                        ? "Đề xuất sửa lịch: reviewcal schedule repair --week \(week.iso)."
-                        : "Buổi đã ghim hoặc sắp diễn ra nên giữ nguyên; nếu cần, bỏ ghim (reviewcal schedule unpin \(clash.request)) hoặc đổi lịch riêng buổi này (reviewcal schedule reschedule)."
+                        ? "Đề xuất sửa lịch trên trang “Sửa lịch” của tuần."
+                        : "Buổi đã ghim hoặc sắp diễn ra nên giữ nguyên; nếu cần, bỏ ghim hoặc đổi lịch riêng buổi này trên trang của buổi."
                     warnings.append(
-                        "\(name.capitalizedFirst) vắng \(Self.span(a)) (\(a.reason)), trùng buổi kiểm điểm \(unit) (\(clash.request), \(clash.option)): buổi vẫn giữ nguyên. \(advice)")
+                        "\(name.capitalizedFirst) vắng \(Self.span(a)) (\(a.reason)), trùng buổi kiểm điểm \(unit) (\(clash.option)): buổi vẫn giữ nguyên. \(advice)")
                 }
                 away += Self.subtract(clashes.map { ($0.option.start, $0.option.end) }, from: (a.start, a.end))
                     .map { Scheduling.TimeOption(start: $0.0, end: $0.1) }
             }
             return own.map { Scheduling.TimeOption(start: $0.start, end: $0.end) } + away + (held[key] ?? [])
         }
-        let problem = Problem(
+        var problem = Problem(
             timezone: district.zone.identifier, week: week,
             members: district.members.map {
                 Scheduling.Member(id: $0.id, name: $0.name, maxPerDay: $0.maxPerDay, busy: busyOf("member:\($0.id)", name: "đồng chí \($0.name)"))
@@ -361,7 +365,13 @@ extension ReviewService {
             travelMinutes: TravelMinutes(
                 defaultMinutes: district.travel.defaultMinutes, pairs: district.travel.pairs.map { Scheduling.TravelPair(a: $0.a, b: $0.b, minutes: $0.minutes) }),
             requests: problemRequests, pinned: pins, published: baseline)
+        problem.labels = labels(for: allOpen + requests)
         return Built(problem: problem, heldOut: heldOut, requests: includedById, warnings: warnings)
+    }
+
+    /// Why a request without a draft date is not scheduled, and what the office does about it.
+    public static func noDraftReason(leadDays: Int) -> String {
+        "Chưa xếp lịch: chưa có ngày gửi dự thảo báo cáo kiểm điểm (dự thảo phải gửi trước buổi kiểm điểm ít nhất \(leadDays) ngày). Khi đơn vị đã gửi, ghi ngày gửi ở mục “Ngày gửi dự thảo” trên trang của buổi rồi chạy xếp lịch lại."
     }
 
     /// `span` less every interval of `holes`: the pieces left, in order.

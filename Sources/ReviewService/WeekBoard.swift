@@ -37,6 +37,10 @@ public struct WeekBoard: Sendable {
         public var isWithdrawn: Bool { request.status == .withdrawn }
         /// Admitted by the office into a week already closed.
         public var isLate: Bool { request.admittedLate }
+        /// Cancelled by the office (until it reschedules the session).
+        public var isCancelled: Bool { session?.cancellation != nil }
+        /// Admitted late and not yet through a run: the scheduler must run again to place it.
+        public var isLateUnrun: Bool { isLate && !isWithdrawn && session == nil }
         /// The current proposal, if any.
         public var proposal: Placement? { session?.proposal }
         /// What the calendars show, if published.
@@ -69,8 +73,11 @@ public struct WeekBoard: Sendable {
         rows.filter { !$0.isWithdrawn && $0.proposal != nil }.sorted { ($0.proposal!.start, $0.unitName) < ($1.proposal!.start, $1.unitName) }
     }
 
-    /// The open requests without a proposal.
-    public var unscheduled: [Row] { rows.filter { !$0.isWithdrawn && $0.proposal == nil } }
+    /// The open requests without a proposal, the cancelled ones apart.
+    public var unscheduled: [Row] { rows.filter { !$0.isWithdrawn && $0.proposal == nil && !$0.isCancelled } }
+
+    /// The open requests whose session the office cancelled (they stay out of the runs until held again).
+    public var cancelled: [Row] { rows.filter { !$0.isWithdrawn && $0.isCancelled } }
 
     /// The rows publishing would change.
     public var changes: [Row] { rows.filter { $0.change != nil } }

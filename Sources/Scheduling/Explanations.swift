@@ -9,12 +9,23 @@ struct Explanations {
 
     private var problem: Problem { instance.problem }
 
+    /// Request `r` as the office knows it (its id when the problem has no label for it).
+    private func name(_ r: Int) -> String {
+        let id = problem.requests[r].id
+        return problem.labels.requests[id] ?? id
+    }
+
+    /// "khối Chính quyền" by the bloc's name, or "khối 'id'" when the problem has none.
+    private func blocWords(_ bloc: String) -> String {
+        problem.labels.blocs[bloc].map { "khối \($0)" } ?? "khối '\(bloc)'"
+    }
+
     /// Why request `r`, unscheduled in `schedule`, could not be placed.
     func reason(for r: Int) -> String {
         var sentences: [String] = []
         let missing = instance.predecessors[r].filter { !schedule.isScheduled($0) }
         if !missing.isEmpty {
-            let ids = missing.map { problem.requests[$0].id }.joined(separator: ", ")
+            let ids = missing.map { name($0) }.joined(separator: "; ")
             sentences.append("Buổi phải tổ chức trước (\(ids)) không được xếp lịch nên buổi này chưa thể xếp")
         }
         var options: [String] = []
@@ -42,8 +53,8 @@ struct Explanations {
         let pinned = (0..<instance.requestCount).filter { r in
             instance.pin[r] != nil && instance.predecessors[r].contains { instance.forced[$0] && instance.pin[$0] == nil }
         }
-        let pinIds = pinned.map { problem.requests[$0].id }.joined(separator: ", ")
-        let forcedIds = forced.map { problem.requests[$0].id }.joined(separator: ", ")
+        let pinIds = pinned.map { name($0) }.joined(separator: "; ")
+        let forcedIds = forced.map { name($0) }.joined(separator: "; ")
         var text = "Không có lịch hợp lệ: buổi \(pinIds) đã được ghim nên các buổi phải tổ chức trước (\(forcedIds)) đều phải được xếp trước đó, nhưng không thể xếp được tất cả"
         for r in forced {
             let details = (instance.optionBase[r]..<instance.optionBase[r + 1]).map { o in
@@ -51,7 +62,7 @@ struct Explanations {
                 let label = "phương án \(o - instance.optionBase[r] + 1) (\(Self.describe(start: instance.optionStart[o], end: instance.optionEnd[o])))"
                 return blockers.isEmpty ? "\(label) còn trống nhưng vướng các buổi khác trong chuỗi" : "\(label): " + blockers.joined(separator: "; ")
             }
-            text += ". Buổi \(problem.requests[r].id): " + details.joined(separator: "; ")
+            text += ". Buổi \(name(r)): " + details.joined(separator: "; ")
         }
         return text + ". Hãy bỏ ghim hoặc thêm phương án thời gian cho các buổi này."
     }
@@ -67,13 +78,13 @@ struct Explanations {
         for p in instance.predecessors[r] where schedule.isScheduled(p) && !skipping.contains(p) {
             let end = instance.optionEnd[schedule.option[p]]
             if end > instance.optionStart[o] {
-                blockers.append("buổi phải tổ chức trước (\(problem.requests[p].id)) kết thúc lúc \(Self.shortDate(end, withTime: true)), sau giờ bắt đầu")
+                blockers.append("buổi phải tổ chức trước (\(name(p))) kết thúc lúc \(Self.shortDate(end, withTime: true)), sau giờ bắt đầu")
             }
         }
         for q in instance.successors[r] where schedule.isScheduled(q) {
             let start = instance.optionStart[schedule.option[q]]
             if instance.optionEnd[o] > start {
-                blockers.append("phải kết thúc trước khi buổi \(problem.requests[q].id) bắt đầu (\(Self.shortDate(start, withTime: true)))")
+                blockers.append("phải kết thúc trước khi buổi \(name(q)) bắt đầu (\(Self.shortDate(start, withTime: true)))")
             }
         }
         if let teams = teamBlocker(r, o) { blockers.append(teams) }
@@ -85,7 +96,7 @@ struct Explanations {
         let bloc = problem.requests[r].bloc
         let teams = problem.teams
         let covering = teams.indices.filter { teams[$0].blocs.contains(bloc) }
-        if covering.isEmpty { return "không có tổ công tác nào phụ trách khối '\(bloc)'" }
+        if covering.isEmpty { return "không có tổ công tác nào phụ trách \(blocWords(bloc))" }
         // The candidates left free cover most options at once; words are only made for an option no team can take.
         if instance.teamCandidates[o].contains(where: { schedule.fits($0, o, instance) }) { return nil }
         // Every team of the bloc is blocked (busy, or no candidate fits): only the named ones need their words.
@@ -95,7 +106,7 @@ struct Explanations {
             if why.isEmpty { return nil }
             reasons.append("\(teams[t].name) \(why.joined(separator: ", "))")
         }
-        return "không tổ công tác nào của khối '\(bloc)' rảnh (" + Self.listed(reasons, of: covering.count, noun: "tổ") + ")"
+        return "không tổ công tác nào của \(blocWords(bloc)) rảnh (" + Self.listed(reasons, of: covering.count, noun: "tổ") + ")"
     }
 
     private func memberBlocker(_ r: Int, _ o: Int) -> String? {
@@ -135,7 +146,7 @@ struct Explanations {
         let sessions = schedule.sessions[p].sorted { starts[$0] < starts[$1] }
         var sameDay = 0
         for s in sessions {
-            let other = problem.requests[instance.optionRequest[s]].id
+            let other = name(instance.optionRequest[s])
             if instance.optionDay[s] == instance.optionDay[o] { sameDay += 1 }
             guard instance.clash(o, s) else { continue }
             let overlaps = instance.optionStart[s] < instance.optionEnd[o] && instance.optionStart[o] < instance.optionEnd[s]

@@ -9,7 +9,8 @@ public enum PlacementCheck {
     public static func refusals(
         of candidate: Assignment, among others: [Assignment], in problem: Problem, label: (String) -> String? = { _ in nil }
     ) -> [String] {
-        func name(_ id: String) -> String { label(id).map { "\($0) (\(id))" } ?? id }
+        // The problem's own labels name a request in words only; a caller's label keeps the id beside the name.
+        func name(_ id: String) -> String { problem.labels.requests[id] ?? label(id).map { "\($0) (\(id))" } ?? id }
         guard let request = problem.requests.first(where: { $0.id == candidate.request }) else {
             return ["Buổi \(candidate.request) không có trong bài toán xếp lịch của tuần."]
         }

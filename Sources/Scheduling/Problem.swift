@@ -25,6 +25,9 @@ public struct Problem: Sendable, Encodable {
     public var published: [Assignment]
     /// Penalty weights of the score.
     public var weights: Weights
+    /// What the reasons call requests and blocs; not part of the JSON contract (a problem read from JSON has none,
+    /// and its reasons name requests and blocs by id).
+    public var labels = Labels()
 
     /// A problem from its parts; the defaults are the spec's.
     public init(
@@ -62,6 +65,20 @@ public struct Problem: Sendable, Encodable {
         try c.encode(pinned, forKey: .pinned)
         if !published.isEmpty { try c.encode(published, forKey: .published) }
         try c.encode(weights, forKey: .weights)
+    }
+}
+
+/// The names a clerk knows requests and blocs by, for the reasons of a solution: a request as its unit, kind and day,
+/// a bloc by its name. An id without a name is shown as it is.
+public struct Labels: Sendable, Hashable {
+    /// Request id → its words, e.g. "Đảng ủy xã An Bình — Kiểm điểm tập thể, Thứ Ba 15/12".
+    public var requests: [String: String]
+    /// Bloc id → its name.
+    public var blocs: [String: String]
+    /// Labels; empty by default.
+    public init(requests: [String: String] = [:], blocs: [String: String] = [:]) {
+        self.requests = requests
+        self.blocs = blocs
     }
 }
 

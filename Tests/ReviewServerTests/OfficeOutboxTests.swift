@@ -182,7 +182,8 @@ import Testing
             #expect(!br.html.contains("Lỗi: lệnh gửi thư"), "a sent message shows no error")
             try await br.get("/office/audit?thao-tac=mail.resend")
             #expect(br.html.contains("Gửi lại thư báo"))
-            #expect(br.html.contains("Thư \(first.id)"))
+            #expect(br.html.contains("Thư báo gửi \(first.recipientName)"))
+            #expect(!br.html.contains(first.id))
         }
     }
 

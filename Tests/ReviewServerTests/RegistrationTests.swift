@@ -227,7 +227,7 @@ import Testing
         let run = try await world.service.runSchedule(week: ISOWeek(iso: "2023-W50")!, by: "office:test")
         #expect(run.scheduled == 0)
         #expect(run.unscheduled.first?.request == id)
-        #expect(run.unscheduled.first?.reason.contains("chưa khai báo ngày gửi dự thảo") == true)
+        #expect(run.unscheduled.first?.reason.contains("chưa có ngày gửi dự thảo") == true)
     }
 
     @Test func duplicatesRefusedUnlessTheOfficeAllows() async throws {

@@ -49,12 +49,14 @@ import Testing
         // The office pins another session into the member's and team's slot; the published one still does not move.
         let b = try await register(world, "cb-ubkt", [("2023-12-12T07:30", "2023-12-12T11:30")], kind: "cap-uy")
         try await world.service.pin(request: b, option: 0, member: .some("m04"), team: "to-01", by: "office:vp")
-        // The two fixed sessions clash: the run refuses, naming both by their request ids.
+        // The two fixed sessions clash: the run refuses, naming both by their unit, kind and day, not by code.
         await #expect {
             _ = try await world.service.runSchedule(week: w50, by: "office:vp")
         } throws: { e in
             guard let f = e as? ReviewError, f.code.rawValue == "invalid-problem" else { return false }
-            return f.message.contains("buổi ghim \(a)") && f.message.contains("buổi ghim \(b)") && !f.message.contains("pinned[")
+            return f.message.contains("Chi bộ Ban Tổ chức Huyện ủy — Kiểm điểm tập thể cấp ủy, tổ chức đảng, tuần 50/2023")
+                && f.message.contains("Chi bộ Ủy ban Kiểm tra Huyện ủy — Kiểm điểm tập thể cấp ủy, tổ chức đảng, Thứ Ba 12/12/2023")
+                && !f.message.contains("pinned[") && !f.message.contains(a) && !f.message.contains(b)
         }
         try await world.service.unpin(request: b, by: "office:vp")
         // Unpinned, the other session cannot have the bloc's only team at that time: it waits, with a reason.

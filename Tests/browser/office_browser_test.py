@@ -1124,8 +1124,8 @@ class OfficeBrowserTest:
             self.click_and_wait(nav, f"the menu link '{label}'")
             check(self.path() == path, f"'{label}' opened {self.path()}")
             if name == "audit":
-                check(self.moved["session"] in self.driver.find_element(By.TAG_NAME, "main").text,
-                      f"the audit log does not mention the moved session {self.moved['session']}")
+                check(self.moved["unit"] in self.driver.find_element(By.TAG_NAME, "main").text,
+                      f"the audit log does not name the moved session's unit {self.moved['unit']}")
             self.check_page(name)
 
     def not_found(self):

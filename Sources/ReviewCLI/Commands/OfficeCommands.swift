@@ -84,7 +84,8 @@ struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "Xếp lịch tuần: xuất bài toán, chạy, ghim, công bố.",
         subcommands: [
-            ExportProblem.self, Run.self, Repair.self, Publish.self, Pin.self, Unpin.self, Move.self, Reschedule.self, Cancel.self, Show.self, Print.self,
+            ExportProblem.self, Run.self, Repair.self, Publish.self, Pin.self, Unpin.self, Move.self, Reschedule.self, Cancel.self, DraftSent.self, Show.self,
+            Print.self,
         ])
 
     struct ExportProblem: AsyncParsableCommand {
@@ -357,6 +358,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "Chỉ của người này (tên đăng nhập, office:tên hoặc unit:mã).") var user: String?
         @Option(help: "Chỉ thao tác này (ví dụ session.move) hoặc nhóm (session).") var action: String?
         @Flag(help: "In kết quả dạng JSON (kèm trạng thái trước và sau).") var json = false
+        @Flag(help: "In dưới mỗi mục các nội dung đã đổi, trước và sau.") var changes = false
 
         func run() async throws {
             let w = try week.map(parseWeek)
@@ -364,8 +366,14 @@ struct Admin: AsyncParsableCommand {
                 var entries = try await service.auditTrail(filter: AuditFilter(unit: unit, week: w, user: user, action: action)).reversed() as [AuditEntry]
                 if let id { entries = entries.filter { $0.entityId == id } }
                 if json { return try printJSON(entries) }
+                let names = try await service.auditNames()
                 for e in entries {
-                    print("\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)")
+                    print(
+                        "\(service.district.zone.local(e.at).dateTime.iso)\t\(e.actor)\t\(e.action)\t\(e.entity) \(e.entityId)\t"
+                            + "\(ReviewService.describeAction(e.action)): \(service.auditTarget(e, names: names))")
+                    if changes {
+                        for c in service.auditChanges(e, names: names) { print("    \(c.field): \(c.before) → \(c.after)") }
+                    }
                 }
             }
         }

@@ -65,6 +65,28 @@ extension ScheduleCommand {
         }
     }
 
+    struct DraftSent: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "draft-sent",
+            abstract: "Ghi hoặc sửa ngày đơn vị gửi dự thảo báo cáo kiểm điểm (có ghi nhật ký); chạy xếp lịch lại sau đó.",
+            discussion: """
+                Ngày gửi không được sau hôm nay, không sớm hơn 60 ngày trước khi đợt kiểm điểm bắt đầu, và phải đủ số ngày \
+                trước ít nhất một phương án thời gian của đăng ký (và trước buổi đã xếp, nếu có).
+                Ví dụ: reviewcal schedule draft-sent r-5dn6xeop 2026-12-08
+                """)
+        @OptionGroup var local: LocalOptions
+        @Argument(help: "Mã đăng ký.") var request: String
+        @Argument(help: "Ngày gửi dự thảo, YYYY-MM-DD.") var date: String
+
+        func run() async throws {
+            try await local.withService { service in
+                let r = try await runOffice { try await service.setDraftSent(request: request, date: date, by: local.officeActor) }
+                print("Đã ghi ngày gửi dự thảo \(r.draftSent?.vietnamese ?? date) cho \(service.requestLabel(r)) (\(r.id)).")
+                print("Chạy xếp lịch lại: reviewcal schedule run --week \(r.week.iso)")
+            }
+        }
+    }
+
     struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lịch dự kiểm điểm của tuần để in (HTML khổ A4, như trang In của Văn phòng) hoặc bảng CSV mở được bằng Excel.")
@@ -141,7 +163,7 @@ struct ProgressCommand: AsyncParsableCommand {
                     }
                     print("")
                     for u in units {
-                        print("\(u.unit.id)\t\(u.unit.name)\t\(u.stage.vietnamese)\t\(u.sessions.map(\.request.id).joined(separator: ","))")
+                        print("\(u.unit.id)\t\(u.unit.name)\t\(u.stageText)\t\(u.sessions.map(\.request.id).joined(separator: ","))")
                     }
                 }
             }

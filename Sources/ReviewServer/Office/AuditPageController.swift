@@ -31,8 +31,8 @@ struct AuditPageController {
         var action: String
         var code: String
         var target: String
-        var before: String?
-        var after: String?
+        /// The fields the action changed, before and after, in words.
+        var changes: [AuditChange]
     }
 
     func register(on group: RouterGroup<OfficeRequestContext>) {
@@ -82,32 +82,26 @@ struct AuditPageController {
         }
         func link(_ page: Int) -> String { "/office/audit?" + (base + ["trang=\(page)"]).joined(separator: "&") }
         let district = service.district
-        let requests = try await service.store.read { tx in try await tx.requests(district: district.id) }
-        let unitOf = Dictionary(uniqueKeysWithValues: requests.map { ($0.id, $0.unitId) })
         let knownActions = [
-            "request", "schedule", "session", "unit", "token", "feed", "user", "request.create", "request.change", "request.withdraw", "schedule.run",
-            "schedule.publish", "schedule.repair", "schedule.repair-choose", "absence", "session.move", "session.reschedule", "session.cancel", "session.pin", "session.unpin", "session.held", "session.dossier",
-            "unit.note", "mail.resend", "user.sign-in",
+            "request", "schedule", "session", "unit", "token", "feed", "user", "absence", "request.create", "request.change", "request.draft-sent",
+            "request.withdraw", "schedule.run", "schedule.publish", "schedule.repair", "schedule.repair-choose", "session.move", "session.reschedule",
+            "session.cancel", "session.pin", "session.unpin", "session.held", "session.dossier", "unit.note", "mail.resend", "user.sign-in",
         ]
-        let users = Dictionary(try await service.users().map { ("office:\($0.login)", $0.name) }, uniquingKeysWith: { a, _ in a })
-        func who(_ actor: String) -> String {
-            if let name = users[actor] { return "\(name) (\(actor.dropFirst("office:".count)))" }
-            if actor.hasPrefix("unit:"), let unit = district.unit(String(actor.dropFirst(5))) { return "\(unit.name) (mã truy cập đơn vị)" }
-            if actor.hasPrefix("office:") { return "Văn phòng: \(actor.dropFirst("office:".count)) (dòng lệnh)" }
-            return actor
-        }
+        var names = try await service.auditNames()
+        names.mails = try await service.mailLabels(ids: slice.filter { $0.entity == "mail" }.map(\.entityId))
         return AuditPage(
             chrome: kit.chrome(context, title: "Nhật ký thao tác", section: .audit),
             units: district.units.map { .init(value: $0.id, label: $0.name, selected: $0.id == filter.unit) },
             actions: knownActions.map {
-                .init(value: $0, label: $0.contains(".") ? ReviewService.describeAction($0) : "Mọi thao tác nhóm \($0)", selected: $0 == filter.action)
+                .init(
+                    value: $0, label: $0.contains(".") ? ReviewService.describeAction($0) : ReviewService.describeActionGroup($0), selected: $0 == filter.action)
             },
             week: week?.iso ?? "", user: filter.user ?? "",
             entries: slice.map { e in
-                let unit = unitOf[e.entityId].flatMap { district.unit($0)?.name }
-                return EntryRow(
-                    at: district.zone.local(e.at).dateTime.vietnamese, actor: who(e.actor), action: ReviewService.describeAction(e.action), code: e.action,
-                    target: "\(Self.entityName(e.entity)) \(e.entityId)" + (unit.map { " (\($0))" } ?? ""), before: e.before, after: e.after)
+                EntryRow(
+                    at: district.zone.local(e.at).dateTime.vietnamese, actor: service.auditActor(e.actor, names: names),
+                    action: ReviewService.describeAction(e.action), code: e.action, target: service.auditTarget(e, names: names),
+                    changes: service.auditChanges(e, names: names))
             },
             total: entries.count, from: entries.isEmpty ? 0 : start + 1, to: start + slice.count,
             previous: pageNumber > 1 ? link(pageNumber - 1) : nil, next: start + slice.count < entries.count ? link(pageNumber + 1) : nil,

@@ -221,7 +221,7 @@ struct CampaignPageController {
         func link(_ u: CampaignProgress.UnitProgress) -> UnitLink {
             let when = u.sessions.compactMap(\.placement).map { "\($0.start.date.vietnamese)" }.joined(separator: ", ")
             return UnitLink(
-                id: u.unit.id, name: u.unit.name, stage: u.stage.vietnamese + (when.isEmpty ? "" : " (\(when))"),
+                id: u.unit.id, name: u.unit.name, stage: u.stageText + (when.isEmpty ? "" : " (\(when))"),
                 href: "/office/campaign?don-vi=\(u.unit.id)#don-vi-\(u.unit.id)")
         }
         let identity = context.identity
@@ -253,14 +253,14 @@ struct CampaignPageController {
             units: units.map { u in
                 UnitRow(
                     id: u.unit.id, anchor: "don-vi-\(u.unit.id)", name: u.unit.name, bloc: u.blocName,
-                    inCharge: u.unit.inCharge.compactMap { district.member($0)?.name }.joined(separator: ", "), stage: u.stage.vietnamese,
+                    inCharge: u.unit.inCharge.compactMap { district.member($0)?.name }.joined(separator: ", "), stage: u.stageText,
                     stageCode: u.stage.code,
                     sessions: u.sessions.map { s in
                         let p = s.placement
                         return SessionCell(
                             id: s.request.id, kind: s.request.kind.vietnamese,
                             when: p.map { "\($0.start.date.vietnameseWeekday) \($0.start.date.vietnamese) \($0.start.time)–\($0.end.time)" }
-                                ?? "chưa có lịch công bố (\(s.request.week.vietnamese))",
+                                ?? s.blockedText.map { "\(s.request.week.vietnamese): \($0)" } ?? "chưa có lịch công bố (\(s.request.week.vietnamese))",
                             href: "/office/weeks/\(s.request.week.iso)/sessions/\(s.request.id)", published: p != nil,
                             held: s.session?.held.map { $0.date.vietnamese }, dossier: s.session?.dossier.map { $0.date.vietnamese },
                             heldDefault: min(p?.start.date ?? today, today).iso, today: today.iso, canMarkHeld: p.map { $0.start.date <= today } ?? false)

@@ -185,7 +185,11 @@ struct RepairPageController {
     }
 
     func brokenRows(_ list: [ReviewService.BrokenSession]) -> [BrokenRow] {
-        list.map { b in BrokenRow(request: b.request, href: "/office/weeks/\(b.week.iso)/sessions/\(b.request)", text: b.text, published: b.published) }
+        list.map { b in
+            BrokenRow(
+                request: "\(b.unitName), \(b.start.date.vietnameseWeekday.lowercased()) \(b.start.date.vietnamese)",
+                href: "/office/weeks/\(b.week.iso)/sessions/\(b.request)", text: b.text, published: b.published)
+        }
     }
 
     func absencesPage(_ context: OfficeRequestContext, week: ISOWeek?, error: Chrome.ErrorBox? = nil, values: AbsenceForm? = nil) async throws -> AbsencesPage {

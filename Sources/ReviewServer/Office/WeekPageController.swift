@@ -30,6 +30,8 @@ struct WeekPageController {
         var lastPublish: String?
         var days: [DayBlock]
         var unscheduled: [UnscheduledRow]
+        /// Sessions the office cancelled, with the reason and the way to hold them again.
+        var cancelled: [UnscheduledRow] = []
         var changes: [ChangeRow]
         /// The week's requests, shown on the board for a district's week; a province's has only the link.
         var requestTable: RequestTable?
@@ -84,6 +86,7 @@ struct WeekPageController {
         var withdrawn: Int?
         var proposed: Int
         var unscheduled: Int
+        var cancelled: Int? = nil
         var changes: Int
         var published: Int
     }
@@ -188,6 +191,13 @@ struct WeekPageController {
         var cancelReasonText: String
         /// The undo of this session's cancellation, right after it.
         var undo: UndoNote? = nil
+        /// Cancelled by the office: the page offers to hold it again instead of a move.
+        var cancelled: Bool = false
+        var cancellation: String? = nil
+        /// The draft date form: the date recorded (ISO, empty when none), today as its upper bound, a date sent.
+        var draftMissing: Bool = false
+        var draftValue: String = ""
+        var today: String = ""
     }
 
     // MARK: Forms
@@ -201,10 +211,16 @@ struct WeekPageController {
         var member: String
         var team: String
         var reason: String?
+        /// Set by the form that holds a cancelled session again.
+        var reinstate: String?
     }
     struct ReasonForm: Decodable {
         var version: String?
         var reason: String
+    }
+    struct DraftForm: Decodable {
+        var version: String?
+        var date: String
     }
     struct AdmitValues: Codable {
         var unit: String = ""
@@ -228,11 +244,11 @@ struct WeekPageController {
             }
         }
         group.post("weeks/:week/run") { _, context in
-            await weekAction(context, success: { r in
-                "Đã xếp lịch: \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count)." + (r.warnings.isEmpty ? "" : " " + r.warnings.joined(separator: " "))
-                    + " Xem lại rồi công bố."
+            await weekAction(context, success: { (result: (ReviewService.RunResult, Int)) in
+                Self.runMessage(result.0, changes: result.1)
             }) { week, version, actor in
-                try await service.runSchedule(week: week, by: actor, expectedVersion: version)
+                let r = try await service.runSchedule(week: week, by: actor, expectedVersion: version)
+                return (r, try await service.weekBoard(week: week).changes.count)
             }
         }
         group.post("weeks/:week/publish") { _, context in
@@ -254,8 +270,12 @@ struct WeekPageController {
                 let answer = try await service.register(input, by: .office(context.identity!.user.login), idempotencyKey: nil, admitLate: true)
                 let id = (try? JSONDecoder.views.decode(RequestView.self, from: Data(answer.body.utf8)))?.request.id ?? ""
                 let target = ISOWeek(containing: LocalDate(iso: values.day) ?? week.monday)
-                return kit.redirect(
-                    "/office/weeks/\(target.iso)/requests#dk-\(id)", flash: "Đã nhận đăng ký \(id) của \(district.unit(values.unit)?.name ?? values.unit).", context)
+                let label = try await service.requestLabel(id: id)
+                let draft =
+                    values.draftSent.isEmpty
+                    ? " Chưa có ngày gửi dự thảo báo cáo nên chưa xếp lịch được: khi đơn vị gửi, ghi ngày ở mục “Ngày gửi dự thảo” trên trang của buổi."
+                    : ""
+                return kit.redirect("/office/weeks/\(target.iso)/requests#dk-\(id)", flash: "Đã nhận đăng ký: \(label).\(draft)", context)
             } onRefusal: { f in
                 kit.pages.page("week-requests", try await requestsPage(context, week: week, error: OfficeKit.errorBox(f), admit: values), status: OfficeKit.status(f))
             }
@@ -279,7 +299,8 @@ struct WeekPageController {
                 try await service.move(
                     request: id, to: .init(option: form.option, member: form.member.isEmpty ? nil : form.member, team: form.team),
                     expectedVersion: form.version, by: actor)
-                return "Đã chuyển và ghim buổi \(id). Nhớ công bố tuần để lịch của mọi người thay đổi."
+                let label = try await service.requestLabel(id: id)
+                return "Đã chuyển và ghim buổi \(label). Nhớ công bố tuần để lịch của mọi người thay đổi."
             }
         }
         group.post("weeks/:week/sessions/:id/reschedule") { _, context in
@@ -288,29 +309,48 @@ struct WeekPageController {
                 try await service.reschedule(
                     request: id, to: .init(option: form.option, member: form.member.isEmpty ? nil : form.member, team: form.team),
                     reason: form.reason ?? "", expectedVersion: form.version, by: actor)
-                return "Đã đổi lịch buổi \(id): lịch của các đồng chí, tổ công tác và đơn vị đã cập nhật, kèm lý do."
+                let label = try await service.requestLabel(id: id)
+                return (form.reinstate != nil ? "Đã tổ chức lại buổi " : "Đã đổi lịch buổi ")
+                    + "\(label): lịch của các đồng chí, tổ công tác và đơn vị đã cập nhật, kèm lý do."
+            }
+        }
+        group.post("weeks/:week/sessions/:id/draft-sent") { _, context in
+            await sessionAction(context, form: DraftForm.self) { id, form, actor in
+                let r = try await service.setDraftSent(request: id, date: form.date, expectedVersion: form.version, by: actor)
+                return "Đã ghi ngày gửi dự thảo \(r.draftSent?.vietnamese ?? form.date) cho buổi \(service.requestLabel(r)). "
+                    + "Chạy xếp lịch lại để xếp buổi này."
             }
         }
         group.post("weeks/:week/sessions/:id/cancel") { _, context in
             guard kit.confirmed(context) else { return await confirmSession(context, reschedule: false) }
             return await sessionAction(context, form: ReasonForm.self) { id, form, actor in
                 try await service.cancel(request: id, reason: form.reason, expectedVersion: form.version, by: actor)
-                return "Đã hủy buổi \(id) trên lịch, kèm lý do. Có thể hoàn tác ngay bên dưới."
+                let label = try await service.requestLabel(id: id)
+                return "Đã hủy buổi \(label) trên lịch, kèm lý do. Có thể hoàn tác ngay bên dưới."
             }
         }
         group.post("weeks/:week/sessions/:id/pin") { _, context in
             await sessionAction(context, form: VersionForm.self) { id, form, actor in
                 try await service.pin(request: id, option: nil, member: nil, team: nil, by: actor, expectedVersion: form.version)
-                return "Đã ghim buổi \(id): các lần xếp sau giữ nguyên."
+                let label = try await service.requestLabel(id: id)
+                return "Đã ghim buổi \(label): các lần xếp sau giữ nguyên."
             }
         }
         group.post("weeks/:week/sessions/:id/unpin") { _, context in
             await sessionAction(context, form: VersionForm.self) { id, form, actor in
                 try await service.unpin(request: id, by: actor, expectedVersion: form.version)
-                return "Đã bỏ ghim buổi \(id)."
+                let label = try await service.requestLabel(id: id)
+                return "Đã bỏ ghim buổi \(label)."
             }
         }
         registerUndo(on: group)
+    }
+
+    /// What a run did: how many sessions it placed and left out, then either what to do next or that nothing differs
+    /// from the published week.
+    static func runMessage(_ r: ReviewService.RunResult, changes: Int) -> String {
+        "Đã xếp lịch: \(r.scheduled) buổi, chưa xếp được \(r.unscheduled.count)." + (r.warnings.isEmpty ? "" : " " + r.warnings.joined(separator: " "))
+            + (changes == 0 ? " Lần xếp này không thay đổi gì so với lịch đã công bố." : " Xem lại \(changes) thay đổi bên dưới rồi công bố.")
     }
 
     /// A week-wide action: refusals show the board again with the reason.
@@ -339,16 +379,19 @@ struct WeekPageController {
         let id = context.parameters.get("id") ?? ""
         var chosen: PlacementForm?
         var reason = ""
+        var draftSent: String?
         return await kit.guarded(context) {
             let values = try kit.form(F.self, context)
             chosen = values as? PlacementForm
+            draftSent = (values as? DraftForm)?.date
             reason = (values as? ReasonForm)?.reason ?? chosen?.reason ?? ""
             let message = try await act(id, values, context.identity!.actor)
             return kit.redirect("/office/weeks/\(week.iso)/sessions/\(id)", flash: message, context)
         } onRefusal: { f in
             let error = OfficeKit.errorBox(f, reload: "/office/weeks/\(week.iso)/sessions/\(id)")
             return kit.pages.page(
-                "session", try await sessionPage(context, week: week, id: id, error: error, chosen: chosen, reason: reason, action: action),
+                "session",
+                try await sessionPage(context, week: week, id: id, error: error, chosen: chosen, reason: reason, action: action, draftSent: draftSent),
                 status: OfficeKit.status(f))
         }
     }
@@ -365,7 +408,9 @@ struct WeekPageController {
         let broken = try await service.brokenSessions(week: week)
         guard !broken.isEmpty else { return page }
         page.broken = broken.map { b in
-            RepairPageController.BrokenRow(request: b.request, href: "/office/weeks/\(week.iso)/sessions/\(b.request)", text: b.text, published: b.published)
+            RepairPageController.BrokenRow(
+                request: "\(b.unitName), \(b.start.date.vietnameseWeekday.lowercased()) \(b.start.date.vietnamese)",
+                href: "/office/weeks/\(week.iso)/sessions/\(b.request)", text: b.text, published: b.published)
         }
         page.brokenCount = broken.count
         page.brokenPublished = broken.filter(\.published).count
@@ -413,7 +458,7 @@ struct WeekPageController {
             RequestRow(
                 id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
                 options: row.request.options.enumerated().map { "\($0.offset + 1). \($0.element)" },
-                draft: row.request.draftSent.map { "Gửi ngày \($0.vietnamese)" } ?? "Chưa gửi",
+                draft: row.request.draftSent.map { "Gửi ngày \($0.vietnamese)" } ?? "Chưa có ngày gửi — ghi trên trang của buổi",
                 contact: [row.request.contactName, row.request.contactPhone].compactMap { $0 }.joined(separator: " – "), status: row.statusText,
                 late: row.isLate, withdrawn: row.isWithdrawn)
         }
@@ -446,7 +491,8 @@ struct WeekPageController {
     func counts(_ board: WeekBoard, changes: Int) -> Counts {
         Counts(
             requests: board.rows.count, late: board.rows.filter(\.isLate).count.nonZero, withdrawn: board.rows.filter(\.isWithdrawn).count.nonZero,
-            proposed: board.proposed.count, unscheduled: board.unscheduled.count, changes: changes, published: board.publishedSessions.count)
+            proposed: board.proposed.count, unscheduled: board.unscheduled.count, cancelled: board.cancelled.count.nonZero, changes: changes,
+            published: board.publishedSessions.count)
     }
 
     /// The board's page (separate from the reading so that the benchmark times each).
@@ -489,10 +535,28 @@ struct WeekPageController {
             unscheduled: board.unscheduled.map { row in
                 UnscheduledRow(
                     id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
-                    reason: row.session?.reason ?? (row.request.draftSent == nil ? "Chưa khai báo ngày gửi dự thảo báo cáo." : "Chưa chạy xếp lịch."))
+                    reason: unscheduledReason(row))
+            },
+            cancelled: board.cancelled.map { row in
+                UnscheduledRow(
+                    id: row.request.id, href: "\(base)/sessions/\(row.request.id)", unit: row.unitName, kind: row.request.kind.vietnamese,
+                    reason: "Đã hủy. Lý do: \(row.session?.cancellation ?? "")")
             },
             changes: changes, requestTable: board.rows.count <= Self.requestsOnBoard ? RequestTable(requests: requestRows(board)) : nil)
     }
+
+    /// Why a request has no session yet, in words: the last run's reason, or what is missing and what to do.
+    func unscheduledReason(_ row: WeekBoard.Row) -> String {
+        if row.isLateUnrun {
+            return "Nhận muộn, chưa xếp — chạy xếp lịch lại để xếp buổi này."
+                + (row.request.draftSent == nil ? " " + ReviewService.noDraftReason(leadDays: leadDays(row)) : "")
+        }
+        if let reason = row.session?.reason { return reason }
+        if row.request.draftSent == nil { return ReviewService.noDraftReason(leadDays: leadDays(row)) }
+        return "Chưa xếp: đăng ký mới hoặc vừa sửa, cần chạy xếp lịch lại."
+    }
+
+    func leadDays(_ row: WeekBoard.Row) -> Int { district.campaign(row.request.campaignId)?.leadDays ?? 2 }
 
     func sessionRow(_ row: WeekBoard.Row, base: String) -> SessionRow {
         let p = row.proposal!
@@ -509,7 +573,7 @@ struct WeekPageController {
     /// One session's page; after a refusal, the values sent stay in the form they were sent with (`action`).
     func sessionPage(
         _ context: OfficeRequestContext, week: ISOWeek, id: String, error: Chrome.ErrorBox? = nil, chosen: PlacementForm? = nil, reason: String = "",
-        action: String = ""
+        action: String = "", draftSent: String? = nil
     ) async throws -> SessionPage {
         let board = try await service.weekBoard(week: week)
         guard let row = board.rows.first(where: { $0.request.id == id }) else {
@@ -541,14 +605,17 @@ struct WeekPageController {
         return SessionPage(
             chrome: kit.chrome(context, title: "Buổi kiểm điểm \(row.unitName)", section: .week, error: error), canChange: identity?.canChange == true,
             csrf: identity?.csrf ?? "", week: week.iso, weekHeading: week.vietnamese.capitalizedFirst, version: board.version, id: r.id, unit: row.unitName,
-            kind: r.kind.vietnamese, location: kit.locationName(r.location), draft: r.draftSent.map { "Đã gửi ngày \($0.vietnamese)" } ?? "Chưa gửi",
+            kind: r.kind.vietnamese, location: kit.locationName(r.location),
+            draft: r.draftSent.map { "Đã gửi ngày \($0.vietnamese)" } ?? "Chưa có ngày gửi: chưa xếp lịch được. Ghi ngày ở mục “Ngày gửi dự thảo” bên dưới khi đơn vị đã gửi.",
             contact: [r.contactName, r.contactPhone].compactMap { $0 }.joined(separator: " – "), note: r.note, status: row.statusText, late: row.isLate,
             withdrawn: row.isWithdrawn, pinned: row.session?.pinned == true, proposal: row.proposal.map(describe),
             published: row.published.map { describe($0.placement) }, publishedCancelled: row.published?.cancelled == true,
-            changeReason: row.published?.reason, reason: row.proposal == nil ? row.session?.reason : nil, isPublished: row.published != nil,
+            changeReason: row.published?.reason, reason: row.proposal == nil && !row.isCancelled ? unscheduledReason(row) : nil, isPublished: row.published != nil,
             isLive: !row.isWithdrawn,
             options: move.0, members: move.1, teams: move.2, rescheduleOptions: reschedule.0, rescheduleMembers: reschedule.1, rescheduleTeams: reschedule.2,
-            reasonText: action == "reschedule" ? reason : "", cancelReasonText: action == "cancel" ? reason : "")
+            reasonText: action == "reschedule" ? reason : "", cancelReasonText: action == "cancel" ? reason : "",
+            cancelled: row.isCancelled, cancellation: row.session?.cancellation, draftMissing: r.draftSent == nil,
+            draftValue: (action == "draft-sent" ? draftSent : nil) ?? r.draftSent?.iso ?? "", today: district.zone.date(of: service.clock.now()).iso)
     }
 }
 
