@@ -451,6 +451,8 @@ class OfficeBrowserTest:
     def click_and_wait(self, element, what):
         """Clicks a link or a submit button and waits for the next page to load."""
         self.mark_page()
+        # As a person would see it: the control in the middle of the window, not under the message kept at the top.
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
         element.click()
         self.wait(self.new_page_loaded, f"clicking {what} did not open a new page")
         self.check_codes_in_messages(f"after {what}")
@@ -1010,6 +1012,11 @@ class OfficeBrowserTest:
         with open(self.refuse_file, "a", encoding="utf-8") as f:
             f.write(contact + "\n")
         self.click_and_wait(publish, f"'{publish.text}'")
+        check(chosen["unit"] in self.driver.find_element(By.TAG_NAME, "main").text,
+              f"the publish confirmation does not name the repaired unit '{chosen['unit']}'")
+        confirm = self.button("Xác nhận công bố")
+        check(confirm is not None, "the repair's publish confirmation has no 'Xác nhận công bố' button")
+        self.click_and_wait(confirm, "'Xác nhận công bố'")
         check(not self.messages("alert"), f"publishing the repair showed an error: {self.messages('alert')}")
         reasons = [e for f in self.member_feeds for uid, e in feed_events(self.feed(f)).items()
                    if uid.startswith(session_id + "@") and "Họp Tỉnh ủy đột xuất" in e.get("DESCRIPTION", "")]
