@@ -21,6 +21,21 @@ public struct WeekBoard: Sendable {
     public var lastRun: AuditEntry?
     /// When and by whom the week was last published, if it was.
     public var lastPublish: AuditEntry?
+    /// The office users' names by login, to name who ran and who published.
+    public var userNames: [String: String] = [:]
+
+    /// Who did something, in words: an office user by name, a unit by its name.
+    public func actorName(_ actor: String, district: District) -> String {
+        if actor.hasPrefix("office:") {
+            let login = String(actor.dropFirst("office:".count))
+            return userNames[login] ?? login
+        }
+        if actor.hasPrefix("unit:") {
+            let id = String(actor.dropFirst("unit:".count))
+            return district.unit(id)?.name ?? id
+        }
+        return actor
+    }
 
     /// One request with its session.
     public struct Row: Sendable {
@@ -108,7 +123,8 @@ extension ReviewService {
             rows: snapshot.requests.map { r in
                 WeekBoard.Row(request: r, unit: district.unit(r.unitId), unitName: district.unit(r.unitId)?.name ?? r.unitId, session: byRequest[r.id])
             },
-            lastRun: lastRun, lastPublish: lastPublish)
+            lastRun: lastRun, lastPublish: lastPublish,
+            userNames: Dictionary(try await users().map { ($0.login, $0.name) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// The registration rule of a week: its campaign's, else the current one.

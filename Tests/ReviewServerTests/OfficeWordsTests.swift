@@ -231,6 +231,10 @@ import Testing
             try await br.get(br.location!)
             #expect(br.html.contains("Lần xếp này không thay đổi gì so với lịch đã công bố."))
             #expect(!br.html.contains("rồi công bố."))
+            // Who ran the scheduler is named, not given by login.
+            let summary = try #require(br.html.range(of: "Lần xếp gần nhất:").map { String(br.html[$0.lowerBound...].prefix(400)) })
+            #expect(summary.contains(", Người dùng thu-ha."), "\(summary)")
+            #expect(!summary.contains(", thu-ha."))
         }
     }
 }

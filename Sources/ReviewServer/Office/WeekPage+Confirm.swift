@@ -53,7 +53,8 @@ extension WeekPageController {
         // Once something was published since, the undo is gone: the board no longer mentions it.
         guard context.identity?.canChange == true, let offer = try await service.undoOffer(week: week), offer.possible else { return nil }
         let when = Self.moment(offer.at, kit)
-        let who = offer.actor.replacingOccurrences(of: "office:", with: "")
+        let login = offer.actor.replacingOccurrences(of: "office:", with: "")
+        let who = try await service.users().first { $0.login == login }?.name ?? login
         let subject =
             offer.action == .publish
             ? "Lần công bố lúc \(when) (\(who)), \(offer.restores.count) buổi"

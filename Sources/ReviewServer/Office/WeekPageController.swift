@@ -524,7 +524,7 @@ struct WeekPageController {
         }
         let zone = district.zone
         func when(_ e: AuditEntry?) -> String? {
-            e.map { "\(zone.local($0.at).dateTime.vietnamese), \($0.actor.replacingOccurrences(of: "office:", with: ""))" }
+            e.map { "\(zone.local($0.at).dateTime.vietnamese), \(board.actorName($0.actor, district: district))" }
         }
         let identity = context.identity
         return WeekPage(
