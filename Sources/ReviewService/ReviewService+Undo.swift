@@ -83,25 +83,36 @@ extension ReviewService {
         try await store.read { tx in
             guard let record = try await self.undoRecord(week: week, tx: tx) else { return nil }
             let sessions = try await tx.sessions(district: self.district.id, week: week)
-            var offer = Self.offer(record, possible: UndoRecord.sequences(sessions) == record.sequences)
-            let current = Dictionary(sessions.map { ($0.requestId, $0) }, uniquingKeysWith: { a, _ in a })
-            let requests = Dictionary(uniqueKeysWithValues: try await tx.requests(district: self.district.id, week: week).map { ($0.id, $0) })
-            var changes: [PublishedChange] = []
-            for old in record.before {
-                guard let present = current[old.requestId] else { continue }
-                let shown = present.published.flatMap { $0.cancelled ? nil : $0.placement }
-                let restored = old.published.flatMap { $0.cancelled ? nil : $0.placement }
-                guard shown != restored || present.published?.cancelled != old.published?.cancelled else { continue }
-                let unit = requests[old.requestId].map { self.district.unit($0.unitId)?.name ?? $0.unitId } ?? old.requestId
-                offer.restores.append(.init(request: old.requestId, unit: unit, shown: shown, restored: restored))
-                if let r = requests[old.requestId], let base = old.published ?? present.published {
-                    let after = PublishedSession(placement: base.placement, cancelled: restored == nil, sequence: 0, lastModified: .distantPast)
-                    changes.append(PublishedChange(request: r, before: present.published, after: after))
-                }
-            }
-            if self.district.mail != nil { offer.recipients = self.noticePlan(changes).map(\.recipient) }
-            return offer
+            let requests = try await tx.requests(district: self.district.id, week: week)
+            return self.offer(record, sessions: sessions, requests: requests)
         }
+    }
+
+    /// The same, for the week board: the week's sessions and requests are the board's own, read once.
+    public func undoOffer(board: WeekBoard) async throws -> UndoOffer? {
+        guard let record = try await store.read({ tx in try await self.undoRecord(week: board.week, tx: tx) }) else { return nil }
+        return offer(record, sessions: board.rows.compactMap(\.session), requests: board.rows.map(\.request))
+    }
+
+    func offer(_ record: UndoRecord, sessions: [Session], requests: [ReviewRequest]) -> UndoOffer {
+        var offer = Self.offer(record, possible: UndoRecord.sequences(sessions) == record.sequences)
+        let current = Dictionary(sessions.map { ($0.requestId, $0) }, uniquingKeysWith: { a, _ in a })
+        let requests = Dictionary(requests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var changes: [PublishedChange] = []
+        for old in record.before {
+            guard let present = current[old.requestId] else { continue }
+            let shown = present.published.flatMap { $0.cancelled ? nil : $0.placement }
+            let restored = old.published.flatMap { $0.cancelled ? nil : $0.placement }
+            guard shown != restored || present.published?.cancelled != old.published?.cancelled else { continue }
+            let unit = requests[old.requestId].map { self.district.unit($0.unitId)?.name ?? $0.unitId } ?? old.requestId
+            offer.restores.append(.init(request: old.requestId, unit: unit, shown: shown, restored: restored))
+            if let r = requests[old.requestId], let base = old.published ?? present.published {
+                let after = PublishedSession(placement: base.placement, cancelled: restored == nil, sequence: 0, lastModified: .distantPast)
+                changes.append(PublishedChange(request: r, before: present.published, after: after))
+            }
+        }
+        if self.district.mail != nil { offer.recipients = self.noticePlan(changes).map(\.recipient) }
+        return offer
     }
 
     /// Who would be e-mailed if request `id`'s published session moved to `placement`, or were cancelled (nil).
@@ -182,10 +193,35 @@ extension ReviewService {
 
     func undoRecord(week: ISOWeek, tx: StoreTransaction) async throws -> UndoRecord? {
         guard let json = try await tx.weekUndo(district: district.id, week: week) else { return nil }
+        // The week board asks on every load: a record read before is not decoded again (a publish's holds every
+        // session of the week).
+        let key = "\(district.id)|\(week.iso)"
+        if let known = Self.decodedUndo.record(key, json: json) { return known }
         do {
-            return try StoreTransaction.decoder.decode(UndoRecord.self, from: Data(json.utf8))
+            let record = try StoreTransaction.decoder.decode(UndoRecord.self, from: Data(json.utf8))
+            Self.decodedUndo.keep(key, json: json, record: record)
+            return record
         } catch {
             throw StoreError.corruptRow(table: "week_undo", id: week.iso)
+        }
+    }
+
+    /// Undo records decoded lately, by district and week, with the text they were decoded from.
+    static let decodedUndo = DecodedUndo()
+
+    final class DecodedUndo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var entries: [String: (json: String, record: UndoRecord)] = [:]
+
+        func record(_ key: String, json: String) -> UndoRecord? {
+            lock.withLock { entries[key].flatMap { $0.json == json ? $0.record : nil } }
+        }
+
+        func keep(_ key: String, json: String, record: UndoRecord) {
+            lock.withLock {
+                if entries.count >= 32 { entries.removeAll() }
+                entries[key] = (json, record)
+            }
         }
     }
 

@@ -49,12 +49,14 @@ extension WeekPageController {
     }
 
     /// The undo line of the board, when the week's last publish or cancellation is kept.
-    func undoNote(_ context: OfficeRequestContext, week: ISOWeek, version: String) async throws -> UndoNote? {
+    func undoNote(_ context: OfficeRequestContext, week: ISOWeek, version: String, board: WeekBoard? = nil) async throws -> UndoNote? {
         // Once something was published since, the undo is gone: the board no longer mentions it.
-        guard context.identity?.canChange == true, let offer = try await service.undoOffer(week: week), offer.possible else { return nil }
+        guard context.identity?.canChange == true else { return nil }
+        let found = if let board { try await service.undoOffer(board: board) } else { try await service.undoOffer(week: week) }
+        guard let offer = found, offer.possible else { return nil }
         let when = Self.moment(offer.at, kit)
         let login = offer.actor.replacingOccurrences(of: "office:", with: "")
-        let who = try await service.users().first { $0.login == login }?.name ?? login
+        let who = if let board { board.userNames[login] ?? login } else { try await service.users().first { $0.login == login }?.name ?? login }
         let subject =
             offer.action == .publish
             ? "Lần công bố lúc \(when) (\(who)), \(offer.restores.count) buổi"

@@ -403,7 +403,7 @@ struct WeekPageController {
         var page = build(board, context: context, error: error)
         page.mail = mailNote(try await service.weekMail(board: board), board: board)
         page.publishSummary = publishSummary(board)
-        page.undo = try await undoNote(context, week: week, version: board.version)
+        page.undo = try await undoNote(context, week: week, version: board.version, board: board)
         page.filter(search)
         let broken = try await service.brokenSessions(week: week)
         guard !broken.isEmpty else { return page }
