@@ -231,7 +231,7 @@ def one_run(work, label, config, prepared, sink, concurrency):
         token = pages.form(f"/office/weeks/{WEEK}")
         before = set(sink.names())
         started = time.monotonic()
-        ok, why = pages.post(f"/office/weeks/{WEEK}/publish", {}, token)
+        ok, why = pages.post(f"/office/weeks/{WEEK}/publish", {"confirm": "1"}, token)
         publish = time.monotonic() - started
         answered = time.time()
         if not ok:

@@ -503,7 +503,7 @@ class District:
             option = next(i for i, o in enumerate(r["options"]) if o["start"] == p["start"])
             path = f"/office/weeks/{WEEK}/sessions/{r['id']}"
             ok, why = self.pages.act(path, path + "/reschedule", {
-                "option": str(option), "member": member, "team": p["teamId"],
+                "confirm": "1", "option": str(option), "member": member, "team": p["teamId"],
                 "reason": "Tổ chức lại buổi kiểm điểm" if restore else "Đồng chí Ủy viên dự có lịch công tác của Tỉnh ủy"})
             if ok:
                 return r["id"], p.get("memberId"), member, p["teamId"], r.get("contactEmail") and f"unit:{r['unitId']}/{r['contactEmail'].lower()}"
@@ -516,7 +516,7 @@ class District:
             if v["state"] == "da-cong-bo" and v["request"]["id"] not in used and v["placement"].get("memberId"):
                 p, r = v["placement"], v["request"]
                 path = f"/office/weeks/{WEEK}/sessions/{r['id']}"
-                ok, why = self.pages.act(path, path + "/cancel", {"reason": "Đơn vị đề nghị lùi sang tuần sau"})
+                ok, why = self.pages.act(path, path + "/cancel", {"confirm": "1", "reason": "Đơn vị đề nghị lùi sang tuần sau"})
                 if ok:
                     return r["id"], p["memberId"], p["teamId"], f"unit:{r['unitId']}/{r['contactEmail'].lower()}"
                 say(f"     (the office refused to cancel {r['id']}: {why})")
@@ -758,7 +758,7 @@ def postgres_part(work, sink, checker):
             raise SystemExit(f"scheduling the week: {why}")
         outbox = Outbox(pg=pg)
         names, started = set(sink.names()), time.monotonic()
-        ok, why = pages.act(f"/office/weeks/{WEEK}", f"/office/weeks/{WEEK}/publish", {})
+        ok, why = pages.act(f"/office/weeks/{WEEK}", f"/office/weeks/{WEEK}/publish", {"confirm": "1"})
         if not ok:
             raise SystemExit(f"publishing the week: {why}")
         rows = outbox.rows()
