@@ -129,8 +129,26 @@ struct OfficeKit: Sendable {
     static func errorBox(_ f: ReviewError, reload: String? = nil) -> Chrome.ErrorBox {
         let details = f.details.count > 1 || (f.details.first.map { $0.message != f.message } ?? false) ? f.details.map(\.message) : []
         return Chrome.ErrorBox(
-            title: f.code == .weekChanged ? "Tuần đã thay đổi" : "Chưa thực hiện được", message: f.message, details: details,
+            title: f.code == .weekChanged ? "Tuần đã thay đổi" : "Chưa thực hiện được", message: forClerk(f.message), details: details.map(forClerk),
             reload: f.code == .weekChanged ? reload : nil)
+    }
+
+    /// A refusal's words as a clerk reads them on a page: the service speaks to the command line too, and its hints
+    /// of a command to run ("(reviewcal schedule move)", "Xem: reviewcal outbox list") are left out here.
+    static func forClerk(_ message: String) -> String {
+        guard message.contains("reviewcal ") else { return message }
+        var text = message.replacingOccurrences(of: #"\s*\([^()]*reviewcal [^()]*\)"#, with: "", options: .regularExpression)
+        // A later sentence that gives a command goes; the first keeps what it says before the command's lead-in.
+        let sentences = text.components(separatedBy: ". ").enumerated().compactMap { index, sentence -> String? in
+            guard let command = sentence.range(of: "reviewcal ") else { return sentence }
+            guard index == 0 else { return nil }
+            let before = sentence[..<command.lowerBound]
+            guard let cut = before.range(of: #"[:;,]\s*[^:;,]*$"#, options: .regularExpression) else { return nil }
+            return String(before[..<cut.lowerBound])
+        }
+        text = sentences.joined(separator: ". ").trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty, !text.hasSuffix("."), !text.hasSuffix("!"), !text.hasSuffix("?") { text += "." }
+        return text.isEmpty ? message : text
     }
 
     /// The HTTP status of a refusal.
